@@ -1,0 +1,104 @@
+package pipeline
+
+import (
+	"context"
+	"io"
+
+	"github.com/precedent-dev/precedent/extract"
+)
+
+// Options configure a Pipeline.
+type Options struct {
+	Extract extract.Options
+}
+
+// A Pipeline turns letters into case records. It is safe for concurrent use.
+type Pipeline struct {
+	loader   *extract.Loader
+	splitter *extract.Splitter
+	fields   *fieldRules
+}
+
+// New builds a Pipeline from the embedded rules.
+func New(opts Options) (*Pipeline, error) {
+	l, err := extract.NewLoader(opts.Extract)
+	if err != nil {
+		return nil, err
+	}
+	s, err := extract.NewSplitter()
+	if err != nil {
+		return nil, err
+	}
+	fr, err := newFieldRules()
+	if err != nil {
+		return nil, err
+	}
+	return &Pipeline{loader: l, splitter: s, fields: fr}, nil
+}
+
+// ExtractFile loads the file at path and builds its case record.
+func (p *Pipeline) ExtractFile(ctx context.Context, path string) (*Case, error) {
+	doc, err := p.loader.LoadFile(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return p.FromDocument(doc), nil
+}
+
+// ExtractReader reads r (named path in errors and in the record) and builds
+// its case record.
+func (p *Pipeline) ExtractReader(ctx context.Context, path string, r io.Reader) (*Case, error) {
+	doc, err := p.loader.LoadReader(ctx, path, r)
+	if err != nil {
+		return nil, err
+	}
+	return p.FromDocument(doc), nil
+}
+
+// ExtractBytes builds the case record of data, named path.
+func (p *Pipeline) ExtractBytes(ctx context.Context, path string, data []byte) (*Case, error) {
+	doc, err := p.loader.Load(ctx, path, data)
+	if err != nil {
+		return nil, err
+	}
+	return p.FromDocument(doc), nil
+}
+
+// FromDocument builds the case record of a loaded document.
+func (p *Pipeline) FromDocument(doc *extract.Document) *Case {
+	c := &Case{
+		Schema: Schema,
+		ID:     doc.SHA256[:16],
+		Source: Source{
+			Path:     doc.Path,
+			Format:   doc.Format,
+			SHA256:   doc.SHA256,
+			Bytes:    doc.Bytes,
+			Encoding: doc.Encoding,
+		},
+		Text:       doc.Text,
+		Kind:       doc.Kind,
+		Outcome:    "unknown",
+		Services:   []Service{},
+		Guidelines: []string{},
+		Sections:   make([]Section, 0, len(doc.Sections)),
+		Dates:      []Date{},
+		Findings:   []Finding{},
+		Relief:     []Relief{},
+		PainScores: []Score{},
+		Strength:   []Strength{},
+		Warnings:   append([]string{}, doc.Warnings...),
+		Reviewer:   Reviewer{Specialties: []string{}, Licensure: []string{}},
+	}
+	if doc.Format == "pdf" {
+		n := doc.Pages
+		c.Source.Pages = &n
+		c.Source.PageStarts = doc.PageStarts
+	}
+	for _, s := range doc.Sections {
+		c.Sections = append(c.Sections, Section(s))
+	}
+	sents := p.splitter.Split(doc.Text)
+	p.fields.apply(c, sents)
+	return c
+}
