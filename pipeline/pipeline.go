@@ -102,3 +102,6 @@ func (p *Pipeline) FromDocument(doc *extract.Document) *Case {
 	p.fields.apply(c, sents)
 	return c
 }
+
+// Close releases the resources of the pipeline (PDF child processes).
+func (p *Pipeline) Close() error { return p.loader.Close() }

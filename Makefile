@@ -1,0 +1,63 @@
+# precedent: see README.md. `make run` and `make test` are the two set-up commands.
+GO      ?= go
+BIN     := bin/precedent
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -X main.version=$(VERSION)
+SHARED  ?= ../shared
+CORPUS  ?= $(SHARED)/corpus/imr
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BENCHTIME ?= 1x
+FUZZTIME  ?= 15s
+
+.PHONY: all build run test vet deps bench eval fuzz golden fixtures clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/precedent
+
+# deps installs what tests need beyond Go modules: poppler-utils (pdftotext is
+# the oracle the PDF extractor is measured against). Tests skip with a message
+# when it cannot be installed.
+deps:
+	@$(GO) mod download
+	@command -v pdftotext >/dev/null 2>&1 || { \
+		echo "installing poppler-utils (pdftotext) for the PDF agreement tests"; \
+		($(SUDO) apt-get install -y -qq poppler-utils >/dev/null 2>&1 || \
+		 ($(SUDO) apt-get update -qq >/dev/null 2>&1 && $(SUDO) apt-get install -y -qq poppler-utils >/dev/null 2>&1)) || \
+		echo "warning: could not install poppler-utils; pdftotext comparisons will be skipped"; }
+
+# run builds the tool, extracts the bundled letters and prints a summary.
+run: build
+	@mkdir -p out
+	./$(BIN) extract --format jsonl --no-text fixtures/letters/*.txt fixtures/letters/*.pdf > out/cases.jsonl; \
+	  status=$$?; echo "wrote out/cases.jsonl ($$(wc -l < out/cases.jsonl) case records)"; exit $$status
+
+vet:
+	$(GO) vet ./...
+	@bad=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
+
+test: deps vet
+	$(GO) test -count=1 ./...
+
+bench: deps
+	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./...
+
+eval: deps
+	$(GO) run ./cmd/evaluate -corpus $(CORPUS) -truth fixtures/truth
+
+fuzz:
+	@for p in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$p 2>/dev/null | grep '^Fuzz'); do \
+	    echo "fuzz $$p $$f"; $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$p || exit 1; \
+	  done; \
+	done
+
+golden:
+	$(GO) test ./... -update
+
+fixtures:
+	$(GO) generate ./fixtures/...
+
+clean:
+	rm -rf bin out
