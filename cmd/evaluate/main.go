@@ -1,0 +1,144 @@
+// Command evaluate prints how well precedent extracts letters: every corpus
+// PDF must extract without error, a per-field coverage table over the corpus,
+// and precision, recall and F1 per field against the hand-annotated truth
+// files of fixtures/truth. It is what `make eval` runs.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/precedent-dev/precedent/extract/pdftext"
+	"github.com/precedent-dev/precedent/internal/evaluate"
+	"github.com/precedent-dev/precedent/pipeline"
+)
+
+func main() {
+	if os.Getenv(pdftext.ChildEnv) == "1" {
+		if err := pdftext.ServeChild(os.Stdin, os.Stdout); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("evaluate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	corpus := fs.String("corpus", "../shared/corpus/imr", "folder of corpus PDFs")
+	truth := fs.String("truth", "fixtures/truth", "folder of truth files (letters' truths; corpus truths in corpus/)")
+	letters := fs.String("letters", "fixtures/letters", "folder of fixture letters")
+	verbose := fs.Bool("v", false, "print every mismatch")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(stderr, "evaluate:", err)
+		return 2
+	}
+	var opts pipeline.Options
+	opts.Extract.PDF.Isolate, opts.Extract.PDF.Exe = true, exe
+	p, err := pipeline.New(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "evaluate:", err)
+		return 2
+	}
+	defer p.Close()
+
+	status := 0
+	// 1. The corpus: every PDF extracts, and field coverage.
+	corpusTruth, err := evaluate.LoadTruths(os.DirFS(*truth), "corpus")
+	if err != nil {
+		fmt.Fprintln(stderr, "evaluate: corpus truths:", err)
+		return 2
+	}
+	pdfs, _ := filepath.Glob(filepath.Join(*corpus, "*.pdf"))
+	sort.Strings(pdfs)
+	corpusScore := evaluate.NewScorer()
+	if len(pdfs) == 0 {
+		fmt.Fprintf(stdout, "corpus: no PDFs in %s (skipped)\n\n", *corpus)
+	} else {
+		var cov evaluate.Coverage
+		for _, path := range pdfs {
+			c, err := p.ExtractFile(ctx, path)
+			if err != nil {
+				cov.Failed++
+				status = 1
+				fmt.Fprintf(stdout, "FAIL %s\n", oneLine(err.Error()))
+				continue
+			}
+			cov.Add(c)
+			name := strings.TrimSuffix(filepath.Base(path), ".pdf")
+			if t := corpusTruth[name]; t != nil {
+				corpusScore.Add(name, c, t)
+			}
+		}
+		fmt.Fprintf(stdout, "corpus %s: %d PDFs, %d extracted, %d failed\n\n", *corpus, len(pdfs), cov.Letters, cov.Failed)
+		cov.WriteTable(stdout)
+		fmt.Fprintf(stdout, "\ncorpus letters against hand-checked truth (%d letters)\n", len(corpusTruth))
+		corpusScore.WriteTable(stdout)
+	}
+
+	// 2. The fixture letters against their truths (text and PDF renderings).
+	letterTruth, err := evaluate.LoadTruths(os.DirFS(*truth), ".")
+	if err != nil {
+		fmt.Fprintln(stderr, "evaluate: letter truths:", err)
+		return 2
+	}
+	files, _ := filepath.Glob(filepath.Join(*letters, "*"))
+	sort.Strings(files)
+	letterScore := evaluate.NewScorer()
+	n := 0
+	for _, path := range files {
+		base := filepath.Base(path)
+		name := strings.TrimSuffix(base, filepath.Ext(base))
+		t := letterTruth[name]
+		if t == nil {
+			continue
+		}
+		c, err := p.ExtractFile(ctx, path)
+		if err != nil {
+			status = 1
+			fmt.Fprintf(stdout, "FAIL %s\n", oneLine(err.Error()))
+			continue
+		}
+		n++
+		letterScore.Add(base, c, t)
+	}
+	fmt.Fprintf(stdout, "\nfixture letters against truth (%d files)\n", n)
+	letterScore.WriteTable(stdout)
+
+	all := evaluate.NewScorer()
+	for _, s := range []*evaluate.Scorer{corpusScore, letterScore} {
+		for f, c := range s.Fields {
+			a := all.Fields[f]
+			if a == nil {
+				a = &evaluate.Counts{}
+				all.Fields[f] = a
+			}
+			a.TP, a.FP, a.FN = a.TP+c.TP, a.FP+c.FP, a.FN+c.FN
+		}
+		all.Mismatches = append(all.Mismatches, s.Mismatches...)
+	}
+	fmt.Fprintf(stdout, "\nall annotated letters\n")
+	all.WriteTable(stdout)
+	if *verbose {
+		fmt.Fprintln(stdout, "\nmismatches (letter, field, want, got):")
+		for _, m := range all.Mismatches {
+			fmt.Fprintf(stdout, "  %s\t%s\twant %q\tgot %q\n", m.Letter, m.Field, m.Want, m.Got)
+		}
+	} else if len(all.Mismatches) > 0 {
+		fmt.Fprintf(stdout, "\n%d mismatches (run with -v to list them)\n", len(all.Mismatches))
+	}
+	return status
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
