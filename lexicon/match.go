@@ -1,0 +1,248 @@
+package lexicon
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
+)
+
+// TermKind says how a term is written and matched.
+type TermKind int
+
+// Term kinds.
+const (
+	Synonym TermKind = iota
+	Abbreviation
+	Misspelling
+)
+
+func (k TermKind) String() string {
+	switch k {
+	case Abbreviation:
+		return "abbreviation"
+	case Misspelling:
+		return "misspelling"
+	}
+	return "synonym"
+}
+
+// A Match is one mention of a concept.
+type Match struct {
+	// Code is the concept code.
+	Code string
+	// Term is the lexicon term that matched (as written in the lexicon).
+	Term string
+	// Kind is the kind of the term.
+	Kind TermKind
+	// Start and End are byte offsets into the matched text.
+	Start, End int
+}
+
+type entry struct {
+	code string
+	term string // as written in the lexicon
+	kind TermKind
+}
+
+// A Matcher finds lexicon terms in text. It is safe for concurrent use.
+type Matcher struct {
+	trie    *ahocorasick.Trie
+	entries [][]entry // by pattern number
+	empty   bool
+}
+
+type matcherBuilder struct {
+	index    map[string]int // folded pattern -> pattern number
+	patterns []string
+	entries  [][]entry
+}
+
+func newMatcherBuilder() *matcherBuilder {
+	return &matcherBuilder{index: map[string]int{}}
+}
+
+// normTerm folds a lexicon term the way text is folded: ASCII lower case,
+// white space runs as one space, trimmed.
+func normTerm(t string) string {
+	return strings.Join(strings.Fields(asciiLower(t)), " ")
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func (b *matcherBuilder) add(code, term string, kind TermKind) error {
+	p := normTerm(term)
+	if p == "" {
+		return fmt.Errorf("empty %s", kind)
+	}
+	if kind == Abbreviation {
+		term = strings.Join(strings.Fields(term), " ")
+	}
+	i, ok := b.index[p]
+	if !ok {
+		i = len(b.patterns)
+		b.index[p] = i
+		b.patterns = append(b.patterns, p)
+		b.entries = append(b.entries, nil)
+	}
+	for _, e := range b.entries[i] {
+		// Two case-insensitive terms with the same folded form, or two
+		// abbreviations written the same, can never be told apart; nor can
+		// an abbreviation and a case-insensitive term of different concepts.
+		eAbbr, abbr := e.kind == Abbreviation, kind == Abbreviation
+		conflict := !eAbbr && !abbr ||
+			eAbbr && abbr && e.term == term ||
+			eAbbr != abbr && e.code != code
+		if conflict {
+			return fmt.Errorf("%s %q duplicates %s %q of %s", kind, term, e.kind, e.term, e.code)
+		}
+	}
+	b.entries[i] = append(b.entries[i], entry{code: code, term: term, kind: kind})
+	return nil
+}
+
+// A Term is one pattern of a standalone Matcher.
+type Term struct {
+	Code string
+	Text string
+	Kind TermKind
+}
+
+// NewMatcher builds a Matcher over terms (for term lists that are not
+// lexicon concepts, such as specialties or state names). Errors name the
+// offending term.
+func NewMatcher(terms []Term) (*Matcher, error) {
+	b := newMatcherBuilder()
+	for _, t := range terms {
+		if err := b.add(t.Code, t.Text, t.Kind); err != nil {
+			return nil, fmt.Errorf("%s: %v", t.Code, err)
+		}
+	}
+	return b.build(), nil
+}
+
+func (b *matcherBuilder) build() *Matcher {
+	if len(b.patterns) == 0 {
+		return &Matcher{empty: true}
+	}
+	tb := ahocorasick.NewTrieBuilder()
+	for _, p := range b.patterns {
+		tb.AddString(p)
+	}
+	return &Matcher{trie: tb.Build(), entries: b.entries}
+}
+
+// fold returns text lower-cased (ASCII) with every white-space run replaced by
+// one space, and for each folded byte the offset of its source byte.
+func fold(text string) ([]byte, []int) {
+	out := make([]byte, 0, len(text))
+	src := make([]int, 0, len(text)+1)
+	inSpace := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
+			if inSpace {
+				continue
+			}
+			inSpace = true
+			out = append(out, ' ')
+			src = append(src, i)
+			continue
+		}
+		inSpace = false
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out = append(out, c)
+		src = append(src, i)
+	}
+	src = append(src, len(text))
+	return out, src
+}
+
+// Match returns the non-overlapping mentions in text, leftmost-longest, in
+// text order. Offsets are byte offsets into text.
+func (m *Matcher) Match(text string) []Match { return m.match(text, nil) }
+
+func (m *Matcher) match(text string, keep func(code string) bool) []Match {
+	if m == nil || m.empty || text == "" {
+		return nil
+	}
+	folded, src := fold(text)
+	var cands []Match
+	m.trie.Walk(folded, func(end, n, pattern int64) bool {
+		fs, fe := int(end-n+1), int(end+1)
+		start, stop := src[fs], src[fe-1]+1
+		if !boundaryBefore(text, start) || !boundaryAfter(text, stop) {
+			return true
+		}
+		for _, e := range m.entries[pattern] {
+			if keep != nil && !keep(e.code) {
+				continue
+			}
+			if e.kind == Abbreviation && !sameWords(text[start:stop], e.term) {
+				continue
+			}
+			cands = append(cands, Match{Code: e.code, Term: e.term, Kind: e.kind, Start: start, End: stop})
+			break
+		}
+		return true
+	})
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].Start != cands[j].Start {
+			return cands[i].Start < cands[j].Start
+		}
+		return cands[i].End > cands[j].End
+	})
+	out := cands[:0]
+	last := -1
+	for _, c := range cands {
+		if c.Start < last {
+			continue
+		}
+		out = append(out, c)
+		last = c.End
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// sameWords compares s (from the text) with an abbreviation exactly, except
+// that any white-space run in s equals one space.
+func sameWords(s, abbr string) bool {
+	return strings.Join(strings.Fields(s), " ") == abbr
+}
+
+// isWordRune reports whether r continues a token: letters and digits.
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func boundaryBefore(text string, i int) bool {
+	if i <= 0 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	first, _ := utf8.DecodeRuneInString(text[i:])
+	return !(isWordRune(r) && isWordRune(first))
+}
+
+func boundaryAfter(text string, i int) bool {
+	if i >= len(text) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	last, _ := utf8.DecodeLastRuneInString(text[:i])
+	return !(isWordRune(r) && isWordRune(last))
+}
