@@ -149,6 +149,9 @@ func runExtract(e *env, args []string) int {
 			return nil
 		}
 		done++
+		log.Debug().Str("path", r.path).Str("id", r.c.ID).Str("format", r.c.Source.Format).
+			Int64("bytes", r.c.Source.Bytes).Int("sections", len(r.c.Sections)).
+			Int("services", len(r.c.Services)).Int("warnings", len(r.c.Warnings)).Msg("extracted")
 		for _, wn := range r.c.Warnings {
 			fmt.Fprintf(e.stderr, "precedent extract: %s: warning: %s\n", r.path, oneLine(wn))
 		}
