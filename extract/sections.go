@@ -1,19 +1,912 @@
 package extract
 
-import "io/fs"
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
 
-// STUB: owned by the zones helper.
+	"go.yaml.in/yaml/v3"
+)
 
-// A Sectioner finds the zones of a letter.
-type Sectioner struct{}
+//go:embed data/sections.yaml
+var sectionsData embed.FS
 
-// NewSectioner loads section rules from fsys (nil: the embedded rules).
-func NewSectioner(fsys fs.FS) (*Sectioner, error) { return &Sectioner{}, nil }
+// sectionsFile is the rule file NewSectioner reads from its file system.
+const sectionsFile = "sections.yaml"
 
-// Sections returns the zones of text in order.
-func (s *Sectioner) Sections(text string) []Section {
-	return []Section{{Name: "other", Start: 0, End: len(text)}}
+// quoteZone is the name of the zones cut out by the quote rules.
+const quoteZone = "guideline_quote"
+
+// A ZoneRuleError reports a bad entry in the zone rules. Its message has the
+// form "sections.yaml:LINE: reason".
+type ZoneRuleError struct {
+	// File is the rule file name ("sections.yaml").
+	File string
+	// Line is the 1-based line of the offending entry (0 when unknown).
+	Line int
+	// Reason says what is wrong, in one line.
+	Reason string
+	// Err is the underlying error, if any (e.g. a regexp syntax error).
+	Err error
 }
 
-// DetectKind returns "iro", "imr" or "unknown".
-func DetectKind(text string) string { return "unknown" }
+func (e *ZoneRuleError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Reason)
+}
+
+func (e *ZoneRuleError) Unwrap() error { return e.Err }
+
+// A Sectioner finds the zones of a letter and its kind. Its rules come from
+// sections.yaml (see the comments there); it is safe for concurrent use.
+type Sectioner struct {
+	headings  []zoneHeadingRule
+	decisions []zoneDecisionRule
+	quotes    zoneQuoteRules
+	kinds     []zoneKindRule
+}
+
+type zoneHeadingRule struct {
+	name   string
+	line   int
+	re     *regexp.Regexp // anchored at the start; and at the end unless inline
+	inline bool
+	lines  int
+	within []string
+	ex     zoneExamples
+}
+
+type zoneDecisionRule struct {
+	name    string
+	line    int
+	re      *regexp.Regexp // anchored at both ends
+	item    int            // index of the "item" group
+	within  []string
+	maxBack int
+	stop    *regexp.Regexp
+	brk     *regexp.Regexp
+	ex      zoneExamples
+}
+
+type zoneCue struct {
+	line int
+	re   *regexp.Regexp
+	ex   zoneExamples
+}
+
+type zoneQuoteRules struct {
+	scan        []string
+	minWords    int
+	abbrev      map[string]bool
+	start       []zoneCue // anchored at the start
+	reject      []zoneCue
+	endStart    []zoneCue // anchored at the start
+	endAnywhere []zoneCue
+}
+
+type zoneKindRule struct {
+	kind string
+	cues []zoneCue
+}
+
+type zoneExamples struct {
+	match, noMatch []string
+}
+
+// YAML shapes, decoded strictly.
+
+// zoneStr is a YAML scalar that remembers its line.
+type zoneStr struct {
+	S    string
+	Line int
+}
+
+func (s *zoneStr) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: expected a string", n.Line)
+	}
+	s.S, s.Line = n.Value, n.Line
+	return nil
+}
+
+type zoneHeadingYAML struct {
+	Name    zoneStr   `yaml:"name"`
+	Pattern zoneStr   `yaml:"pattern"`
+	Inline  bool      `yaml:"inline"`
+	Lines   int       `yaml:"lines"`
+	Within  []zoneStr `yaml:"within"`
+	Match   []string  `yaml:"match"`
+	NoMatch []string  `yaml:"no_match"`
+}
+
+type zoneDecisionYAML struct {
+	Name          zoneStr   `yaml:"name"`
+	Pattern       zoneStr   `yaml:"pattern"`
+	Within        []zoneStr `yaml:"within"`
+	MaxBack       int       `yaml:"max_back"`
+	Stop          zoneStr   `yaml:"stop"`
+	SentenceBreak zoneStr   `yaml:"sentence_break"`
+	Match         []string  `yaml:"match"`
+	NoMatch       []string  `yaml:"no_match"`
+}
+
+type zoneCueYAML struct {
+	Pattern zoneStr  `yaml:"pattern"`
+	Match   []string `yaml:"match"`
+	NoMatch []string `yaml:"no_match"`
+}
+
+type zoneQuotesYAML struct {
+	Scan          []zoneStr     `yaml:"scan"`
+	MinQuoteWords int           `yaml:"min_quote_words"`
+	Abbreviations []string      `yaml:"abbreviations"`
+	Start         []zoneCueYAML `yaml:"start"`
+	Reject        []zoneCueYAML `yaml:"reject"`
+	EndStart      []zoneCueYAML `yaml:"end_start"`
+	EndAnywhere   []zoneCueYAML `yaml:"end_anywhere"`
+}
+
+type zoneKindYAML struct {
+	Kind zoneStr       `yaml:"kind"`
+	Cues []zoneCueYAML `yaml:"cues"`
+}
+
+type zoneFileYAML struct {
+	Headings  []zoneHeadingYAML  `yaml:"headings"`
+	Decisions []zoneDecisionYAML `yaml:"decisions"`
+	Quotes    zoneQuotesYAML     `yaml:"quotes"`
+	Kinds     []zoneKindYAML     `yaml:"kinds"`
+}
+
+var (
+	zoneNameRE   = regexp.MustCompile(`^[a-z][a-z_]*$`)
+	zoneYAMLLine = regexp.MustCompile(`line (\d+): (.*)`)
+	zoneYAMLFld  = regexp.MustCompile(`field (\S+) not found in type \S+`)
+)
+
+// NewSectioner loads section rules from the file sections.yaml at the root
+// of fsys (nil: the embedded rules). A bad rule gives a *ZoneRuleError.
+func NewSectioner(fsys fs.FS) (*Sectioner, error) {
+	if fsys == nil {
+		sub, err := fs.Sub(sectionsData, "data")
+		if err != nil {
+			return nil, &ZoneRuleError{File: sectionsFile, Reason: "embedded rules missing", Err: err}
+		}
+		fsys = sub
+	}
+	data, err := fs.ReadFile(fsys, sectionsFile)
+	if err != nil {
+		return nil, &ZoneRuleError{File: sectionsFile, Reason: "cannot read rules", Err: err}
+	}
+	return parseSectionRules(data)
+}
+
+// zoneYAMLError turns a yaml.v3 error into a *ZoneRuleError with the line.
+func zoneYAMLError(err error) error {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	m := zoneYAMLLine.FindStringSubmatch(msg)
+	if m == nil {
+		return &ZoneRuleError{File: sectionsFile, Reason: "bad YAML: " + strings.TrimPrefix(msg, "yaml: "), Err: err}
+	}
+	line, _ := strconv.Atoi(m[1])
+	reason := m[2]
+	if f := zoneYAMLFld.FindStringSubmatch(reason); f != nil {
+		reason = "unknown field " + f[1]
+	}
+	return &ZoneRuleError{File: sectionsFile, Line: line, Reason: reason, Err: err}
+}
+
+func parseSectionRules(data []byte) (*Sectioner, error) {
+	var f zoneFileYAML
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, zoneYAMLError(err)
+	}
+	bad := func(line int, format string, args ...any) error {
+		return &ZoneRuleError{File: sectionsFile, Line: line, Reason: fmt.Sprintf(format, args...)}
+	}
+	compile := func(p zoneStr, prefix, suffix string) (*regexp.Regexp, error) {
+		if strings.TrimSpace(p.S) == "" {
+			return nil, bad(p.Line, "empty pattern")
+		}
+		// Flags such as (?i) must stay in front of the anchor group.
+		flags := ""
+		if m := regexp.MustCompile(`^\(\?[imsU]+\)`).FindString(p.S); m != "" {
+			flags = m
+		}
+		re, err := regexp.Compile(flags + prefix + "(?:" + p.S[len(flags):] + ")" + suffix)
+		if err != nil {
+			return nil, &ZoneRuleError{File: sectionsFile, Line: p.Line, Reason: fmt.Sprintf("bad pattern %q: %v", p.S, err), Err: err}
+		}
+		return re, nil
+	}
+	s := &Sectioner{}
+	names := map[string]bool{"header": true, "other": true, quoteZone: true}
+	checkName := func(n zoneStr) error {
+		if !zoneNameRE.MatchString(n.S) {
+			return bad(n.Line, "bad zone name %q (want lower_snake_case)", n.S)
+		}
+		return nil
+	}
+	if len(f.Headings) == 0 {
+		return nil, bad(0, "no headings")
+	}
+	for _, h := range f.Headings {
+		if err := checkName(h.Name); err != nil {
+			return nil, err
+		}
+		names[h.Name.S] = true
+		suffix := `\s*$`
+		if h.Inline {
+			suffix = ""
+		}
+		re, err := compile(h.Pattern, `^`, suffix)
+		if err != nil {
+			return nil, err
+		}
+		if h.Lines < 0 || h.Lines > 5 {
+			return nil, bad(h.Pattern.Line, "lines must be between 1 and 5")
+		}
+		if h.Lines == 0 {
+			h.Lines = 1
+		}
+		if len(h.Match) == 0 || len(h.NoMatch) == 0 {
+			return nil, bad(h.Pattern.Line, "heading needs match and no_match examples")
+		}
+		s.headings = append(s.headings, zoneHeadingRule{name: h.Name.S, line: h.Pattern.Line, re: re,
+			inline: h.Inline, lines: h.Lines, ex: zoneExamples{h.Match, h.NoMatch}})
+	}
+	for _, d := range f.Decisions {
+		if err := checkName(d.Name); err != nil {
+			return nil, err
+		}
+		names[d.Name.S] = true
+	}
+	// within lists may only name zones some rule produces.
+	checkWithin := func(ws []zoneStr) ([]string, error) {
+		var out []string
+		for _, w := range ws {
+			if !names[w.S] {
+				return nil, bad(w.Line, "within names unknown zone %q", w.S)
+			}
+			out = append(out, w.S)
+		}
+		return out, nil
+	}
+	for i, h := range f.Headings {
+		w, err := checkWithin(h.Within)
+		if err != nil {
+			return nil, err
+		}
+		s.headings[i].within = w
+	}
+	for _, d := range f.Decisions {
+		re, err := compile(d.Pattern, `^`, `$`)
+		if err != nil {
+			return nil, err
+		}
+		item := re.SubexpIndex("item")
+		if item < 0 {
+			return nil, bad(d.Pattern.Line, "decision pattern needs a group (?P<item>...)")
+		}
+		stop, err := compile(d.Stop, "", "")
+		if err != nil {
+			return nil, err
+		}
+		brk, err := compile(d.SentenceBreak, "", "")
+		if err != nil {
+			return nil, err
+		}
+		w, err := checkWithin(d.Within)
+		if err != nil {
+			return nil, err
+		}
+		if d.MaxBack < 0 || d.MaxBack > 20 {
+			return nil, bad(d.Pattern.Line, "max_back must be between 0 and 20")
+		}
+		if len(d.Match) == 0 || len(d.NoMatch) == 0 {
+			return nil, bad(d.Pattern.Line, "decision needs match and no_match examples")
+		}
+		s.decisions = append(s.decisions, zoneDecisionRule{name: d.Name.S, line: d.Pattern.Line, re: re, item: item,
+			within: w, maxBack: d.MaxBack, stop: stop, brk: brk, ex: zoneExamples{d.Match, d.NoMatch}})
+	}
+	cues := func(ys []zoneCueYAML, prefix string, what string) ([]zoneCue, error) {
+		var out []zoneCue
+		for _, y := range ys {
+			re, err := compile(y.Pattern, prefix, "")
+			if err != nil {
+				return nil, err
+			}
+			if len(y.Match) == 0 || len(y.NoMatch) == 0 {
+				return nil, bad(y.Pattern.Line, "%s cue needs match and no_match examples", what)
+			}
+			out = append(out, zoneCue{line: y.Pattern.Line, re: re, ex: zoneExamples{y.Match, y.NoMatch}})
+		}
+		return out, nil
+	}
+	q := &s.quotes
+	var err error
+	if q.start, err = cues(f.Quotes.Start, `^`, "quote start"); err != nil {
+		return nil, err
+	}
+	if q.reject, err = cues(f.Quotes.Reject, "", "quote reject"); err != nil {
+		return nil, err
+	}
+	if q.endStart, err = cues(f.Quotes.EndStart, `^`, "quote end"); err != nil {
+		return nil, err
+	}
+	if q.endAnywhere, err = cues(f.Quotes.EndAnywhere, "", "quote end"); err != nil {
+		return nil, err
+	}
+	if q.scan, err = checkWithin(f.Quotes.Scan); err != nil {
+		return nil, err
+	}
+	if f.Quotes.MinQuoteWords < 0 {
+		return nil, bad(0, "quotes.min_quote_words must not be negative")
+	}
+	q.minWords = f.Quotes.MinQuoteWords
+	q.abbrev = make(map[string]bool, len(f.Quotes.Abbreviations))
+	for _, a := range f.Quotes.Abbreviations {
+		q.abbrev[strings.ToLower(a)] = true
+	}
+	seenKind := map[string]bool{}
+	for _, k := range f.Kinds {
+		if k.Kind.S != "iro" && k.Kind.S != "imr" {
+			return nil, bad(k.Kind.Line, "kind must be iro or imr, not %q", k.Kind.S)
+		}
+		if seenKind[k.Kind.S] {
+			return nil, bad(k.Kind.Line, "kind %q listed twice", k.Kind.S)
+		}
+		seenKind[k.Kind.S] = true
+		cs, err := cues(k.Cues, "", "kind")
+		if err != nil {
+			return nil, err
+		}
+		if len(cs) == 0 {
+			return nil, bad(k.Kind.Line, "kind %q has no cues", k.Kind.S)
+		}
+		s.kinds = append(s.kinds, zoneKindRule{kind: k.Kind.S, cues: cs})
+	}
+	return s, nil
+}
+
+var defaultSectioner = sync.OnceValues(func() (*Sectioner, error) { return NewSectioner(nil) })
+
+// DetectKind returns "iro", "imr" or "unknown" using the embedded cues.
+func DetectKind(text string) string {
+	s, err := defaultSectioner()
+	if err != nil {
+		return "unknown"
+	}
+	return s.Kind(text)
+}
+
+// Kind returns "iro", "imr" or "unknown": each cue found counts one point for
+// its kind; the kind with most points wins, a tie or no point is "unknown".
+func (s *Sectioner) Kind(text string) string {
+	best, bestScore, tie := "unknown", 0, false
+	for _, k := range s.kinds {
+		score := 0
+		for _, c := range k.cues {
+			if c.re.MatchString(text) {
+				score++
+			}
+		}
+		switch {
+		case score > bestScore:
+			best, bestScore, tie = k.kind, score, false
+		case score == bestScore && score > 0:
+			tie = true
+		}
+	}
+	if tie {
+		return "unknown"
+	}
+	return best
+}
+
+// zoneLine is one line of the text: [start, end) without the newline, and
+// the bounds of its content without leading and trailing blanks.
+type zoneLine struct {
+	start, end int
+	cs, ce     int
+}
+
+func (l zoneLine) blank() bool { return l.cs >= l.ce }
+
+func zoneSplitLines(text string) []zoneLine {
+	var out []zoneLine
+	for start := 0; start <= len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		l := zoneLine{start: start, end: end}
+		seg := text[start:end]
+		trimmed := strings.TrimLeftFunc(seg, unicode.IsSpace)
+		l.cs = start + len(seg) - len(trimmed)
+		l.ce = l.cs + len(strings.TrimRightFunc(trimmed, unicode.IsSpace))
+		out = append(out, l)
+		if end == len(text) {
+			break
+		}
+		start = end + 1
+	}
+	return out
+}
+
+// zoneBoundary is the start of a zone found by a heading or decision rule.
+type zoneBoundary struct {
+	name, title string
+	start       int // first byte of the heading
+	body        int // first byte after the heading text
+	last        int // index of the last line the heading uses
+}
+
+// zoneWindow joins the content of line i and of the following non-blank
+// lines (n lines in all) with single spaces. offs maps each byte of the
+// joined string to its offset in text; idx holds the line index of each
+// piece and pieceStart the joined offset where it begins.
+type zoneWindow struct {
+	joined     string
+	offs       []int
+	idx        []int
+	pieceStart []int
+}
+
+func zoneBuildWindow(text string, lines []zoneLine, i, n int) (zoneWindow, bool) {
+	var w zoneWindow
+	var b strings.Builder
+	blanks := 0
+	for j := i; j < len(lines) && len(w.idx) < n; j++ {
+		l := lines[j]
+		if l.blank() {
+			if len(w.idx) == 0 {
+				return w, false
+			}
+			blanks++
+			if blanks > 3 {
+				break
+			}
+			continue
+		}
+		blanks = 0
+		if len(w.idx) > 0 {
+			b.WriteByte(' ')
+			w.offs = append(w.offs, l.cs)
+		}
+		w.pieceStart = append(w.pieceStart, b.Len())
+		w.idx = append(w.idx, j)
+		b.WriteString(text[l.cs:l.ce])
+		for k := l.cs; k < l.ce; k++ {
+			w.offs = append(w.offs, k)
+		}
+	}
+	w.joined = b.String()
+	return w, len(w.idx) == n
+}
+
+func zoneWithin(within []string, cur string) bool {
+	if len(within) == 0 {
+		return true
+	}
+	for _, w := range within {
+		if w == cur {
+			return true
+		}
+	}
+	return false
+}
+
+func zoneFold(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// matchHeading tries the heading rules at line i. It returns the boundary
+// and the index of the rule that matched.
+func (s *Sectioner) matchHeading(text string, lines []zoneLine, i int, cur string) (zoneBoundary, int, bool) {
+	if lines[i].blank() {
+		return zoneBoundary{}, -1, false
+	}
+	for ri, r := range s.headings {
+		if !zoneWithin(r.within, cur) {
+			continue
+		}
+		for n := 1; n <= r.lines; n++ {
+			w, ok := zoneBuildWindow(text, lines, i, n)
+			if !ok {
+				break
+			}
+			loc := r.re.FindStringIndex(w.joined)
+			if loc == nil || loc[1] == 0 {
+				continue
+			}
+			if n > 1 && loc[1] <= w.pieceStart[n-1] {
+				continue // a shorter window would have matched
+			}
+			last := w.idx[0]
+			for k := range w.idx {
+				if w.pieceStart[k] < loc[1] {
+					last = w.idx[k]
+				}
+			}
+			body := w.offs[loc[1]-1] + 1
+			return zoneBoundary{name: r.name, title: zoneFold(w.joined[loc[0]:loc[1]]), start: lines[i].cs, body: body, last: last}, ri, true
+		}
+	}
+	return zoneBoundary{}, -1, false
+}
+
+// matchDecision tries the decision rules at line i; minLine is the first
+// line the item may start on.
+func (s *Sectioner) matchDecision(text string, lines []zoneLine, i, minLine int, cur string) (zoneBoundary, int, bool) {
+	l := lines[i]
+	if l.blank() {
+		return zoneBoundary{}, -1, false
+	}
+	content := text[l.cs:l.ce]
+	for ri, r := range s.decisions {
+		if !zoneWithin(r.within, cur) {
+			continue
+		}
+		m := r.re.FindStringSubmatchIndex(content)
+		if m == nil {
+			continue
+		}
+		first := i
+		if m[2*r.item] < 0 || m[2*r.item] == m[2*r.item+1] {
+			// A bare decision: the item is on the previous non-blank line.
+			j := i - 1
+			for j >= minLine && j > i-3 && lines[j].blank() {
+				j--
+			}
+			if j < minLine || lines[j].blank() {
+				continue
+			}
+			first = j
+		}
+		for back := 0; back < r.maxBack; back++ {
+			j := first - 1
+			if j < minLine || lines[j].blank() || r.stop.MatchString(text[lines[j].cs:lines[j].ce]) {
+				break
+			}
+			first = j
+		}
+		var parts []string
+		for j := first; j <= i; j++ {
+			if !lines[j].blank() {
+				parts = append(parts, text[lines[j].cs:lines[j].ce])
+			}
+		}
+		title := zoneFold(strings.Join(parts, " "))
+		if locs := r.brk.FindAllStringIndex(title, -1); len(locs) > 0 {
+			title = title[locs[len(locs)-1][1]-1:]
+		}
+		return zoneBoundary{name: r.name, title: title, start: lines[first].cs, body: l.ce, last: i}, ri, true
+	}
+	return zoneBoundary{}, -1, false
+}
+
+// Sections returns the zones of text in order. They are sorted, do not
+// overlap, and together cover the text from its first non-blank byte to its
+// end; text before the first heading is the "header" zone. A text without
+// any heading is one "other" zone; a blank text has no zones.
+func (s *Sectioner) Sections(text string) []Section {
+	first := len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
+	if first == len(text) {
+		return nil
+	}
+	lines := zoneSplitLines(text)
+	var bounds []zoneBoundary
+	cur, minLine := "header", 0
+	for i := 0; i < len(lines); i++ {
+		b, _, ok := s.matchHeading(text, lines, i, cur)
+		if !ok {
+			b, _, ok = s.matchDecision(text, lines, i, minLine, cur)
+		}
+		if !ok {
+			continue
+		}
+		bounds = append(bounds, b)
+		cur, minLine, i = b.name, b.last+1, b.last
+	}
+	if len(bounds) == 0 {
+		return []Section{{Name: "other", Start: first, End: len(text)}}
+	}
+	var out []Section
+	if bounds[0].start > first {
+		out = append(out, Section{Name: "header", Start: first, End: bounds[0].start})
+	}
+	for k, b := range bounds {
+		end := len(text)
+		if k+1 < len(bounds) {
+			end = bounds[k+1].start
+		}
+		z := Section{Name: b.name, Title: b.title, Start: b.start, End: end}
+		if s.scans(b.name) {
+			out = append(out, s.splitQuotes(text, z, b.body)...)
+		} else {
+			out = append(out, z)
+		}
+	}
+	return out
+}
+
+func (s *Sectioner) scans(name string) bool {
+	for _, n := range s.quotes.scan {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// zoneSpan is a byte range of the text.
+type zoneSpan struct{ start, end int }
+
+func zoneBlank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// splitQuotes cuts the guideline quotes found in the body of z out of it.
+func (s *Sectioner) splitQuotes(text string, z Section, body int) []Section {
+	if body < z.Start || body > z.End {
+		body = z.Start
+	}
+	qs := s.findQuotes(text, body, z.End)
+	if len(qs) == 0 {
+		return []Section{z}
+	}
+	var out []Section
+	pos, title := z.Start, z.Title
+	for _, q := range qs {
+		if q.start > pos {
+			out = append(out, Section{Name: z.Name, Title: title, Start: pos, End: q.start})
+			title = ""
+		}
+		end := q.end
+		if end < z.End && zoneBlank(text[end:z.End]) {
+			end = z.End
+		}
+		out = append(out, Section{Name: quoteZone, Start: q.start, End: end})
+		pos = end
+	}
+	if pos < z.End {
+		out = append(out, Section{Name: z.Name, Title: title, Start: pos, End: z.End})
+	}
+	return out
+}
+
+func zoneAnyMatch(cs []zoneCue, s string) bool {
+	for _, c := range cs {
+		if c.re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// quoteStart returns the end of the start cue in the sentence, or -1.
+func (q *zoneQuoteRules) quoteStart(sent string) int {
+	for _, c := range q.start {
+		if loc := c.re.FindStringIndex(sent); loc != nil {
+			if zoneAnyMatch(q.reject, sent) || zoneAnyMatch(q.endAnywhere, sent) {
+				return -1
+			}
+			return loc[1]
+		}
+	}
+	return -1
+}
+
+func (q *zoneQuoteRules) quoteEnd(sent string) bool {
+	return zoneAnyMatch(q.endStart, sent) || zoneAnyMatch(q.endAnywhere, sent)
+}
+
+// findQuotes returns the guideline quotes in text[a:b], merged when only
+// blanks separate them.
+func (s *Sectioner) findQuotes(text string, a, b int) []zoneSpan {
+	q := &s.quotes
+	sents := s.sentences(text, a, b)
+	var out []zoneSpan
+	for i := 0; i < len(sents); {
+		st := sents[i]
+		sent := text[st.start:st.end]
+		cue := q.quoteStart(sent)
+		if cue < 0 {
+			i++
+			continue
+		}
+		qe := -1
+		if o, c := zoneClosingQuote(text, st.start+cue, st.end, b); c > 0 && len(strings.Fields(text[o:c])) >= q.minWords {
+			qe = c
+			for i < len(sents) && sents[i].start < qe {
+				i++
+			}
+		} else {
+			j := i + 1
+			for j < len(sents) && !q.quoteEnd(text[sents[j].start:sents[j].end]) {
+				j++
+			}
+			qe = b
+			if j < len(sents) {
+				qe = sents[j].start
+			}
+			i = j
+		}
+		if n := len(out); n > 0 && zoneBlank(text[out[n-1].end:st.start]) {
+			out[n-1].end = qe
+		} else {
+			out = append(out, zoneSpan{st.start, qe})
+		}
+	}
+	return out
+}
+
+// zoneClosingQuote looks for an opening quotation mark in text[from:sentEnd]
+// and returns its offset and the offset just after its closing mark (and
+// after a following . , or ;) when the closing mark is before limit; 0, 0
+// otherwise.
+func zoneClosingQuote(text string, from, sentEnd, limit int) (int, int) {
+	seg := text[from:sentEnd]
+	o := strings.IndexAny(seg, "\"“")
+	if o < 0 {
+		return 0, 0
+	}
+	open := from + o
+	_, w := utf8.DecodeRuneInString(text[open:])
+	rest := text[open+w : limit]
+	c := strings.IndexAny(rest, "\"”")
+	if c < 0 {
+		return 0, 0
+	}
+	end := open + w + c
+	_, w2 := utf8.DecodeRuneInString(text[end:])
+	end += w2
+	if end < limit && strings.IndexByte(".,;", text[end]) >= 0 {
+		end++
+	}
+	return open, end
+}
+
+func zoneIsDigit(c byte) bool { return c >= '0' && c <= '9' }
+func zoneIsUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func zoneIsLower(c byte) bool { return c >= 'a' && c <= 'z' }
+func zoneIsSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'
+}
+
+// zoneListMarker reports whether a list marker ("3." then a blank, a capital
+// or a parenthesis) starts at p.
+func zoneListMarker(text string, p, b int) bool {
+	if p > 0 && (zoneIsDigit(text[p-1]) || zoneIsLower(text[p-1]) || zoneIsUpper(text[p-1])) {
+		return false
+	}
+	k := p
+	for k < b && k-p < 3 && zoneIsDigit(text[k]) {
+		k++
+	}
+	if k == p || k-p > 2 || k >= b || text[k] != '.' {
+		return false
+	}
+	k++
+	return k == b || zoneIsSpace(text[k]) || zoneIsUpper(text[k]) || text[k] == '('
+}
+
+// sentences splits text[a:b] into sentence spans for the quote rules.
+func (s *Sectioner) sentences(text string, a, b int) []zoneSpan {
+	cuts := []int{a}
+	last := a // latest cut
+	cut := func(p int) {
+		for p < b && zoneIsSpace(text[p]) {
+			p++
+		}
+		if p > last && p < b {
+			cuts = append(cuts, p)
+			last = p
+		}
+	}
+	for i := a; i < b; i++ {
+		c := text[i]
+		switch {
+		case c == '.' || c == '!' || c == '?':
+			// The dot of a list marker that starts the sentence.
+			d := i
+			for d > a && zoneIsDigit(text[d-1]) {
+				d--
+			}
+			if c == '.' && d < i && d == last {
+				continue
+			}
+			k := i + 1
+			for k < b {
+				if strings.IndexByte("\"')]", text[k]) >= 0 {
+					k++
+				} else if strings.HasPrefix(text[k:], "”") || strings.HasPrefix(text[k:], "’") {
+					k += len("”")
+				} else {
+					break
+				}
+			}
+			if k >= b {
+				continue
+			}
+			if c == '.' && k == i+1 && s.abbrevBefore(text, a, i) {
+				continue
+			}
+			next := text[k]
+			switch {
+			case zoneIsSpace(next):
+				p := k
+				for p < b && zoneIsSpace(text[p]) {
+					p++
+				}
+				if p < b && !zoneIsLower(text[p]) {
+					cut(p)
+				}
+			case zoneIsUpper(next):
+				w := i
+				for w > a && zoneIsLower(text[w-1]) {
+					w--
+				}
+				if k > i+1 || i-w >= 2 {
+					cut(k)
+				}
+			case zoneIsDigit(next) && zoneListMarker(text, k, b):
+				cut(k)
+			}
+		case zoneIsDigit(c) && i > last && zoneListMarker(text, i, b):
+			p := i - 1
+			for p >= a && zoneIsSpace(text[p]) {
+				p--
+			}
+			if p >= a && strings.IndexByte(":;)", text[p]) >= 0 {
+				cut(i)
+			}
+		}
+	}
+	out := make([]zoneSpan, 0, len(cuts))
+	for k, c := range cuts {
+		end := b
+		if k+1 < len(cuts) {
+			end = cuts[k+1]
+		}
+		for c < end && zoneIsSpace(text[c]) {
+			c++
+		}
+		if c < end {
+			out = append(out, zoneSpan{c, end})
+		}
+	}
+	return out
+}
+
+// abbrevBefore reports whether the dot at i ends an abbreviation (a listed
+// word, or a single capital letter as in initials).
+func (s *Sectioner) abbrevBefore(text string, a, i int) bool {
+	w := i
+	for w > a && (zoneIsLower(text[w-1]) || zoneIsUpper(text[w-1]) || text[w-1] == '.') {
+		w--
+	}
+	word := strings.Trim(text[w:i], ".")
+	if word == "" {
+		return false
+	}
+	if len(word) == 1 && zoneIsUpper(word[0]) {
+		return true
+	}
+	return s.quotes.abbrev[strings.ToLower(word)]
+}
