@@ -1,0 +1,182 @@
+package pipeline
+
+import (
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+type dateFile struct {
+	Months   map[string]int `yaml:"months"`
+	Patterns []rx           `yaml:"patterns"`
+}
+
+type dateRules struct {
+	months   map[string]int
+	patterns []rx
+}
+
+func loadDateRules(fsys fs.FS) (*dateRules, error) {
+	const name = "dates.yaml"
+	var f dateFile
+	if err := decodeRules(fsys, name, &f); err != nil {
+		return nil, err
+	}
+	if len(f.Patterns) == 0 {
+		return nil, &RuleError{File: name, Reason: "no patterns"}
+	}
+	for k, v := range f.Months {
+		if v < 1 || v > 12 || k != strings.ToLower(k) {
+			return nil, &RuleError{File: name, Reason: fmt.Sprintf("month %q: want a lower-case name and 1..12", k)}
+		}
+	}
+	for _, p := range f.Patterns {
+		if err := needGroups(name, p, "m", "y"); err != nil {
+			return nil, err
+		}
+	}
+	return &dateRules{months: f.Months, patterns: f.Patterns}, nil
+}
+
+// gluedBefore reports whether a date starting at i is glued to a preceding
+// token ("L5/S1", "7.5/325", "x10/12/16").
+func gluedBefore(text string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	c := text[i-1]
+	return isAlnum(c) || c == '/' || c == '.' || c == '-' || c == '%'
+}
+
+func gluedAfter(text string, i int) bool {
+	if i >= len(text) {
+		return false
+	}
+	c := text[i]
+	if c == '.' || c == '-' {
+		// "10/31/14." ends a sentence; "1/2/3.5" and "10-22-16-2" do not.
+		return i+1 < len(text) && isDigit(text[i+1])
+	}
+	return isAlnum(c) || c == '/' || c == '%'
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+func isAlnum(c byte) bool {
+	return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// find returns every date mention of text in order, non-overlapping
+// (leftmost, then longest).
+func (r *dateRules) find(text string) []Date {
+	type cand struct {
+		d    Date
+		prio int
+	}
+	var cands []cand
+	for pi, p := range r.patterns {
+		mi, yi, di := p.SubexpIndex("m"), p.SubexpIndex("y"), p.SubexpIndex("d")
+		for _, loc := range p.FindAllStringSubmatchIndex(text, -1) {
+			s, e := loc[0], loc[1]
+			if gluedBefore(text, s) || gluedAfter(text, e) {
+				continue
+			}
+			part := func(i int) string {
+				if i < 0 || loc[2*i] < 0 {
+					return ""
+				}
+				return text[loc[2*i]:loc[2*i+1]]
+			}
+			iso, redacted, ok := r.iso(part(mi), part(di), part(yi))
+			if !ok {
+				continue
+			}
+			cands = append(cands, cand{Date{Text: text[s:e], ISO: iso, Redacted: redacted, Start: s, End: e}, pi})
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i].d, cands[j].d
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		if a.End != b.End {
+			return a.End > b.End
+		}
+		return cands[i].prio < cands[j].prio
+	})
+	out := []Date{}
+	last := 0
+	for _, c := range cands {
+		if c.d.Start < last {
+			continue
+		}
+		out = append(out, c.d)
+		last = c.d.End
+	}
+	return out
+}
+
+// iso validates the parts of a date and renders its ISO form. Parts with an
+// X are redactions: the date is kept, redacted, with an empty ISO form.
+func (r *dateRules) iso(m, d, y string) (iso string, redacted bool, ok bool) {
+	if strings.ContainsAny(m+d+y, "Xx") {
+		// A redaction must be all X or digits in every part.
+		for _, p := range []string{m, d, y} {
+			if strings.Trim(p, "0123456789X") != "" {
+				return "", false, false
+			}
+		}
+		return "", true, true
+	}
+	month, err := strconv.Atoi(m)
+	if err != nil {
+		mm, found := r.months[strings.ToLower(m)]
+		if !found {
+			return "", false, false
+		}
+		month = mm
+	}
+	if month < 1 || month > 12 {
+		return "", false, false
+	}
+	year, err := strconv.Atoi(y)
+	if err != nil {
+		return "", false, false
+	}
+	switch len(y) {
+	case 2:
+		if year < 40 {
+			year += 2000
+		} else {
+			year += 1900
+		}
+	case 4:
+		if year < 1900 || year > 2099 {
+			return "", false, false
+		}
+	default:
+		return "", false, false
+	}
+	if d == "" {
+		return fmt.Sprintf("%04d-%02d", year, month), false, true
+	}
+	day, err := strconv.Atoi(d)
+	if err != nil || day < 1 || day > daysIn(year, month) {
+		return "", false, false
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", year, month, day), false, true
+}
+
+func daysIn(year, month int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
