@@ -1,9 +1,524 @@
 package extract
 
-// STUB: owned by the text helper (normalization).
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
+)
+
+//go:embed data/clean.yaml
+var cleanYAML []byte
+
+// cleanRules is the rule set Normalize uses, loaded once from the embedded
+// data/clean.yaml. The file is part of the binary and covered by tests, so a
+// bad file is a programming error: loading panics at init.
+var cleanRules = mustLoadCleanRules()
+
+// A cleanRuleSet holds the compiled data of data/clean.yaml.
+type cleanRuleSet struct {
+	pageLines     []pageLineRule
+	compounds     map[string]bool
+	prefixes      map[string]bool
+	continuations map[string]bool
+}
+
+// A pageLineRule recognizes a page-number line.
+type pageLineRule struct {
+	re       *regexp.Regexp
+	anywhere bool
+}
+
+// cleanFile is the YAML shape of data/clean.yaml.
+type cleanFile struct {
+	PageLines []struct {
+		Pattern  textDataString `yaml:"pattern"`
+		Anywhere bool           `yaml:"anywhere"`
+	} `yaml:"page_lines"`
+	HyphenCompounds   []textDataString `yaml:"hyphen_compounds"`
+	HyphenPrefixes    []textDataString `yaml:"hyphen_prefixes"`
+	ContinuationWords []textDataString `yaml:"continuation_words"`
+}
+
+// A textDataString is a YAML scalar that remembers its line, so that a bad
+// entry can be reported as file:line.
+type textDataString struct {
+	S    string
+	Line int
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (s *textDataString) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a string", n.Line)
+	}
+	s.S, s.Line = n.Value, n.Line
+	return nil
+}
+
+// A textDataError reports a bad entry in a rule file of the text stages
+// (clean.yaml, abbreviations.yaml, sentences.yaml) as file:line: reason.
+type textDataError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *textDataError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// decodeTextData decodes data strictly (unknown keys are errors) into v.
+func decodeTextData(file string, data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return &textDataError{File: file, Msg: err.Error()}
+	}
+	return nil
+}
+
+// textDataWords validates a list of lowercase words and returns it as a set.
+func textDataWords(file, what string, list []textDataString) (map[string]bool, error) {
+	set := make(map[string]bool, len(list))
+	for _, w := range list {
+		switch {
+		case strings.TrimSpace(w.S) == "":
+			return nil, &textDataError{File: file, Line: w.Line, Msg: "empty " + what}
+		case w.S != strings.ToLower(strings.TrimSpace(w.S)):
+			return nil, &textDataError{File: file, Line: w.Line, Msg: fmt.Sprintf("%s %q must be lowercase and trimmed", what, w.S)}
+		case set[w.S]:
+			return nil, &textDataError{File: file, Line: w.Line, Msg: fmt.Sprintf("duplicate %s %q", what, w.S)}
+		}
+		set[w.S] = true
+	}
+	return set, nil
+}
+
+// loadCleanRules decodes and validates a clean.yaml file.
+func loadCleanRules(file string, data []byte) (*cleanRuleSet, error) {
+	var f cleanFile
+	if err := decodeTextData(file, data, &f); err != nil {
+		return nil, err
+	}
+	rs := &cleanRuleSet{}
+	for _, p := range f.PageLines {
+		re, err := regexp.Compile(p.Pattern.S)
+		if err != nil || p.Pattern.S == "" {
+			return nil, &textDataError{File: file, Line: p.Pattern.Line, Msg: fmt.Sprintf("bad pattern %q: %v", p.Pattern.S, err)}
+		}
+		if re.MatchString("") {
+			return nil, &textDataError{File: file, Line: p.Pattern.Line, Msg: fmt.Sprintf("pattern %q matches an empty line", p.Pattern.S)}
+		}
+		rs.pageLines = append(rs.pageLines, pageLineRule{re: re, anywhere: p.Anywhere})
+	}
+	var err error
+	if rs.compounds, err = textDataWords(file, "hyphen compound", f.HyphenCompounds); err != nil {
+		return nil, err
+	}
+	for _, c := range f.HyphenCompounds {
+		if !strings.Contains(c.S, "-") {
+			return nil, &textDataError{File: file, Line: c.Line, Msg: fmt.Sprintf("hyphen compound %q has no hyphen", c.S)}
+		}
+	}
+	if rs.prefixes, err = textDataWords(file, "hyphen prefix", f.HyphenPrefixes); err != nil {
+		return nil, err
+	}
+	if rs.continuations, err = textDataWords(file, "continuation word", f.ContinuationWords); err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
+
+func mustLoadCleanRules() *cleanRuleSet {
+	rs, err := loadCleanRules("data/clean.yaml", cleanYAML)
+	if err != nil {
+		panic(err)
+	}
+	return rs
+}
 
 // Normalize turns raw text (pages separated by form feeds) into the record's
 // text and returns the byte offset where each page starts.
+//
+// The result is stable (the same input gives the same bytes) and, for text
+// without form feeds, idempotent: Normalize(Normalize(x)) == Normalize(x).
+// Invalid UTF-8 becomes U+FFFD. The rules, applied in this order:
+//
+//   - characters: CRLF and CR become LF; no-break and other Unicode spaces and
+//     tabs become spaces; control characters, zero-width characters and soft
+//     hyphens are dropped; the ligatures ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ are spelled out; the
+//     text is put in NFC. Checkbox glyphs (☒ ☐ ■ □) and curly quotes are
+//     kept as they are.
+//   - lines: runs of spaces become one space; lines are trimmed.
+//   - page artifacts (inputs with two or more non-empty pages): a line that
+//     repeats, digits aside, at the same place among the first or last two
+//     lines of more than half of the pages (and at least two) is a running
+//     header or footer and is dropped, if it is at most 70 characters long
+//     and does not end with . ! ? or :; so are page-number lines (data/clean.yaml page_lines, or a
+//     bare number equal to the page number) among the first or last two lines
+//     of a page. "Page N of M" lines are dropped anywhere.
+//   - hyphenation: a line ending in a letter or digit and a hyphen, followed
+//     (across blank lines and page breaks) by a line starting with a letter
+//     or digit, is joined with the first word of that line. The hyphen is
+//     kept when that word starts with a capital or a digit ("L5-\nS1" →
+//     "L5-S1", "anti-\nTNF" → "anti-TNF"), when the part before it ends in a
+//     digit, when the compound is listed in data/clean.yaml (hyphen_compounds,
+//     hyphen_prefixes) or when the document spells the same compound with a
+//     hyphen elsewhere; otherwise it is dropped ("non-\n\ninflammatory" →
+//     "noninflammatory").
+//   - blank lines: a run of blank lines (and page breaks) between two lines
+//     is dropped when the first line does not end a sentence (its last
+//     character, closing quotes and brackets aside, is not . ! ?) and the next
+//     line starts with a lowercase letter; when the first line ends with a
+//     continuation word (data/clean.yaml continuation_words: "a", "the",
+//     "of", ...); and when it ends with a glued list number ("blocks:1.").
+//     Otherwise it becomes one empty line (a paragraph break).
+//   - page breaks: a form feed becomes a line break.
+//
+// pageStarts has one entry per form-feed-separated page of raw: the offset of
+// the first byte in text that comes from that page (len(text) if none does).
+// It is sorted and in [0, len(text)]. Text without form feeds gives [0].
 func Normalize(raw string) (text string, pageStarts []int) {
-	return raw, []int{0}
+	pages := strings.Split(raw, "\f")
+	var lines []cleanLine
+	for p, pg := range pages {
+		for _, l := range strings.Split(cleanChars(pg), "\n") {
+			lines = append(lines, cleanLine{text: foldSpaces(l), page: p})
+		}
+	}
+	dropPageArtifacts(lines, len(pages))
+	joinHyphenated(lines)
+	return assembleLines(lines, len(pages))
+}
+
+// A cleanLine is one line of the input during normalization.
+type cleanLine struct {
+	text string
+	page int
+	drop bool // removed (artifact, or emptied by a hyphen join)
+	glue bool // blank line to remove (wrap artifact between joined parts)
+}
+
+func (l *cleanLine) blank() bool { return l.text == "" }
+
+// ligatures maps typographic ligatures (PDF text) to their letters.
+var ligatures = map[rune]string{
+	'ﬀ': "ff", 'ﬁ': "fi", 'ﬂ': "fl", 'ﬃ': "ffi", 'ﬄ': "ffl", 'ﬅ': "st", 'ﬆ': "st",
+}
+
+// cleanChars applies the character rules of Normalize to one page.
+func cleanChars(s string) string {
+	s = normalizeNewlines(strings.ToValidUTF8(s, "\uFFFD"))
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteByte('\n')
+		case r == '\v', r == '\u0085', r == '\u2028', r == '\u2029':
+			b.WriteByte('\n')
+		case r == '\u00AD', r == '\u200B', r == '\u200C', r == '\u200D', r == '\u2060', r == '\uFEFF':
+			// soft hyphen and zero-width characters: dropped
+		case unicode.IsSpace(r):
+			b.WriteByte(' ')
+		case unicode.IsControl(r):
+			// dropped
+		case ligatures[r] != "":
+			b.WriteString(ligatures[r])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+// foldSpaces trims l and folds runs of spaces to one.
+func foldSpaces(l string) string {
+	l = strings.TrimSpace(l)
+	if !strings.Contains(l, "  ") {
+		return l
+	}
+	var b strings.Builder
+	b.Grow(len(l))
+	prev := false
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if c == ' ' {
+			if prev {
+				continue
+			}
+			prev = true
+		} else {
+			prev = false
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+var reDigits = regexp.MustCompile(`[0-9]+`)
+
+// dropPageArtifacts marks running headers/footers and page numbers.
+func dropPageArtifacts(lines []cleanLine, npages int) {
+	for i := range lines {
+		for _, r := range cleanRules.pageLines {
+			if r.anywhere && r.re.MatchString(lines[i].text) {
+				lines[i].drop = true
+			}
+		}
+	}
+	// edges[p] lists, for page p, the indices of its first two and last two
+	// kept non-blank lines, with their position ("t0", "t1", "b0", "b1").
+	type edge struct {
+		idx int
+		pos string
+	}
+	edges := make([][]edge, npages)
+	byPage := make([][]int, npages)
+	for i := range lines {
+		if !lines[i].drop && !lines[i].blank() {
+			byPage[lines[i].page] = append(byPage[lines[i].page], i)
+		}
+	}
+	nonEmpty := 0
+	for p, idx := range byPage {
+		if len(idx) == 0 {
+			continue
+		}
+		nonEmpty++
+		for k := 0; k < 2 && k < len(idx); k++ {
+			edges[p] = append(edges[p], edge{idx[k], "t" + strconv.Itoa(k)})
+		}
+		for k := 0; k < 2 && k < len(idx); k++ {
+			edges[p] = append(edges[p], edge{idx[len(idx)-1-k], "b" + strconv.Itoa(k)})
+		}
+	}
+	if nonEmpty < 2 {
+		return
+	}
+	key := func(e edge) string {
+		return e.pos + "|" + strings.ToLower(reDigits.ReplaceAllString(lines[e.idx].text, "#"))
+	}
+	count := map[string]int{}
+	for _, es := range edges {
+		seen := map[string]bool{}
+		for _, e := range es {
+			if k := key(e); !seen[k] && mayBeRunningLine(lines[e.idx].text) {
+				seen[k] = true
+				count[k]++
+			}
+		}
+	}
+	for p, es := range edges {
+		for _, e := range es {
+			l := &lines[e.idx]
+			if c := count[key(e)]; c >= 2 && 2*c > nonEmpty {
+				l.drop = true
+				continue
+			}
+			if l.text == strconv.Itoa(p+1) {
+				l.drop = true
+				continue
+			}
+			for _, r := range cleanRules.pageLines {
+				if r.re.MatchString(l.text) {
+					l.drop = true
+				}
+			}
+		}
+	}
+}
+
+// mayBeRunningLine reports whether a page-edge line may be a running header
+// or footer: short, and not ending like a sentence or a heading. Letters end
+// several pages with the same sentence ("the request is not medically
+// necessary."), which must never be taken for a footer.
+func mayBeRunningLine(s string) bool {
+	if utf8.RuneCountInString(s) > 70 {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return !strings.ContainsRune(".!?:", last)
+}
+
+// joinHyphenated joins words broken by a hyphen at the end of a line.
+func joinHyphenated(lines []cleanLine) {
+	var lower string // the document, lowercased, for the evidence rule
+	for i := range lines {
+		for {
+			l := &lines[i]
+			if l.drop || !endsWithWordHyphen(l.text) {
+				break
+			}
+			j := nextContent(lines, i+1)
+			if j < 0 {
+				break
+			}
+			m := &lines[j]
+			first, _ := utf8.DecodeRuneInString(m.text)
+			if !unicode.IsLetter(first) && !unicode.IsDigit(first) {
+				break
+			}
+			word, rest, _ := strings.Cut(m.text, " ")
+			left := l.text[strings.LastIndexByte(l.text, ' ')+1 : len(l.text)-1]
+			if lower == "" {
+				var b strings.Builder
+				for _, x := range lines {
+					b.WriteString(strings.ToLower(x.text))
+					b.WriteByte('\n')
+				}
+				lower = b.String()
+			}
+			if keepHyphen(left, word, lower) {
+				l.text += word
+			} else {
+				l.text = l.text[:len(l.text)-1] + word
+			}
+			m.text = rest
+			if rest == "" {
+				m.drop = true
+			}
+			for k := i + 1; k < j; k++ {
+				if lines[k].blank() {
+					lines[k].glue = true
+				}
+			}
+		}
+	}
+}
+
+// endsWithWordHyphen reports whether s ends with a letter or digit followed
+// by a hyphen.
+func endsWithWordHyphen(s string) bool {
+	if !strings.HasSuffix(s, "-") {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:len(s)-1])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// nextContent returns the index of the first kept non-blank line at or
+// after i, or -1.
+func nextContent(lines []cleanLine, i int) int {
+	for ; i < len(lines); i++ {
+		if !lines[i].drop && !lines[i].blank() {
+			return i
+		}
+	}
+	return -1
+}
+
+// keepHyphen decides whether the line-final hyphen between left (the word
+// part before it, with any leading punctuation) and word (the first word of
+// the next line) is a true hyphen. lower is the lowercased document.
+func keepHyphen(left, word, lower string) bool {
+	first, _ := utf8.DecodeRuneInString(word)
+	if !unicode.IsLower(first) {
+		return true // "L5-S1", "anti-TNF", "4-6"
+	}
+	if r, _ := utf8.DecodeLastRuneInString(left); unicode.IsDigit(r) {
+		return true // "360-degree"
+	}
+	l := strings.ToLower(strings.TrimLeftFunc(left, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+	if i := strings.LastIndexByte(l, '-'); i >= 0 {
+		l = l[i+1:] // "non-" of "anti-non-" (rare): judge the last part
+	}
+	w := strings.ToLower(strings.TrimRightFunc(word, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+	if l == "" || w == "" {
+		return true
+	}
+	if cleanRules.compounds[l+"-"+w] || cleanRules.prefixes[l] {
+		return true
+	}
+	return containsWord(lower, l+"-"+w)
+}
+
+// containsWord reports whether s contains w with no letter or digit on
+// either side.
+func containsWord(s, w string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], w)
+		if i < 0 {
+			return false
+		}
+		i += off
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[i+len(w):])
+		if !isWordRune(before) && !isWordRune(after) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+var reGluedEnumerator = regexp.MustCompile(`(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`)
+
+// joinsAcrossBlank reports whether a run of blank lines between lines a and
+// b is a wrap artifact to remove.
+func joinsAcrossBlank(a, b string) bool {
+	if reGluedEnumerator.MatchString(a) {
+		return true
+	}
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(a, `"')]}’”`))
+	ends := last == '.' || last == '!' || last == '?'
+	first, _ := utf8.DecodeRuneInString(b)
+	if !ends && unicode.IsLower(first) {
+		return true
+	}
+	lastWord := a[strings.LastIndexByte(a, ' ')+1:]
+	return cleanRules.continuations[strings.ToLower(lastWord)]
+}
+
+// assembleLines writes the kept lines and computes page starts.
+func assembleLines(lines []cleanLine, npages int) (string, []int) {
+	var b strings.Builder
+	starts := make([]int, npages)
+	for i := range starts {
+		starts[i] = -1
+	}
+	prev := -1     // index of the last written line
+	blank := false // a blank line (not glue) since prev
+	for i := range lines {
+		l := &lines[i]
+		if l.drop {
+			continue
+		}
+		if l.blank() {
+			if !l.glue {
+				blank = true
+			}
+			continue
+		}
+		if prev >= 0 {
+			if blank && !joinsAcrossBlank(lines[prev].text, l.text) {
+				b.WriteString("\n\n")
+			} else {
+				b.WriteByte('\n')
+			}
+		}
+		for p := l.page; p >= 0 && starts[p] < 0; p-- {
+			starts[p] = b.Len()
+		}
+		b.WriteString(l.text)
+		prev, blank = i, false
+	}
+	for p := range starts {
+		if starts[p] < 0 {
+			starts[p] = b.Len()
+		}
+	}
+	return b.String(), starts
 }

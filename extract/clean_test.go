@@ -1,0 +1,293 @@
+package extract
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The -update flag (rewrite golden files) is shared by the package's golden
+// tests: register it unless another test file of the package already did.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+// updateGoldens reports whether -update was given.
+func updateGoldens() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		// hyphenation
+		{"hyphen before lowercase is dropped", "injections for non-\n\ninflammatory pathology.", "injections for noninflammatory\npathology."},
+		{"hyphen across a page break", "for non-\n\fninflammatory x", "for nonninflammatory\nx"},
+		{"hyphen before a capital is kept", "fusion at L5-\nS1 level.", "fusion at L5-S1\nlevel."},
+		{"anti-TNF is kept", "biologic treatments (anti-\nTNF and/or", "biologic treatments (anti-TNF\nand/or"},
+		{"hyphen before a digit is kept", "for 4-\n6 weeks", "for 4-6\nweeks"},
+		{"hyphen after a digit is kept", "a 360-\ndegree fusion", "a 360-degree\nfusion"},
+		{"listed compound keeps its hyphen", "plan a follow-\nup visit.", "plan a follow-up\nvisit."},
+		{"listed prefix keeps its hyphen", "active self-\ndirected home exercise.", "active self-directed\nhome exercise."},
+		{"compound spelled with a hyphen elsewhere", "for non-inflammatory SI pathology.\nInstead of injections for non-\n\ninflammatory sacroiliac pathology.", "for non-inflammatory SI pathology.\nInstead of injections for non-inflammatory\nsacroiliac pathology."},
+		{"word alone on the next line", "the claims non-\nadministrator.\nNext.", "the claims nonadministrator.\nNext."},
+		{"dash after a space is not a hyphen", "Upheld -\nnot disputed", "Upheld -\nnot disputed"},
+		{"next line starts with punctuation", "pre-\n(op) visit", "pre-\n(op) visit"},
+		{"chained hyphens", "a non-\nsteroid-\nal drug", "a nonsteroidal\ndrug"},
+		// blank lines
+		{"blank line before lowercase is a wrap", "He/she has no\n\naffiliation with the employer.", "He/she has no\naffiliation with the employer."},
+		{"blank line after a sentence is kept", "The request is denied.\n\nthe next paragraph", "The request is denied.\n\nthe next paragraph"},
+		{"blank line before a capital is kept", "Evidence-Based Practice Center\n\nMAXIMUS guideline:", "Evidence-Based Practice Center\n\nMAXIMUS guideline:"},
+		{"blank line after a continuation word", "Plan: Pt requires a\n\nHWR procedure.", "Plan: Pt requires a\nHWR procedure."},
+		{"blank line after a glued list number", "sacroiliac blocks:1.\n\nThe history", "sacroiliac blocks:1.\nThe history"},
+		{"blank line after a finished list item is kept", "performed.\n\n2. The block", "performed.\n\n2. The block"},
+		{"three newlines become two", "A.\n\n\n\nB.", "A.\n\nB."},
+		{"leading and trailing blank lines", "\n\n  A.  \n\n", "A."},
+		// spaces and characters
+		{"spaces folded, lines trimmed", "  Upheld     (Agree) \t\nx  ", "Upheld (Agree)\nx"},
+		{"no-break spaces", "5\u00a0ft\u202f10\u2007in", "5 ft 10 in"},
+		{"checkboxes and curly quotes kept", "☒ Upheld ☐ Overturned ■ □ [X] “Pt’s”", "☒ Upheld ☐ Overturned ■ □ [X] “Pt’s”"},
+		{"ligatures", "signiﬁcant ﬂexion", "significant flexion"},
+		{"NFC", "cafe\u0301", "caf\u00e9"},
+		{"controls and zero-width characters dropped", "a\x00b\u200bc\u00add\x07", "abcd"},
+		{"CRLF", "a\r\nb\rc", "a\nb\nc"},
+		{"invalid UTF-8", "a\xffb", "a\ufffdb"},
+		// page artifacts
+		{"Page N of M anywhere", "The request.\nPage 2 of 5\nis denied.", "The request.\nis denied."},
+		{"page numbers at page edges", "Body one\n1\fBody two\n- 2 -\fPage 3\nBody three", "Body one\nBody two\nBody three"},
+		{"number other than the page number is kept", "Body\n2\nmore text\nend one\fnext page\nother\nend two", "Body\n2\nmore text\nend one\nnext page\nother\nend two"},
+		{"running header and footer", "Acme IRO Case 1234\nFirst page text.\nConfidential\fAcme IRO Case 1234\nSecond page text.\nConfidential\fAcme IRO Case 1234\nThird page text.\nConfidential",
+			"First page text.\nSecond page text.\nThird page text."},
+		{"repeated sentence at page ends is kept", "a\nb\nthe request is not medically necessary.\fc\nd\nthe request is not medically necessary.",
+			"a\nb\nthe request is not medically necessary.\nc\nd\nthe request is not medically necessary."},
+		{"word broken across a footer and a header", "Acme Review\nText about non-\nPage 1 of 3\fAcme Review\ninflammatory disease.\nPage 2 of 3\fAcme Review\nEnd.",
+			"Text about noninflammatory\ndisease.\nEnd."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := Normalize(tt.in)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Normalize(%q) (-want +got):\n%s", tt.in, diff)
+			}
+			if !strings.Contains(tt.in, "\f") {
+				if again, _ := Normalize(got); again != got {
+					t.Errorf("not idempotent: %q -> %q", got, again)
+				}
+			}
+		})
+	}
+}
+
+func TestNormalizePageStarts(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		pages []string // the text from each page start to the next
+	}{
+		{"no form feed", "one\ntwo", []string{"one\ntwo"}},
+		{"three pages", "one.\n\ftwo.\n\fthree.", []string{"one.\n\n", "two.\n\n", "three."}},
+		{"page break without blank line", "one\ftwo", []string{"one\n", "two"}},
+		{"empty middle page", "one.\f\ftwo.", []string{"one.\n\n", "", "two."}},
+		{"trailing empty page", "one.\ftwo.\f", []string{"one.\n", "two.", ""}},
+		{"word pulled up across the break", "a non-\finflammatory b", []string{"a noninflammatory\n", "b"}},
+		{"page emptied by the join", "a non-\finflammatory\fb.", []string{"a noninflammatory\n", "", "b."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text, starts := Normalize(tt.in)
+			if len(starts) != len(tt.pages) {
+				t.Fatalf("got %d page starts %v, want %d", len(starts), starts, len(tt.pages))
+			}
+			var got []string
+			for i, s := range starts {
+				end := len(text)
+				if i+1 < len(starts) {
+					end = starts[i+1]
+				}
+				got = append(got, text[s:end])
+			}
+			if diff := cmp.Diff(tt.pages, got); diff != "" {
+				t.Errorf("pages of %q (-want +got):\n%s", text, diff)
+			}
+		})
+	}
+}
+
+// repoRoot walks up from the working directory to the directory holding
+// go.mod.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// seedPath returns the path of a seed letter, skipping the test when the
+// shared seeds are absent.
+func seedPath(t testing.TB, name string) string {
+	t.Helper()
+	p := filepath.Join(repoRoot(t), "..", "shared", "seeds", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("seed %s not found (../shared/seeds next to the repository): %v", name, err)
+	}
+	return p
+}
+
+var seedNames = []string{"iro_si_injection_upheld.txt", "imr_si_block_upheld.txt"}
+
+// TestNormalizeGolden compares the normalized seeds with
+// testdata/text/<seed>.golden (rewrite with -update).
+func TestNormalizeGolden(t *testing.T) {
+	for _, name := range seedNames {
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(seedPath(t, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text, _, err := decodeText(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := Normalize(text)
+			if again, _ := Normalize(got); again != got {
+				t.Error("not idempotent")
+			}
+			golden := filepath.Join("testdata", "text", strings.TrimSuffix(name, ".txt")+".golden")
+			if updateGoldens() {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./extract -run TestNormalizeGolden -update to create it)", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", golden, diff)
+			}
+		})
+	}
+}
+
+// TestNormalizeCorpus runs pdftotext over the real IMR letters and checks
+// that Normalize loses no letter (the corpus has no running headers), keeps
+// one page start per page and is idempotent.
+func TestNormalizeCorpus(t *testing.T) {
+	dir := filepath.Join(repoRoot(t), "..", "shared", "corpus", "imr")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if len(files) == 0 {
+		t.Skipf("no corpus letters in %s", dir)
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	if testing.Short() && len(files) > 10 {
+		files = files[:10]
+	}
+	sig := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) || r == '-' {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	for _, f := range files {
+		out, err := exec.Command("pdftotext", "-enc", "UTF-8", f, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext %s: %v", filepath.Base(f), err)
+		}
+		raw := string(out)
+		text, starts := Normalize(raw)
+		name := filepath.Base(f)
+		if sig(text) != sig(raw) {
+			t.Errorf("%s: normalized text lost or changed letters", name)
+		}
+		if want := strings.Count(raw, "\f") + 1; len(starts) != want {
+			t.Errorf("%s: %d page starts, want %d", name, len(starts), want)
+		}
+		if again, _ := Normalize(text); again != text {
+			t.Errorf("%s: not idempotent", name)
+		}
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	f.Add("non-\n\ninflammatory L5-\nS1 anti-\fTNF\n\nPage 1 of 2\n")
+	f.Add("a\r\nb\u00a0c  d\t\te\x00\n\n\n\nf")
+	f.Add("Header\nx\n1\fHeader\ny\n2\fHeader\nz\n3")
+	f.Add("blocks:1.\n\nThe history\n\nof ☒ “x”")
+	f.Add("cafe\u0301 ﬁ \xff\xfe")
+	for _, name := range seedNames {
+		if b, err := os.ReadFile(filepath.Join("..", "..", "shared", "seeds", name)); err == nil {
+			f.Add(string(b))
+		}
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		text, starts := Normalize(raw)
+		if utf8.ValidString(raw) && !utf8.ValidString(text) {
+			t.Fatalf("invalid UTF-8 out for valid input")
+		}
+		if !utf8.ValidString(text) {
+			t.Fatalf("invalid UTF-8 out")
+		}
+		if want := strings.Count(raw, "\f") + 1; len(starts) != want {
+			t.Fatalf("%d page starts, want %d", len(starts), want)
+		}
+		for i, s := range starts {
+			if s < 0 || s > len(text) || (i > 0 && s < starts[i-1]) {
+				t.Fatalf("page starts %v not sorted in [0,%d]", starts, len(text))
+			}
+		}
+		again, starts2 := Normalize(raw)
+		if again != text || !slicesEqual(starts, starts2) {
+			t.Fatal("not deterministic")
+		}
+		if !strings.Contains(raw, "\f") {
+			if twice, _ := Normalize(text); twice != text {
+				t.Fatalf("not idempotent:\n%q\n%q", text, twice)
+			}
+		}
+		if bytes.Contains([]byte(text), []byte("\n\n\n")) || strings.ContainsAny(text, "\f\r\t") {
+			t.Fatalf("left artifacts in %q", text)
+		}
+	})
+}
+
+func slicesEqual(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
