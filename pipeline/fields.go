@@ -22,6 +22,7 @@ type guidelineFile struct {
 	Guidelines      []termGroup `yaml:"guidelines"`
 	CitedIn         []string    `yaml:"cited_in"`
 	NotRelied       rx          `yaml:"not_relied"`
+	NotReliedBefore rx          `yaml:"not_relied_before"`
 	ChecklistWindow string      `yaml:"checklist_window"`
 }
 
@@ -81,6 +82,9 @@ func loadFieldRules(fsys fs.FS, lx *lexicon.Lexicon) (*fieldRules, error) {
 		return nil, err
 	}
 	if err := required(gname, &r.guide.NotRelied, "not_relied"); err != nil {
+		return nil, err
+	}
+	if err := required(gname, &r.guide.NotReliedBefore, "not_relied_before"); err != nil {
 		return nil, err
 	}
 	for _, w := range append(append([]string{}, r.guide.CitedIn...), r.guide.ChecklistWindow) {
@@ -173,7 +177,8 @@ func (r *fieldRules) guidelines(c *Case) []string {
 		for _, w := range r.win(name, c) {
 			for _, m := range r.guideMatcher.Match(text[w.start:w.end]) {
 				after := text[w.start+m.End : min(len(text), w.start+m.End+80)]
-				if r.guide.NotRelied.MatchString(after) {
+				before := text[max(0, w.start+m.Start-40) : w.start+m.Start]
+				if r.guide.NotRelied.MatchString(after) || r.guide.NotReliedBefore.MatchString(before) {
 					continue
 				}
 				seen[m.Code] = true

@@ -155,8 +155,8 @@ func (r *fieldRules) reviewer(c *Case, wins []window) {
 		}
 		for _, loc := range rv.LicensureCue.FindAllStringIndex(seg, -1) {
 			// The cue's line (label form) or sentence.
-			end := len(seg)
-			if i := strings.IndexAny(seg[loc[1]:], ".\n"); i >= 0 {
+			end := min(len(seg), loc[1]+200)
+			if i := strings.IndexByte(seg[loc[1]:end], '.'); i >= 0 {
 				end = loc[1] + i
 			}
 			for _, m := range rv.states.Match(seg[loc[1]:end]) {
