@@ -50,6 +50,7 @@ func (e *ZoneRuleError) Unwrap() error { return e.Err }
 // A Sectioner finds the zones of a letter and its kind. Its rules come from
 // sections.yaml (see the comments there); it is safe for concurrent use.
 type Sectioner struct {
+	maxLines  int // largest lines of the heading rules
 	headings  []zoneHeadingRule
 	decisions []zoneDecisionRule
 	quotes    zoneQuoteRules
@@ -268,6 +269,7 @@ func parseSectionRules(data []byte) (*Sectioner, error) {
 		if len(h.Match) == 0 || len(h.NoMatch) == 0 {
 			return nil, bad(h.Pattern.Line, "heading needs match and no_match examples")
 		}
+		s.maxLines = max(s.maxLines, h.Lines)
 		s.headings = append(s.headings, zoneHeadingRule{name: h.Name.S, line: h.Pattern.Line, re: re,
 			inline: h.Inline, lines: h.Lines, ex: zoneExamples{h.Match, h.NoMatch}})
 	}
@@ -461,25 +463,39 @@ type zoneBoundary struct {
 }
 
 // zoneWindow joins the content of line i and of the following non-blank
-// lines (n lines in all) with single spaces. offs maps each byte of the
-// joined string to its offset in text; idx holds the line index of each
-// piece and pieceStart the joined offset where it begins.
+// lines (n lines in all) with single spaces. idx holds the line index of
+// each piece and pieceStart the offset in joined where it begins.
 type zoneWindow struct {
 	joined     string
-	offs       []int
 	idx        []int
 	pieceStart []int
 }
 
-func zoneBuildWindow(text string, lines []zoneLine, i, n int) (zoneWindow, bool) {
-	var w zoneWindow
+// offset maps an offset of w.joined to an offset of the text.
+func (w *zoneWindow) offset(lines []zoneLine, m int) int {
+	k := len(w.pieceStart) - 1
+	for k > 0 && w.pieceStart[k] > m {
+		k--
+	}
+	l := lines[w.idx[k]]
+	if o := l.cs + m - w.pieceStart[k]; o < l.ce {
+		return o
+	}
+	return l.ce
+}
+
+// zoneWindows builds the windows of 1 to n lines starting at line i (fewer
+// when the text ends or blank lines run on).
+func zoneWindows(text string, lines []zoneLine, i, n int) []zoneWindow {
+	var out []zoneWindow
 	var b strings.Builder
+	var idx, starts []int
 	blanks := 0
-	for j := i; j < len(lines) && len(w.idx) < n; j++ {
+	for j := i; j < len(lines) && len(idx) < n; j++ {
 		l := lines[j]
 		if l.blank() {
-			if len(w.idx) == 0 {
-				return w, false
+			if len(idx) == 0 {
+				return nil
 			}
 			blanks++
 			if blanks > 3 {
@@ -488,19 +504,19 @@ func zoneBuildWindow(text string, lines []zoneLine, i, n int) (zoneWindow, bool)
 			continue
 		}
 		blanks = 0
-		if len(w.idx) > 0 {
+		if len(idx) > 0 {
 			b.WriteByte(' ')
-			w.offs = append(w.offs, l.cs)
 		}
-		w.pieceStart = append(w.pieceStart, b.Len())
-		w.idx = append(w.idx, j)
+		starts = append(starts, b.Len())
+		idx = append(idx, j)
 		b.WriteString(text[l.cs:l.ce])
-		for k := l.cs; k < l.ce; k++ {
-			w.offs = append(w.offs, k)
+		joined := b.String()
+		if len(idx) == 1 {
+			joined = text[l.cs:l.ce]
 		}
+		out = append(out, zoneWindow{joined: joined, idx: idx[:len(idx):len(idx)], pieceStart: starts[:len(starts):len(starts)]})
 	}
-	w.joined = b.String()
-	return w, len(w.idx) == n
+	return out
 }
 
 func zoneWithin(within []string, cur string) bool {
@@ -523,15 +539,18 @@ func (s *Sectioner) matchHeading(text string, lines []zoneLine, i int, cur strin
 	if lines[i].blank() {
 		return zoneBoundary{}, -1, false
 	}
+	var ws []zoneWindow
+	builtFor := 0
 	for ri, r := range s.headings {
 		if !zoneWithin(r.within, cur) {
 			continue
 		}
-		for n := 1; n <= r.lines; n++ {
-			w, ok := zoneBuildWindow(text, lines, i, n)
-			if !ok {
-				break
-			}
+		if builtFor < r.lines {
+			builtFor = max(s.maxLines, r.lines)
+			ws = zoneWindows(text, lines, i, builtFor)
+		}
+		for n := 1; n <= r.lines && n <= len(ws); n++ {
+			w := &ws[n-1]
 			loc := r.re.FindStringIndex(w.joined)
 			if loc == nil || loc[1] == 0 {
 				continue
@@ -545,8 +564,7 @@ func (s *Sectioner) matchHeading(text string, lines []zoneLine, i int, cur strin
 					last = w.idx[k]
 				}
 			}
-			body := w.offs[loc[1]-1] + 1
-			return zoneBoundary{name: r.name, title: zoneFold(w.joined[loc[0]:loc[1]]), start: lines[i].cs, body: body, last: last}, ri, true
+			return zoneBoundary{name: r.name, title: zoneFold(w.joined[loc[0]:loc[1]]), start: lines[i].cs, body: w.offset(lines, loc[1]), last: last}, ri, true
 		}
 	}
 	return zoneBoundary{}, -1, false
