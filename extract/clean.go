@@ -199,6 +199,7 @@ func Normalize(raw string) (text string, pageStarts []int) {
 	}
 	dropPageArtifacts(lines, len(pages))
 	joinHyphenated(lines)
+	dropPageLinesAnywhere(lines) // a join may leave "Page 2 of 5" alone on a line
 	return assembleLines(lines, len(pages))
 }
 
@@ -271,13 +272,7 @@ var reDigits = regexp.MustCompile(`[0-9]+`)
 
 // dropPageArtifacts marks running headers/footers and page numbers.
 func dropPageArtifacts(lines []cleanLine, npages int) {
-	for i := range lines {
-		for _, r := range cleanRules.pageLines {
-			if r.anywhere && r.re.MatchString(lines[i].text) {
-				lines[i].drop = true
-			}
-		}
-	}
+	dropPageLinesAnywhere(lines)
 	// edges[p] lists, for page p, the indices of its first two and last two
 	// kept non-blank lines, with their position ("t0", "t1", "b0", "b1").
 	type edge struct {
@@ -352,50 +347,77 @@ func mayBeRunningLine(s string) bool {
 	return !strings.ContainsRune(".!?:", last)
 }
 
+// dropPageLinesAnywhere marks the page-number lines that are dropped
+// wherever they are ("Page 2 of 5").
+func dropPageLinesAnywhere(lines []cleanLine) {
+	for i := range lines {
+		for _, r := range cleanRules.pageLines {
+			if r.anywhere && r.re.MatchString(lines[i].text) {
+				lines[i].drop = true
+			}
+		}
+	}
+}
+
 // joinHyphenated joins words broken by a hyphen at the end of a line.
 func joinHyphenated(lines []cleanLine) {
-	var lower string // the document, lowercased, for the evidence rule
+	var pairs map[string]bool // hyphenated word pairs of the document
 	for i := range lines {
-		for {
-			l := &lines[i]
-			if l.drop || !endsWithWordHyphen(l.text) {
-				break
-			}
-			j := nextContent(lines, i+1)
-			if j < 0 {
-				break
-			}
+		l := &lines[i]
+		if l.drop || !endsWithWordHyphen(l.text) {
+			continue
+		}
+		j := nextContent(lines, i+1)
+		marked := i + 1 // lines before marked are already glued
+		for j >= 0 && endsWithWordHyphen(l.text) {
 			m := &lines[j]
 			first, _ := utf8.DecodeRuneInString(m.text)
 			if !unicode.IsLetter(first) && !unicode.IsDigit(first) {
 				break
 			}
+			if pairs == nil {
+				pairs = hyphenPairs(lines)
+			}
 			word, rest, _ := strings.Cut(m.text, " ")
 			left := l.text[strings.LastIndexByte(l.text, ' ')+1 : len(l.text)-1]
-			if lower == "" {
-				var b strings.Builder
-				for _, x := range lines {
-					b.WriteString(strings.ToLower(x.text))
-					b.WriteByte('\n')
-				}
-				lower = b.String()
-			}
-			if keepHyphen(left, word, lower) {
+			if keepHyphen(left, word, pairs) {
 				l.text += word
 			} else {
 				l.text = l.text[:len(l.text)-1] + word
 			}
+			for ; marked < j; marked++ {
+				if lines[marked].blank() {
+					lines[marked].glue = true
+				}
+			}
 			m.text = rest
 			if rest == "" {
 				m.drop = true
-			}
-			for k := i + 1; k < j; k++ {
-				if lines[k].blank() {
-					lines[k].glue = true
-				}
+				j = nextContent(lines, j+1)
 			}
 		}
 	}
+}
+
+var reHyphenated = regexp.MustCompile(`[\pL\pN]+(?:-[\pL\pN]+)+`)
+
+// hyphenPairs returns the lowercased "a-b" pairs of the hyphenated words
+// written on one line in the document ("anti-non-steroidal" gives "anti-non"
+// and "non-steroidal").
+func hyphenPairs(lines []cleanLine) map[string]bool {
+	pairs := map[string]bool{}
+	for _, l := range lines {
+		if l.drop || !strings.Contains(l.text, "-") {
+			continue
+		}
+		for _, w := range reHyphenated.FindAllString(strings.ToLower(l.text), -1) {
+			parts := strings.Split(w, "-")
+			for k := 0; k+1 < len(parts); k++ {
+				pairs[parts[k]+"-"+parts[k+1]] = true
+			}
+		}
+	}
+	return pairs
 }
 
 // endsWithWordHyphen reports whether s ends with a letter or digit followed
@@ -421,8 +443,9 @@ func nextContent(lines []cleanLine, i int) int {
 
 // keepHyphen decides whether the line-final hyphen between left (the word
 // part before it, with any leading punctuation) and word (the first word of
-// the next line) is a true hyphen. lower is the lowercased document.
-func keepHyphen(left, word, lower string) bool {
+// the next line) is a true hyphen. pairs holds the document's hyphenated
+// word pairs (see hyphenPairs).
+func keepHyphen(left, word string, pairs map[string]bool) bool {
 	first, _ := utf8.DecodeRuneInString(word)
 	if !unicode.IsLower(first) {
 		return true // "L5-S1", "anti-TNF", "4-6"
@@ -441,28 +464,8 @@ func keepHyphen(left, word, lower string) bool {
 	if cleanRules.compounds[l+"-"+w] || cleanRules.prefixes[l] {
 		return true
 	}
-	return containsWord(lower, l+"-"+w)
+	return pairs[l+"-"+w]
 }
-
-// containsWord reports whether s contains w with no letter or digit on
-// either side.
-func containsWord(s, w string) bool {
-	for off := 0; ; {
-		i := strings.Index(s[off:], w)
-		if i < 0 {
-			return false
-		}
-		i += off
-		before, _ := utf8.DecodeLastRuneInString(s[:i])
-		after, _ := utf8.DecodeRuneInString(s[i+len(w):])
-		if !isWordRune(before) && !isWordRune(after) {
-			return true
-		}
-		off = i + 1
-	}
-}
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 var reGluedEnumerator = regexp.MustCompile(`(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`)
 
