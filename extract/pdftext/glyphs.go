@@ -351,6 +351,8 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix, depth int) {
 					tm = translate(-f/1000*g.tfs*g.th, 0).mul(tm)
 				}
 			}
+		case "BI": // inline image
+			w.images++
 		case "Do":
 			if len(args) == 1 {
 				w.do(res.Key("XObject").Key(args[0].Name()), res, g.ctm, depth)

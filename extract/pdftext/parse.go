@@ -45,7 +45,7 @@ func parse(data []byte, maxPages int) (res *Result, err error) {
 	var failed, empty int
 	var firstFail error
 	for i, p := range pages {
-		text, perr := pageText(p)
+		text, images, perr := pageText(p)
 		switch {
 		case perr != nil:
 			failed++
@@ -53,9 +53,12 @@ func parse(data []byte, maxPages int) (res *Result, err error) {
 				firstFail = perr
 			}
 			res.Warnings = append(res.Warnings, fmt.Sprintf("pdf page %d could not be read (%s)", i+1, reasonOnly(perr)))
-		case strings.TrimSpace(text) == "":
+		case strings.TrimSpace(text) == "" && images > 0:
 			empty++
 			res.Warnings = append(res.Warnings, fmt.Sprintf("pdf page %d has no text layer", i+1))
+		case strings.TrimSpace(text) == "":
+			empty++
+			res.Warnings = append(res.Warnings, fmt.Sprintf("pdf page %d is blank", i+1))
 		}
 		res.Pages[i] = text
 	}
@@ -210,8 +213,8 @@ func walkPages(r *pdf.Reader, maxPages int) (pages []pdf.Page, err error) {
 	}
 	visited := map[uint64]bool{}
 	nodes := 0
-	var walk func(node pdf.Value, parentID uint64, depth int) error
-	walk = func(node pdf.Value, parentID uint64, depth int) error {
+	var walk func(node, parent pdf.Value, parentID uint64, depth int) error
+	walk = func(node, parent pdf.Value, parentID uint64, depth int) error {
 		if depth > maxTreeDepth {
 			return fail(ErrCorrupt, "page tree is too deep or loops")
 		}
@@ -231,39 +234,40 @@ func walkPages(r *pdf.Reader, maxPages int) (pages []pdf.Page, err error) {
 			return nil
 		}
 		if id, ok := objID(node); ok {
-			// A kid written inline has its container's id; a node equal to
-			// its parent is a self-loop either way.
-			if visited[id] && id != parentID {
+			// A kid written inline carries its container's id: it is a
+			// loop only if it is the container itself.
+			if visited[id] && (id != parentID || node.String() == parent.String()) {
 				return fail(ErrCorrupt, "page tree contains a loop")
 			}
 			visited[id] = true
 			parentID = id
 		}
 		for i := 0; i < kids.Len(); i++ {
-			if err := walk(kids.Index(i), parentID, depth+1); err != nil {
+			if err := walk(kids.Index(i), node, parentID, depth+1); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	if err := walk(top, ^uint64(0), 0); err != nil {
+	if err := walk(top, pdf.Value{}, ^uint64(0), 0); err != nil {
 		return nil, err
 	}
 	return pages, nil
 }
 
-// pageText returns the text of one page, laid out from glyph positions.
-func pageText(p pdf.Page) (text string, err error) {
+// pageText returns the text of one page, laid out from glyph positions,
+// and the number of images the page draws.
+func pageText(p pdf.Page) (text string, images int, err error) {
 	defer func() {
 		if x := recover(); x != nil {
-			text, err = "", panicError(x)
+			text, images, err = "", 0, panicError(x)
 		}
 	}()
 	if !resourcesReachable(p.V) {
-		return "", fail(ErrCorrupt, "page resources unreachable (parent chain loops)")
+		return "", 0, fail(ErrCorrupt, "page resources unreachable (parent chain loops)")
 	}
-	glyphs, _ := pageGlyphs(p)
-	return layout(glyphs), nil
+	glyphs, images := pageGlyphs(p)
+	return layout(glyphs), images, nil
 }
 
 // resourcesReachable reports whether the library's unbounded walk up the

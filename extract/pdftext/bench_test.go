@@ -1,0 +1,45 @@
+package pdftext
+
+import (
+	"context"
+	"os"
+	"testing"
+)
+
+// BenchmarkExtractCorpus extracts every corpus letter per iteration,
+// in-process and in child processes, and reports pages/s and letters/s.
+func BenchmarkExtractCorpus(b *testing.B) {
+	files := corpusFiles(b)
+	var docs [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, data)
+	}
+	for _, mode := range []struct {
+		name string
+		opts Options
+	}{
+		{"inprocess", Options{}},
+		{"isolated", Options{Isolate: true}},
+	} {
+		b.Run(mode.name, func(b *testing.B) {
+			pages, letters := 0, 0
+			for b.Loop() {
+				for _, d := range docs {
+					res, err := Extract(context.Background(), d, mode.opts)
+					if err != nil {
+						b.Fatal(err)
+					}
+					pages += len(res.Pages)
+					letters++
+				}
+			}
+			s := b.Elapsed().Seconds()
+			b.ReportMetric(float64(pages)/s, "pages/s")
+			b.ReportMetric(float64(letters)/s, "letters/s")
+		})
+	}
+}
