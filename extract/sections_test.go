@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -231,6 +232,7 @@ func TestSectionsRobust(t *testing.T) {
 		{"trailing spaces", func(s string) string { return strings.ReplaceAll(s, "\n", "   \n") }},
 		{"crlf", func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }},
 		{"extra blank lines", func(s string) string { return strings.ReplaceAll(s, "\n\n", "\n\n\n\n") }},
+		{"Normalize", func(s string) string { t, _ := Normalize(s); return t }},
 	}
 	for _, name := range sectionLetters {
 		text := sectionsFixture(t, name)
@@ -639,6 +641,57 @@ func TestSectionsCorpus(t *testing.T) {
 		if err := check(norm); err != nil {
 			t.Errorf("%s after Normalize: %v", n, err)
 		}
+	}
+	// The same checks on the documents the Loader builds (its own PDF
+	// extractor, Normalize, Sections, DetectKind).
+	l, err := NewLoader(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(sectionsRepoRoot(t), "..", "shared", "corpus", "imr")
+	for _, n := range names {
+		doc, err := l.LoadFile(context.Background(), filepath.Join(dir, n+".pdf"))
+		if err != nil {
+			t.Errorf("load %s: %v", n, err)
+			continue
+		}
+		if err := check(doc.Text); err != nil {
+			t.Errorf("%s via Loader: %v", n, err)
+		}
+		if d := cmp.Diff(s.Sections(doc.Text), doc.Sections); d != "" {
+			t.Errorf("%s: Loader sections differ from Sections(doc.Text)", n)
+		}
+	}
+}
+
+// TestSectionsPDFFixtures checks that the PDF renderings of fixture letters
+// get the same zone names and titles as their text sources once loaded.
+func TestSectionsPDFFixtures(t *testing.T) {
+	l, err := NewLoader(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"imr_si_block_upheld", "iro_si_injection_upheld", "imr_mixed_items"} {
+		t.Run(n, func(t *testing.T) {
+			pdf, err := fs.ReadFile(fixtures.Letters, "letters/"+n+".pdf")
+			if err != nil {
+				t.Skipf("no PDF rendering: %v", err)
+			}
+			pd, err := l.Load(context.Background(), n+".pdf", pdf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			td, err := l.Load(context.Background(), n+".txt", []byte(sectionsFixture(t, n+".txt")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pd.Kind != td.Kind {
+				t.Errorf("kind %q (pdf) vs %q (text)", pd.Kind, td.Kind)
+			}
+			if d := cmp.Diff(zoneOutline(td.Sections), zoneOutline(pd.Sections)); d != "" {
+				t.Errorf("outline (-text +pdf):\n%s", d)
+			}
+		})
 	}
 }
 
