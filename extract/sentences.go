@@ -1,12 +1,429 @@
 package extract
 
-// STUB: owned by the text helper (sentences).
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
-// A Splitter splits letter text into sentences.
-type Splitter struct{}
+	"github.com/jdkato/prose/v3/segment"
+)
 
-// NewSplitter returns a Splitter.
-func NewSplitter() (*Splitter, error) { return &Splitter{}, nil }
+//go:embed data/abbreviations.yaml
+var abbreviationsYAML []byte
 
-// Split returns the sentences of text, in order.
-func (s *Splitter) Split(text string) []Sentence { return []Sentence{{0, len(text)}} }
+//go:embed data/sentences.yaml
+var sentencesYAML []byte
+
+// A Splitter splits letter text into sentences. It is safe for concurrent
+// use; build one and reuse it.
+//
+// Sentence boundaries come from two sources. First, rules of our own cut the
+// text where clinical letters start a new unit without the punctuation a
+// general model expects (data/sentences.yaml): paragraph breaks (blank lines
+// that are not wrap artifacts), ALL-CAPS heading lines, dated entries
+// ("XX/XX/XX: Office Visit."), "Label:" headings ("Physical Exam:",
+// "Plan:"), numbered list items, also when glued to the previous text
+// ("blocks:1. The", "above).2. Diagnostic"), and a missing space after a
+// period ("injections.Per ODG"). Second, the Punkt model of
+// github.com/jdkato/prose/v3/segment splits the pieces between those cuts; its
+// boundaries are dropped after the abbreviations of data/abbreviations.yaml
+// ("Pt.", "approx.", "vs."; "wks." only before a lowercase word) and after a
+// bare list number ("2." stays with its item).
+type Splitter struct {
+	seg       *segment.Segmenter
+	never     map[string]bool
+	mayEnd    map[string]bool
+	entry     *regexp.Regexp
+	listItem  *regexp.Regexp
+	lineLabel *regexp.Regexp
+	labels    []string // longest first
+	glued     []*regexp.Regexp
+}
+
+// sentencesFile is the YAML shape of data/sentences.yaml.
+type sentencesFile struct {
+	Entry     textDataString   `yaml:"entry"`
+	ListItem  textDataString   `yaml:"list_item"`
+	LineLabel textDataString   `yaml:"line_label"`
+	Glued     []textDataString `yaml:"glued"`
+	Labels    []textDataString `yaml:"labels"`
+}
+
+// abbreviationsFile is the YAML shape of data/abbreviations.yaml.
+type abbreviationsFile struct {
+	NeverSplit []textDataString `yaml:"never_split"`
+	MayEnd     []textDataString `yaml:"may_end"`
+}
+
+// NewSplitter returns a Splitter with the embedded rules
+// (data/abbreviations.yaml, data/sentences.yaml). An error names the rule
+// file and line of a bad entry.
+func NewSplitter() (*Splitter, error) {
+	return newSplitter(abbreviationsYAML, sentencesYAML)
+}
+
+func newSplitter(abbrevData, sentData []byte) (*Splitter, error) {
+	const abbrFile, sentFile = "data/abbreviations.yaml", "data/sentences.yaml"
+	var af abbreviationsFile
+	if err := decodeTextData(abbrFile, abbrevData, &af); err != nil {
+		return nil, err
+	}
+	s := &Splitter{}
+	var err error
+	if s.never, err = textDataWords(abbrFile, "abbreviation", af.NeverSplit); err != nil {
+		return nil, err
+	}
+	if s.mayEnd, err = textDataWords(abbrFile, "abbreviation", af.MayEnd); err != nil {
+		return nil, err
+	}
+	for _, a := range append(append([]textDataString(nil), af.NeverSplit...), af.MayEnd...) {
+		if !strings.HasSuffix(a.S, ".") || strings.ContainsAny(a.S, " \t") {
+			return nil, &textDataError{File: abbrFile, Line: a.Line, Msg: fmt.Sprintf("abbreviation %q must be one word ending with a period", a.S)}
+		}
+	}
+	for _, a := range af.MayEnd {
+		if s.never[a.S] {
+			return nil, &textDataError{File: abbrFile, Line: a.Line, Msg: fmt.Sprintf("abbreviation %q is in both lists", a.S)}
+		}
+	}
+
+	var sf sentencesFile
+	if err := decodeTextData(sentFile, sentData, &sf); err != nil {
+		return nil, err
+	}
+	compile := func(p textDataString, groups int) (*regexp.Regexp, error) {
+		re, err := regexp.Compile(p.S)
+		switch {
+		case p.S == "":
+			return nil, &textDataError{File: sentFile, Line: p.Line, Msg: "empty pattern"}
+		case err != nil:
+			return nil, &textDataError{File: sentFile, Line: p.Line, Msg: fmt.Sprintf("bad pattern %q: %v", p.S, err)}
+		case re.NumSubexp() != groups:
+			return nil, &textDataError{File: sentFile, Line: p.Line, Msg: fmt.Sprintf("pattern %q must have %d capture groups", p.S, groups)}
+		case re.MatchString(""):
+			return nil, &textDataError{File: sentFile, Line: p.Line, Msg: fmt.Sprintf("pattern %q matches the empty string", p.S)}
+		}
+		return re, nil
+	}
+	if s.entry, err = compile(sf.Entry, 0); err != nil {
+		return nil, err
+	}
+	if s.listItem, err = compile(sf.ListItem, 0); err != nil {
+		return nil, err
+	}
+	if s.lineLabel, err = compile(sf.LineLabel, 0); err != nil {
+		return nil, err
+	}
+	for _, g := range sf.Glued {
+		re, err := compile(g, 1)
+		if err != nil {
+			return nil, err
+		}
+		s.glued = append(s.glued, re)
+	}
+	if s.labels, err = checkLabels(sentFile, sf.Labels); err != nil {
+		return nil, err
+	}
+	if s.seg, err = segment.New(); err != nil {
+		return nil, fmt.Errorf("sentence model: %w", err)
+	}
+	return s, nil
+}
+
+// checkLabels validates the label list and returns it longest first.
+func checkLabels(file string, labels []textDataString) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range labels {
+		first, _ := utf8.DecodeRuneInString(l.S)
+		switch {
+		case strings.TrimSpace(l.S) != l.S || l.S == "":
+			return nil, &textDataError{File: file, Line: l.Line, Msg: fmt.Sprintf("label %q is empty or not trimmed", l.S)}
+		case !unicode.IsUpper(first):
+			return nil, &textDataError{File: file, Line: l.Line, Msg: fmt.Sprintf("label %q must start with a capital", l.S)}
+		case strings.HasSuffix(l.S, ":"):
+			return nil, &textDataError{File: file, Line: l.Line, Msg: fmt.Sprintf("label %q must not include the colon", l.S)}
+		case seen[strings.ToLower(l.S)]:
+			return nil, &textDataError{File: file, Line: l.Line, Msg: fmt.Sprintf("duplicate label %q", l.S)}
+		}
+		seen[strings.ToLower(l.S)] = true
+		out = append(out, l.S)
+	}
+	if len(out) == 0 {
+		return nil, &textDataError{File: file, Msg: "no labels"}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out, nil
+}
+
+// labelBefore returns the offset of the label that ends right before the
+// colon at text[colon] (one space allowed before the colon), or -1. The
+// label must follow the text start, a space or a tab, and match with its
+// first letter as written and the rest in any case.
+func (s *Splitter) labelBefore(text string, colon int) int {
+	end := colon
+	if end > 0 && text[end-1] == ' ' {
+		end--
+	}
+	for _, l := range s.labels {
+		start := end - len(l)
+		if start < 0 || text[start] != l[0] || !strings.EqualFold(text[start:end], l) {
+			continue
+		}
+		if start == 0 || text[start-1] == ' ' || text[start-1] == '\t' || text[start-1] == '\n' {
+			return start
+		}
+	}
+	return -1
+}
+
+// A span is a line of text: [start, end) without the newline.
+type span struct{ start, end int }
+
+// Split returns the sentences of text, in order: byte ranges trimmed of
+// surrounding white space, non-overlapping, covering every non-space byte.
+func (s *Splitter) Split(text string) []Sentence {
+	cuts := s.hardCuts(text)
+	cuts = append(cuts, 0, len(text))
+	sort.Ints(cuts)
+	cuts = dedupeInts(cuts)
+	var all []int
+	for i := 0; i+1 < len(cuts); i++ {
+		all = append(all, cuts[i])
+		all = append(all, s.softCuts(text, cuts[i], cuts[i+1])...)
+	}
+	all = append(all, len(text))
+	var out []Sentence
+	for i := 0; i+1 < len(all); i++ {
+		a, b := trimSpan(text, all[i], all[i+1])
+		if a < b {
+			out = append(out, Sentence{Start: a, End: b})
+		}
+	}
+	return out
+}
+
+// hardCuts returns offsets where a sentence must start, from the line and
+// pattern rules.
+func (s *Splitter) hardCuts(text string) []int {
+	var lines []span
+	var lens []int
+	for start := 0; start <= len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		lines = append(lines, span{start, end})
+		if n := utf8.RuneCountInString(strings.TrimSpace(text[start:end])); n > 0 {
+			lens = append(lens, n)
+		}
+		start = end + 1
+	}
+	// width is the text width: the 90th percentile of line lengths (a few
+	// joined lines are longer). long reports whether a line fills most of it,
+	// so that a paragraph break after it, without final punctuation, is a
+	// wrap artifact.
+	width := 0
+	if len(lens) > 0 {
+		sort.Ints(lens)
+		width = lens[(len(lens)-1)*9/10]
+	}
+	long := func(l string) bool {
+		return width >= 40 && 4*utf8.RuneCountInString(l) >= 3*width
+	}
+
+	var cuts []int
+	prev := ""     // previous non-blank line, trimmed
+	blank := false // a blank line since prev
+	first := true  // no non-blank line yet
+	for _, ln := range lines {
+		raw := text[ln.start:ln.end]
+		t := strings.TrimSpace(raw)
+		if t == "" {
+			blank = true
+			continue
+		}
+		at := ln.start + len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
+		cut := first
+		if !first {
+			finished := endsFinished(prev)
+			caps, pcaps := isHeadingLine(t), isHeadingLine(prev)
+			switch {
+			case blank && (finished || !long(prev)):
+				cut = true
+			case caps != pcaps:
+				cut = true
+			case caps && pcaps && finished:
+				cut = true
+			case s.entry.FindStringIndex(t) != nil && s.entry.FindStringIndex(t)[0] == 0:
+				cut = true
+			case s.listItem.MatchString(t):
+				cut = true
+			case s.lineLabel.MatchString(t) && !(caps && pcaps) && (finished || !long(prev)):
+				cut = true
+			}
+		}
+		if cut {
+			cuts = append(cuts, at)
+		}
+		prev, blank, first = t, false, false
+	}
+
+	for _, m := range s.entry.FindAllStringIndex(text, -1) {
+		if r, _ := utf8.DecodeLastRuneInString(text[:m[0]]); m[0] == 0 || unicode.IsSpace(r) {
+			cuts = append(cuts, m[0])
+		}
+	}
+	// Labels end with a colon: compare the text before each colon with the
+	// labels (a regexp alternation over the whole text costs 5x more).
+	for off := 0; ; {
+		i := strings.IndexByte(text[off:], ':')
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 1
+		if r, _ := utf8.DecodeRuneInString(text[i+1:]); i+1 < len(text) && !unicode.IsSpace(r) {
+			continue
+		}
+		if at := s.labelBefore(text, i); at >= 0 {
+			cuts = append(cuts, at)
+		}
+	}
+	for _, re := range s.glued {
+		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
+			if s.abbreviationBefore(text, m[2]) {
+				continue
+			}
+			cuts = append(cuts, m[2])
+		}
+	}
+	return cuts
+}
+
+// abbreviationBefore reports whether the word ending right before offset i
+// (with its period) is a never-split abbreviation ("approx.The").
+func (s *Splitter) abbreviationBefore(text string, i int) bool {
+	w := text[strings.LastIndexFunc(text[:i], unicode.IsSpace)+1 : i]
+	return s.never[strings.ToLower(strings.TrimLeft(w, `(["'“‘`))]
+}
+
+var (
+	reEnumeratorOnly  = regexp.MustCompile(`^\(?[0-9]{1,2}[.)]$`)
+	reTrailingEnum    = regexp.MustCompile(`[.!?]\s+(\(?[0-9]{1,2}\.)$`)
+	reCitationOnly    = regexp.MustCompile(`^\([^()]*\)[.,;]?$`)
+	reLeadingCitation = regexp.MustCompile(`^\([^().!?]*\)[ \t]*`)
+)
+
+// softCuts runs the Punkt model on text[from:to] and returns the sentence
+// starts it finds (absolute offsets, after from), minus the ones our
+// abbreviation and list rules veto.
+func (s *Splitter) softCuts(text string, from, to int) []int {
+	chunk := text[from:to]
+	if strings.TrimSpace(chunk) == "" {
+		return nil
+	}
+	sents := s.seg.Segment(chunk)
+	var cuts []int
+	segStart := from
+	for i := 1; i < len(sents); i++ {
+		b := from + sents[i].Start
+		if b <= segStart || b >= to {
+			continue
+		}
+		left := strings.TrimSpace(text[segStart:b])
+		right := text[b:to]
+		last := strings.ToLower(strings.TrimLeft(left[strings.LastIndexFunc(left, unicode.IsSpace)+1:], `(["'“‘`))
+		unit := last[strings.LastIndexByte(last, '/')+1:] // "2x/wk." -> "wk."
+		r, _ := utf8.DecodeRuneInString(right)
+		switch {
+		case s.never[last] || s.never[unit]:
+			continue
+		case (s.mayEnd[last] || s.mayEnd[unit]) && !unicode.IsUpper(r):
+			continue
+		case reEnumeratorOnly.MatchString(left):
+			continue
+		}
+		if m := reLeadingCitation.FindStringIndex(right); m != nil && b+m[1] < to {
+			// "fluoroscopy." | "(Hansen, 2003) A response": the citation
+			// belongs to the sentence before.
+			b += m[1]
+		}
+		next := to
+		if i+1 < len(sents) {
+			next = from + sents[i+1].Start
+		}
+		if reCitationOnly.MatchString(strings.TrimSpace(text[b:max(b, next)])) {
+			continue // "fluoroscopy. (Hansen, 2003)" stays one sentence
+		}
+		if m := reTrailingEnum.FindStringSubmatchIndex(left); m != nil {
+			// "level. 2." | "On the flexion view": the number starts the item.
+			b = segStart + strings.Index(text[segStart:], left) + m[2]
+			if b <= segStart {
+				continue
+			}
+		}
+		cuts = append(cuts, b)
+		segStart = b
+	}
+	return cuts
+}
+
+// endsFinished reports whether line l ends like a sentence, heading or
+// label: its last character, closing quotes and brackets aside, is one of
+// . ! ? : ;
+func endsFinished(l string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimRight(l, `"')]}’”`))
+	return strings.ContainsRune(".!?:;", r)
+}
+
+// isHeadingLine reports whether l is an ALL-CAPS line: at least four
+// letters, none lowercase.
+func isHeadingLine(l string) bool {
+	letters := 0
+	for _, r := range l {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 4
+}
+
+// trimSpan trims white space from both ends of text[a:b].
+func trimSpan(text string, a, b int) (int, int) {
+	for a < b {
+		r, size := utf8.DecodeRuneInString(text[a:b])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		a += size
+	}
+	for b > a {
+		r, size := utf8.DecodeLastRuneInString(text[a:b])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		b -= size
+	}
+	return a, b
+}
+
+// dedupeInts removes adjacent duplicates from a sorted slice.
+func dedupeInts(xs []int) []int {
+	out := xs[:0]
+	for i, x := range xs {
+		if i == 0 || x != xs[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
