@@ -28,6 +28,7 @@ type Options struct {
 type Loader struct {
 	opts      Options
 	sectioner *Sectioner
+	pool      *pdftext.Pool // child processes for PDFs, when opts.PDF.Isolate
 }
 
 // NewLoader returns a Loader with the embedded section rules.
@@ -39,7 +40,13 @@ func NewLoader(opts Options) (*Loader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Loader{opts: opts, sectioner: s}, nil
+	l := &Loader{opts: opts, sectioner: s}
+	if opts.PDF.Isolate {
+		if l.pool, err = pdftext.NewPool(opts.PDF.Exe, opts.PDF.Workers); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
 }
 
 // LoadFile reads path ("-" is not special here) and loads it.
@@ -76,7 +83,13 @@ func (l *Loader) Load(ctx context.Context, path string, data []byte) (*Document,
 	}
 	var raw string
 	if bytes.HasPrefix(data, []byte("%PDF-")) {
-		res, err := pdftext.Extract(ctx, data, l.opts.PDF)
+		var res *pdftext.Result
+		var err error
+		if l.pool != nil {
+			res, err = l.pool.Extract(ctx, data, l.opts.PDF)
+		} else {
+			res, err = pdftext.Extract(ctx, data, l.opts.PDF)
+		}
 		if err != nil {
 			return nil, &Error{Path: path, Reason: reasonOf(err), Err: err}
 		}
@@ -127,5 +140,10 @@ func reasonOf(err error) string {
 	return err.Error()
 }
 
-// Close releases the loader's resources (PDF child processes).
-func (l *Loader) Close() error { return nil }
+// Close stops the loader's PDF child processes, if any.
+func (l *Loader) Close() error {
+	if l.pool == nil {
+		return nil
+	}
+	return l.pool.Close()
+}

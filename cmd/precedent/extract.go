@@ -64,6 +64,7 @@ func (x *extractFlags) options() (pipeline.Options, error) {
 	o.Extract.MaxBytes = x.maxMiB << 20
 	o.Extract.PDF.Timeout = x.timeout
 	o.Extract.PDF.Isolate = !x.noIsolate
+	o.Extract.PDF.Workers = x.workers
 	if !x.noIsolate {
 		exe, err := os.Executable()
 		if err != nil {
