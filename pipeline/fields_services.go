@@ -130,11 +130,13 @@ func (r *fieldRules) imrServices(text string, win window) []Service {
 		para := seg[start:itemEnd]
 		// "... original request, <item> is": keep the item only.
 		if ms := sr.RemainingStart.FindAllStringIndex(para, -1); ms != nil {
+			last := ms[len(ms)-1]
 			if me := sr.RemainingEnd.FindStringIndex(para); me != nil {
-				last := ms[len(ms)-1]
 				if last[1] < me[0] {
 					start, itemEnd = start+last[1], start+me[0]
 				}
+			} else if start+last[1] < itemEnd {
+				start = start + last[1] // "..., original request, <item>: Upheld"
 			}
 		} else if ms := sr.RemainingStart.FindAllStringIndex(seg[max(prevEnd, start-400):itemEnd], -1); ms != nil && sr.RemainingEnd.MatchString(para) {
 			base := max(prevEnd, start-400)

@@ -157,7 +157,9 @@ func TestIMRItems(t *testing.T) {
 		"Flurbiprofen 20%, Baclofen 5%, Dexamethasone 2%, Menthol 2%, Capsaicin 0.025% in\ncream base: Overturned\n" +
 		"Claims Administrator guideline: APS.\nMAXIMUS guideline: Decision based on Non-MTUS Citation Official Disability Guidelines.\n" +
 		"Decision rationale: fine.\nChiropractic therapy sessions for the cervical spine, #8 was the original request.\n" +
-		"Chiropractic therapy sessions for the cervical spine, #6 was authorized by the Claims\nAdministrator. The remaining IMR eligible portion of the original request, Chiropractic\ntherapy sessions for the cervical spine, #2 is: Upheld\n"
+		"Chiropractic therapy sessions for the cervical spine, #6 was authorized by the Claims\nAdministrator. The remaining IMR eligible portion of the original request, Chiropractic\ntherapy sessions for the cervical spine, #2 is: Upheld\n" +
+		"Claims Administrator guideline: MTUS.\nMAXIMUS guideline: MTUS.\nDecision rationale: the original request, two visits is not medically necessary.\n" +
+		"Ten acupuncture visits was the original request. Eight were authorized. The remaining IMR eligible portion of the original request, Two\nacupuncture visits: Upheld\n"
 	c := apply(t, r, text)
 	type item struct{ Text, Decision, Procedure string }
 	var got []item
@@ -171,6 +173,7 @@ func TestIMRItems(t *testing.T) {
 		{"Chirophysio therapy two times a week for four weeks for the right elbow and right knee", "upheld", "chiropractic"},
 		{"Flurbiprofen 20%, Baclofen 5%, Dexamethasone 2%, Menthol 2%, Capsaicin 0.025% in\ncream base", "overturned", "medication"},
 		{"Chiropractic\ntherapy sessions for the cervical spine, #2", "upheld", "chiropractic"},
+		{"Two\nacupuncture visits", "upheld", "acupuncture"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("services (-want +got):\n%s", diff)

@@ -269,8 +269,11 @@ func (s *Scorer) services(letter string, got []pipeline.Service, want []TruthSer
 		if best < 0 || bestSim < 0.5 {
 			item.FN++
 			s.Mismatches = append(s.Mismatches, Mismatch{letter, "services", w.Text, "(missing)"})
-			for _, f := range []string{"services.decision", "services.procedure", "services.laterality", "services.levels"} {
-				s.counts(f).FN++
+			for f, v := range map[string]string{"services.decision": w.Decision, "services.procedure": w.Procedure,
+				"services.laterality": w.Laterality, "services.levels": strings.Join(w.Levels, ",")} {
+				if v != "" {
+					s.counts(f).FN++ // an attribute the letter has was not extracted
+				}
 			}
 			continue
 		}
