@@ -6,7 +6,7 @@ LDFLAGS := -X main.version=$(VERSION)
 SHARED  ?= ../shared
 CORPUS  ?= $(SHARED)/corpus/imr
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BENCHTIME ?= 1x
+BENCHTIME ?= 2s
 FUZZTIME  ?= 15s
 
 .PHONY: all build run test vet deps bench eval fuzz golden fixtures clean
@@ -38,7 +38,7 @@ vet:
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 
 test: deps vet
-	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 ./...
 
 bench: deps
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./...

@@ -13,9 +13,14 @@ type dateFile struct {
 	Patterns []rx           `yaml:"patterns"`
 }
 
+// maxDateLen bounds the length of one date mention ("September 30th, 2016"
+// is 20 bytes; Normalize folds runs of spaces).
+const maxDateLen = 48
+
 type dateRules struct {
 	months   map[string]int
 	patterns []rx
+	starts   []*startMatcher // one per pattern
 }
 
 func loadDateRules(fsys fs.FS) (*dateRules, error) {
@@ -37,7 +42,11 @@ func loadDateRules(fsys fs.FS) (*dateRules, error) {
 			return nil, err
 		}
 	}
-	return &dateRules{months: f.Months, patterns: f.Patterns}, nil
+	r := &dateRules{months: f.Months, patterns: f.Patterns}
+	for _, p := range f.Patterns {
+		r.starts = append(r.starts, newStartMatcher(p.Regexp, maxDateLen))
+	}
+	return r, nil
 }
 
 // gluedBefore reports whether a date starting at i is glued to a preceding
@@ -77,9 +86,19 @@ func (r *dateRules) find(text string) []Date {
 	var cands []cand
 	for pi, p := range r.patterns {
 		mi, yi, di := p.SubexpIndex("m"), p.SubexpIndex("y"), p.SubexpIndex("d")
-		for _, loc := range p.FindAllStringSubmatchIndex(text, -1) {
+		sm := r.starts[pi]
+		for i := 0; i < len(text); i++ {
+			// A date never starts glued to the preceding token, so only
+			// positions after a separator are tried, anchored.
+			if gluedBefore(text, i) {
+				continue
+			}
+			loc := sm.matchAt(text, i)
+			if loc == nil {
+				continue
+			}
 			s, e := loc[0], loc[1]
-			if gluedBefore(text, s) || gluedAfter(text, e) {
+			if e == s || gluedAfter(text, e) {
 				continue
 			}
 			part := func(i int) string {
