@@ -27,6 +27,51 @@ type Case struct {
 	PainScores   []Score    `json:"pain_scores"`
 	Strength     []Strength `json:"strength"`
 	Warnings     []string   `json:"warnings"`
+
+	// Added in v1 (the contract allows new fields).
+
+	// Encounters are the dated entries of the clinical history (IRO
+	// "XX/XX/XX: Office Visit.", IMR "Per progress report dated 10/16/14"),
+	// in letter order. Findings, relief, scores and strength name theirs.
+	Encounters []Encounter `json:"encounters"`
+	// ConservativeCare lists the conservative treatments the letter
+	// mentions (physical therapy, home exercise, chiropractic, ...).
+	ConservativeCare []Care `json:"conservative_care"`
+}
+
+// An Encounter is one entry of the clinical history.
+type Encounter struct {
+	Span
+	// Index is the encounter's position in Case.Encounters.
+	Index int `json:"index"`
+	// Date is the entry's date (often redacted), or null.
+	Date *Date `json:"date"`
+	// Type is office_visit, operative_report, imaging, ur, progress_report,
+	// therapy_note or other.
+	Type string `json:"type"`
+	// Title is the entry's heading as written ("Office Visit", "UR").
+	Title string `json:"title"`
+}
+
+// A Care item is one conservative treatment the letter mentions.
+type Care struct {
+	Span
+	// Modality is physical_therapy, home_exercise, chiropractic,
+	// acupuncture, medication, tens, bracing, ...
+	Modality string `json:"modality"`
+	// Status says what the letter documents: "failed" (done without
+	// lasting benefit), "helped" (done, with benefit), "done" (done, result
+	// not stated), "ongoing", "planned", "not_documented" (the letter says
+	// it is not documented or unclear), "absent" (not done).
+	Status string `json:"status"`
+	// Sessions is a session count ("12 sessions of PT"), or null.
+	Sessions *int `json:"sessions"`
+	// Duration is how long it lasted ("6 weeks of PT"), or null.
+	Duration *Duration `json:"duration"`
+	// InGuideline is true inside quoted guideline or criteria text.
+	InGuideline bool `json:"in_guideline"`
+	// Encounter is the index of the encounter the mention belongs to, or null.
+	Encounter *int `json:"encounter"`
 }
 
 // Source describes the file a case came from.
@@ -102,6 +147,10 @@ type Finding struct {
 	Certainty   string `json:"certainty"`
 	Experiencer string `json:"experiencer"`
 	InGuideline bool   `json:"in_guideline"`
+	// Historical is true when the finding is described as past history.
+	Historical bool `json:"historical"`
+	// Encounter is the index of the encounter the finding belongs to, or null.
+	Encounter *int `json:"encounter"`
 }
 
 // Duration is a quantity of time.
@@ -121,6 +170,12 @@ type Relief struct {
 	Procedure   string    `json:"procedure"`
 	Certainty   string    `json:"certainty"`
 	InGuideline bool      `json:"in_guideline"`
+	// Before and After are the pain scores relief was computed from
+	// ("pre-procedure pain 8/10, post-procedure pain 1/10"), or null.
+	Before *float64 `json:"before"`
+	After  *float64 `json:"after"`
+	// Encounter is the index of the encounter, or null.
+	Encounter *int `json:"encounter"`
 }
 
 // A Score is a pain rating.
@@ -130,6 +185,11 @@ type Score struct {
 	ValueMax *float64 `json:"value_max"`
 	Scale    int      `json:"scale"`
 	Site     string   `json:"site"`
+	// Qualifier is "worst", "best", "average", "current", "with_medication",
+	// "without_medication", "before", "after" or "".
+	Qualifier   string `json:"qualifier"`
+	InGuideline bool   `json:"in_guideline"`
+	Encounter   *int   `json:"encounter"`
 }
 
 // Strength is a muscle strength grade.
@@ -139,4 +199,5 @@ type Strength struct {
 	Value      float64 `json:"value"`
 	Muscle     string  `json:"muscle"`
 	Laterality string  `json:"laterality"`
+	Encounter  *int    `json:"encounter"`
 }

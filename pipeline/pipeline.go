@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"io"
+	"io/fs"
 
 	"github.com/precedent-dev/precedent/extract"
 )
@@ -17,6 +18,12 @@ type Pipeline struct {
 	loader   *extract.Loader
 	splitter *extract.Splitter
 	fields   *fieldRules
+	ruleText *ruleTextRules
+	timeline *timelineRules
+	findings *findingRules
+	relief   *reliefRules
+	scores   *scoreRules
+	care     *careRules
 }
 
 // New builds a Pipeline from the embedded rules.
@@ -29,11 +36,33 @@ func New(opts Options) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	fr, err := newFieldRules()
+	p := &Pipeline{loader: l, splitter: s}
+	if p.fields, err = newFieldRules(); err != nil {
+		return nil, err
+	}
+	data, err := fs.Sub(fieldData, "data")
 	if err != nil {
 		return nil, err
 	}
-	return &Pipeline{loader: l, splitter: s, fields: fr}, nil
+	if p.ruleText, err = loadRuleTextRules(data); err != nil {
+		return nil, err
+	}
+	if p.timeline, err = newTimelineRules(data); err != nil {
+		return nil, err
+	}
+	if p.findings, err = newFindingRules(data); err != nil {
+		return nil, err
+	}
+	if p.relief, err = newReliefRules(data); err != nil {
+		return nil, err
+	}
+	if p.scores, err = newScoreRules(data); err != nil {
+		return nil, err
+	}
+	if p.care, err = newCareRules(data); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // ExtractFile loads the file at path and builds its case record.
@@ -76,19 +105,21 @@ func (p *Pipeline) FromDocument(doc *extract.Document) *Case {
 			Bytes:    doc.Bytes,
 			Encoding: doc.Encoding,
 		},
-		Text:       doc.Text,
-		Kind:       doc.Kind,
-		Outcome:    "unknown",
-		Services:   []Service{},
-		Guidelines: []string{},
-		Sections:   make([]Section, 0, len(doc.Sections)),
-		Dates:      []Date{},
-		Findings:   []Finding{},
-		Relief:     []Relief{},
-		PainScores: []Score{},
-		Strength:   []Strength{},
-		Warnings:   append([]string{}, doc.Warnings...),
-		Reviewer:   Reviewer{Specialties: []string{}, Licensure: []string{}},
+		Text:             doc.Text,
+		Kind:             doc.Kind,
+		Outcome:          "unknown",
+		Services:         []Service{},
+		Guidelines:       []string{},
+		Sections:         make([]Section, 0, len(doc.Sections)),
+		Dates:            []Date{},
+		Findings:         []Finding{},
+		Relief:           []Relief{},
+		PainScores:       []Score{},
+		Strength:         []Strength{},
+		Encounters:       []Encounter{},
+		ConservativeCare: []Care{},
+		Warnings:         append([]string{}, doc.Warnings...),
+		Reviewer:         Reviewer{Specialties: []string{}, Licensure: []string{}},
 	}
 	if doc.Format == "pdf" {
 		n := doc.Pages
@@ -100,6 +131,13 @@ func (p *Pipeline) FromDocument(doc *extract.Document) *Case {
 	}
 	sents := p.splitter.Split(doc.Text)
 	p.fields.apply(c, sents)
+	d := &caseDoc{c: c, sents: sents}
+	d.guide = p.ruleText.ranges(d)
+	p.timeline.apply(d) // encounters first: the later stages name theirs
+	p.findings.apply(d)
+	p.relief.apply(d)
+	p.scores.apply(d)
+	p.care.apply(d)
 	return c
 }
 

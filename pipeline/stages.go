@@ -1,0 +1,117 @@
+package pipeline
+
+import (
+	"io/fs"
+	"sort"
+
+	"github.com/precedent-dev/precedent/extract"
+)
+
+// A caseDoc is what the stages after the letter-level fields share: the record
+// being built, its sentences, and the guideline text ranges. Stages run in
+// order: fields, guideline ranges, timeline (encounters), findings, relief,
+// scores and strength, conservative care.
+type caseDoc struct {
+	c     *Case
+	sents []extract.Sentence
+	// guide are the byte ranges of rule text (guideline quotes, criteria
+	// lists, rule sentences), sorted and disjoint.
+	guide []extract.Sentence
+}
+
+// inGuideline reports whether [start, end) lies in rule text.
+func (d *caseDoc) inGuideline(start, end int) bool {
+	i := sort.Search(len(d.guide), func(i int) bool { return d.guide[i].End > start })
+	return i < len(d.guide) && d.guide[i].Start <= start && end <= d.guide[i].End
+}
+
+// sentenceAt returns the sentence containing offset pos.
+func (d *caseDoc) sentenceAt(pos int) (extract.Sentence, bool) {
+	i := sort.Search(len(d.sents), func(i int) bool { return d.sents[i].End > pos })
+	if i < len(d.sents) && d.sents[i].Start <= pos {
+		return d.sents[i], true
+	}
+	return extract.Sentence{}, false
+}
+
+// section names the zone containing pos.
+func (d *caseDoc) section(pos int) string { return sectionAt(d.c.Sections, pos) }
+
+// encounterAt returns the index of the encounter containing pos, or nil.
+func (d *caseDoc) encounterAt(pos int) *int {
+	es := d.c.Encounters
+	i := sort.Search(len(es), func(i int) bool { return es[i].End > pos })
+	if i < len(es) && es[i].Start <= pos {
+		k := es[i].Index
+		return &k
+	}
+	return nil
+}
+
+// span builds a Span for [start, end) of the case text.
+func (d *caseDoc) span(start, end int) Span {
+	return Span{Text: d.c.Text[start:end], Start: start, End: end, Section: d.section(start)}
+}
+
+// ruleTextRules decide which text is rule text (data/ruletext.yaml).
+type ruleTextRules struct {
+	Zones            []string `yaml:"zones"`
+	RuleSentences    []rx     `yaml:"rule_sentences"`
+	PatientSentences []rx     `yaml:"patient_sentences"`
+}
+
+func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
+	var g ruleTextRules
+	if err := decodeRules(fsys, "ruletext.yaml", &g); err != nil {
+		return nil, err
+	}
+	if len(g.Zones) == 0 || len(g.RuleSentences) == 0 {
+		return nil, &RuleError{File: "ruletext.yaml", Reason: "zones and rule_sentences are required"}
+	}
+	return &g, nil
+}
+
+// ranges returns the rule-text ranges of d: the guideline zones, and the
+// sentences that read as rules and not about the patient, merged.
+func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
+	var out []extract.Sentence
+	for _, s := range d.c.Sections {
+		for _, z := range g.Zones {
+			if s.Name == z {
+				out = append(out, extract.Sentence{Start: s.Start, End: s.End})
+			}
+		}
+	}
+	for _, s := range d.sents {
+		t := d.c.Text[s.Start:s.End]
+		rule := false
+		for _, r := range g.RuleSentences {
+			if r.MatchString(t) {
+				rule = true
+				break
+			}
+		}
+		if !rule {
+			continue
+		}
+		for _, p := range g.PatientSentences {
+			if p.MatchString(t) {
+				rule = false
+				break
+			}
+		}
+		if rule {
+			out = append(out, s)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	merged := out[:0]
+	for _, r := range out {
+		if n := len(merged); n > 0 && r.Start <= merged[n-1].End {
+			merged[n-1].End = max(merged[n-1].End, r.End)
+			continue
+		}
+		merged = append(merged, r)
+	}
+	return merged
+}
