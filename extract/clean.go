@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
 	"regexp"
@@ -10,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/precedent-dev/precedent/internal/rules"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -39,66 +38,25 @@ type pageLineRule struct {
 // cleanFile is the YAML shape of data/clean.yaml.
 type cleanFile struct {
 	PageLines []struct {
-		Pattern  textDataString `yaml:"pattern"`
-		Anywhere bool           `yaml:"anywhere"`
+		Pattern  rules.String `yaml:"pattern"`
+		Anywhere bool         `yaml:"anywhere"`
 	} `yaml:"page_lines"`
-	HyphenCompounds   []textDataString `yaml:"hyphen_compounds"`
-	HyphenPrefixes    []textDataString `yaml:"hyphen_prefixes"`
-	ContinuationWords []textDataString `yaml:"continuation_words"`
-}
-
-// A textDataString is a YAML scalar that remembers its line, so that a bad
-// entry can be reported as file:line.
-type textDataString struct {
-	S    string
-	Line int
-}
-
-// UnmarshalYAML implements yaml.Unmarshaler.
-func (s *textDataString) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: want a string", n.Line)
-	}
-	s.S, s.Line = n.Value, n.Line
-	return nil
-}
-
-// A textDataError reports a bad entry in a rule file of the text stages
-// (clean.yaml, abbreviations.yaml, sentences.yaml) as file:line: reason.
-type textDataError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *textDataError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
-// decodeTextData decodes data strictly (unknown keys are errors) into v.
-func decodeTextData(file string, data []byte, v any) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		return &textDataError{File: file, Msg: err.Error()}
-	}
-	return nil
+	HyphenCompounds   []rules.String `yaml:"hyphen_compounds"`
+	HyphenPrefixes    []rules.String `yaml:"hyphen_prefixes"`
+	ContinuationWords []rules.String `yaml:"continuation_words"`
 }
 
 // textDataWords validates a list of lowercase words and returns it as a set.
-func textDataWords(file, what string, list []textDataString) (map[string]bool, error) {
+func textDataWords(file, what string, list []rules.String) (map[string]bool, error) {
 	set := make(map[string]bool, len(list))
 	for _, w := range list {
 		switch {
 		case strings.TrimSpace(w.S) == "":
-			return nil, &textDataError{File: file, Line: w.Line, Msg: "empty " + what}
+			return nil, &rules.Error{File: file, Line: w.Line, Reason: "empty " + what}
 		case w.S != strings.ToLower(strings.TrimSpace(w.S)):
-			return nil, &textDataError{File: file, Line: w.Line, Msg: fmt.Sprintf("%s %q must be lowercase and trimmed", what, w.S)}
+			return nil, &rules.Error{File: file, Line: w.Line, Reason: fmt.Sprintf("%s %q must be lowercase and trimmed", what, w.S)}
 		case set[w.S]:
-			return nil, &textDataError{File: file, Line: w.Line, Msg: fmt.Sprintf("duplicate %s %q", what, w.S)}
+			return nil, &rules.Error{File: file, Line: w.Line, Reason: fmt.Sprintf("duplicate %s %q", what, w.S)}
 		}
 		set[w.S] = true
 	}
@@ -108,17 +66,17 @@ func textDataWords(file, what string, list []textDataString) (map[string]bool, e
 // loadCleanRules decodes and validates a clean.yaml file.
 func loadCleanRules(file string, data []byte) (*cleanRuleSet, error) {
 	var f cleanFile
-	if err := decodeTextData(file, data, &f); err != nil {
+	if err := rules.Unmarshal(file, data, &f); err != nil {
 		return nil, err
 	}
 	rs := &cleanRuleSet{}
 	for _, p := range f.PageLines {
 		re, err := regexp.Compile(p.Pattern.S)
 		if err != nil || p.Pattern.S == "" {
-			return nil, &textDataError{File: file, Line: p.Pattern.Line, Msg: fmt.Sprintf("bad pattern %q: %v", p.Pattern.S, err)}
+			return nil, &rules.Error{File: file, Line: p.Pattern.Line, Reason: fmt.Sprintf("bad pattern %q: %v", p.Pattern.S, err), Err: err}
 		}
 		if re.MatchString("") {
-			return nil, &textDataError{File: file, Line: p.Pattern.Line, Msg: fmt.Sprintf("pattern %q matches an empty line", p.Pattern.S)}
+			return nil, &rules.Error{File: file, Line: p.Pattern.Line, Reason: fmt.Sprintf("pattern %q matches an empty line", p.Pattern.S)}
 		}
 		rs.pageLines = append(rs.pageLines, pageLineRule{re: re, anywhere: p.Anywhere})
 	}
@@ -128,7 +86,7 @@ func loadCleanRules(file string, data []byte) (*cleanRuleSet, error) {
 	}
 	for _, c := range f.HyphenCompounds {
 		if !strings.Contains(c.S, "-") {
-			return nil, &textDataError{File: file, Line: c.Line, Msg: fmt.Sprintf("hyphen compound %q has no hyphen", c.S)}
+			return nil, &rules.Error{File: file, Line: c.Line, Reason: fmt.Sprintf("hyphen compound %q has no hyphen", c.S)}
 		}
 	}
 	if rs.prefixes, err = textDataWords(file, "hyphen prefix", f.HyphenPrefixes); err != nil {

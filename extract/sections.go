@@ -1,19 +1,16 @@
 package extract
 
 import (
-	"bytes"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/precedent-dev/precedent/internal/rules"
 )
 
 //go:embed data/sections.yaml
@@ -26,26 +23,8 @@ const sectionsFile = "sections.yaml"
 const quoteZone = "guideline_quote"
 
 // A ZoneRuleError reports a bad entry in the zone rules. Its message has the
-// form "sections.yaml:LINE: reason".
-type ZoneRuleError struct {
-	// File is the rule file name ("sections.yaml").
-	File string
-	// Line is the 1-based line of the offending entry (0 when unknown).
-	Line int
-	// Reason says what is wrong, in one line.
-	Reason string
-	// Err is the underlying error, if any (e.g. a regexp syntax error).
-	Err error
-}
-
-func (e *ZoneRuleError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Reason)
-}
-
-func (e *ZoneRuleError) Unwrap() error { return e.Err }
+// form "sections.yaml:LINE: reason"; Err holds the underlying error, if any.
+type ZoneRuleError = rules.Error
 
 // A Sectioner finds the zones of a letter and its kind. Its rules come from
 // sections.yaml (see the comments there); it is safe for concurrent use.
@@ -106,59 +85,45 @@ type zoneExamples struct {
 
 // YAML shapes, decoded strictly.
 
-// zoneStr is a YAML scalar that remembers its line.
-type zoneStr struct {
-	S    string
-	Line int
-}
-
-func (s *zoneStr) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: expected a string", n.Line)
-	}
-	s.S, s.Line = n.Value, n.Line
-	return nil
-}
-
 type zoneHeadingYAML struct {
-	Name    zoneStr   `yaml:"name"`
-	Pattern zoneStr   `yaml:"pattern"`
-	Inline  bool      `yaml:"inline"`
-	Lines   int       `yaml:"lines"`
-	Within  []zoneStr `yaml:"within"`
-	Match   []string  `yaml:"match"`
-	NoMatch []string  `yaml:"no_match"`
+	Name    rules.String   `yaml:"name"`
+	Pattern rules.String   `yaml:"pattern"`
+	Inline  bool           `yaml:"inline"`
+	Lines   int            `yaml:"lines"`
+	Within  []rules.String `yaml:"within"`
+	Match   []string       `yaml:"match"`
+	NoMatch []string       `yaml:"no_match"`
 }
 
 type zoneDecisionYAML struct {
-	Name          zoneStr   `yaml:"name"`
-	Pattern       zoneStr   `yaml:"pattern"`
-	Within        []zoneStr `yaml:"within"`
-	MaxBack       int       `yaml:"max_back"`
-	Stop          zoneStr   `yaml:"stop"`
-	SentenceBreak zoneStr   `yaml:"sentence_break"`
-	Match         []string  `yaml:"match"`
-	NoMatch       []string  `yaml:"no_match"`
+	Name          rules.String   `yaml:"name"`
+	Pattern       rules.String   `yaml:"pattern"`
+	Within        []rules.String `yaml:"within"`
+	MaxBack       int            `yaml:"max_back"`
+	Stop          rules.String   `yaml:"stop"`
+	SentenceBreak rules.String   `yaml:"sentence_break"`
+	Match         []string       `yaml:"match"`
+	NoMatch       []string       `yaml:"no_match"`
 }
 
 type zoneCueYAML struct {
-	Pattern zoneStr  `yaml:"pattern"`
-	Match   []string `yaml:"match"`
-	NoMatch []string `yaml:"no_match"`
+	Pattern rules.String `yaml:"pattern"`
+	Match   []string     `yaml:"match"`
+	NoMatch []string     `yaml:"no_match"`
 }
 
 type zoneQuotesYAML struct {
-	Scan          []zoneStr     `yaml:"scan"`
-	MinQuoteWords int           `yaml:"min_quote_words"`
-	Abbreviations []string      `yaml:"abbreviations"`
-	Start         []zoneCueYAML `yaml:"start"`
-	Reject        []zoneCueYAML `yaml:"reject"`
-	EndStart      []zoneCueYAML `yaml:"end_start"`
-	EndAnywhere   []zoneCueYAML `yaml:"end_anywhere"`
+	Scan          []rules.String `yaml:"scan"`
+	MinQuoteWords int            `yaml:"min_quote_words"`
+	Abbreviations []string       `yaml:"abbreviations"`
+	Start         []zoneCueYAML  `yaml:"start"`
+	Reject        []zoneCueYAML  `yaml:"reject"`
+	EndStart      []zoneCueYAML  `yaml:"end_start"`
+	EndAnywhere   []zoneCueYAML  `yaml:"end_anywhere"`
 }
 
 type zoneKindYAML struct {
-	Kind zoneStr       `yaml:"kind"`
+	Kind rules.String  `yaml:"kind"`
 	Cues []zoneCueYAML `yaml:"cues"`
 }
 
@@ -169,11 +134,7 @@ type zoneFileYAML struct {
 	Kinds     []zoneKindYAML     `yaml:"kinds"`
 }
 
-var (
-	zoneNameRE   = regexp.MustCompile(`^[a-z][a-z_]*$`)
-	zoneYAMLLine = regexp.MustCompile(`line (\d+): (.*)`)
-	zoneYAMLFld  = regexp.MustCompile(`field (\S+) not found in type \S+`)
-)
+var zoneNameRE = regexp.MustCompile(`^[a-z][a-z_]*$`)
 
 // NewSectioner loads section rules from the file sections.yaml at the root
 // of fsys (nil: the embedded rules). A bad rule gives a *ZoneRuleError.
@@ -185,43 +146,14 @@ func NewSectioner(fsys fs.FS) (*Sectioner, error) {
 		}
 		fsys = sub
 	}
-	data, err := fs.ReadFile(fsys, sectionsFile)
-	if err != nil {
-		return nil, &ZoneRuleError{File: sectionsFile, Reason: "cannot read rules", Err: err}
-	}
-	return parseSectionRules(data)
-}
-
-// zoneYAMLError turns a yaml.v3 error into a *ZoneRuleError with the line.
-func zoneYAMLError(err error) error {
-	msg := err.Error()
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	m := zoneYAMLLine.FindStringSubmatch(msg)
-	if m == nil {
-		return &ZoneRuleError{File: sectionsFile, Reason: "bad YAML: " + strings.TrimPrefix(msg, "yaml: "), Err: err}
-	}
-	line, _ := strconv.Atoi(m[1])
-	reason := m[2]
-	if f := zoneYAMLFld.FindStringSubmatch(reason); f != nil {
-		reason = "unknown field " + f[1]
-	}
-	return &ZoneRuleError{File: sectionsFile, Line: line, Reason: reason, Err: err}
-}
-
-func parseSectionRules(data []byte) (*Sectioner, error) {
 	var f zoneFileYAML
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		return nil, zoneYAMLError(err)
+	if err := rules.Decode(fsys, sectionsFile, &f); err != nil {
+		return nil, err
 	}
 	bad := func(line int, format string, args ...any) error {
 		return &ZoneRuleError{File: sectionsFile, Line: line, Reason: fmt.Sprintf(format, args...)}
 	}
-	compile := func(p zoneStr, prefix, suffix string) (*regexp.Regexp, error) {
+	compile := func(p rules.String, prefix, suffix string) (*regexp.Regexp, error) {
 		if strings.TrimSpace(p.S) == "" {
 			return nil, bad(p.Line, "empty pattern")
 		}
@@ -238,7 +170,7 @@ func parseSectionRules(data []byte) (*Sectioner, error) {
 	}
 	s := &Sectioner{}
 	names := map[string]bool{"header": true, "other": true, quoteZone: true}
-	checkName := func(n zoneStr) error {
+	checkName := func(n rules.String) error {
 		if !zoneNameRE.MatchString(n.S) {
 			return bad(n.Line, "bad zone name %q (want lower_snake_case)", n.S)
 		}
@@ -280,7 +212,7 @@ func parseSectionRules(data []byte) (*Sectioner, error) {
 		names[d.Name.S] = true
 	}
 	// within lists may only name zones some rule produces.
-	checkWithin := func(ws []zoneStr) ([]string, error) {
+	checkWithin := func(ws []rules.String) ([]string, error) {
 		var out []string
 		for _, w := range ws {
 			if !names[w.S] {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jdkato/prose/v3/segment"
+	"github.com/precedent-dev/precedent/internal/rules"
 )
 
 //go:embed data/abbreviations.yaml
@@ -46,17 +47,17 @@ type Splitter struct {
 
 // sentencesFile is the YAML shape of data/sentences.yaml.
 type sentencesFile struct {
-	Entry     textDataString   `yaml:"entry"`
-	ListItem  textDataString   `yaml:"list_item"`
-	LineLabel textDataString   `yaml:"line_label"`
-	Glued     []textDataString `yaml:"glued"`
-	Labels    []textDataString `yaml:"labels"`
+	Entry     rules.String   `yaml:"entry"`
+	ListItem  rules.String   `yaml:"list_item"`
+	LineLabel rules.String   `yaml:"line_label"`
+	Glued     []rules.String `yaml:"glued"`
+	Labels    []rules.String `yaml:"labels"`
 }
 
 // abbreviationsFile is the YAML shape of data/abbreviations.yaml.
 type abbreviationsFile struct {
-	NeverSplit []textDataString `yaml:"never_split"`
-	MayEnd     []textDataString `yaml:"may_end"`
+	NeverSplit []rules.String `yaml:"never_split"`
+	MayEnd     []rules.String `yaml:"may_end"`
 }
 
 // NewSplitter returns a Splitter with the embedded rules
@@ -69,7 +70,7 @@ func NewSplitter() (*Splitter, error) {
 func newSplitter(abbrevData, sentData []byte) (*Splitter, error) {
 	const abbrFile, sentFile = "data/abbreviations.yaml", "data/sentences.yaml"
 	var af abbreviationsFile
-	if err := decodeTextData(abbrFile, abbrevData, &af); err != nil {
+	if err := rules.Unmarshal(abbrFile, abbrevData, &af); err != nil {
 		return nil, err
 	}
 	s := &Splitter{}
@@ -80,32 +81,32 @@ func newSplitter(abbrevData, sentData []byte) (*Splitter, error) {
 	if s.mayEnd, err = textDataWords(abbrFile, "abbreviation", af.MayEnd); err != nil {
 		return nil, err
 	}
-	for _, a := range append(append([]textDataString(nil), af.NeverSplit...), af.MayEnd...) {
+	for _, a := range append(append([]rules.String(nil), af.NeverSplit...), af.MayEnd...) {
 		if !strings.HasSuffix(a.S, ".") || strings.ContainsAny(a.S, " \t") {
-			return nil, &textDataError{File: abbrFile, Line: a.Line, Msg: fmt.Sprintf("abbreviation %q must be one word ending with a period", a.S)}
+			return nil, &rules.Error{File: abbrFile, Line: a.Line, Reason: fmt.Sprintf("abbreviation %q must be one word ending with a period", a.S)}
 		}
 	}
 	for _, a := range af.MayEnd {
 		if s.never[a.S] {
-			return nil, &textDataError{File: abbrFile, Line: a.Line, Msg: fmt.Sprintf("abbreviation %q is in both lists", a.S)}
+			return nil, &rules.Error{File: abbrFile, Line: a.Line, Reason: fmt.Sprintf("abbreviation %q is in both lists", a.S)}
 		}
 	}
 
 	var sf sentencesFile
-	if err := decodeTextData(sentFile, sentData, &sf); err != nil {
+	if err := rules.Unmarshal(sentFile, sentData, &sf); err != nil {
 		return nil, err
 	}
-	compile := func(p textDataString, groups int) (*regexp.Regexp, error) {
+	compile := func(p rules.String, groups int) (*regexp.Regexp, error) {
 		re, err := regexp.Compile(p.S)
 		switch {
 		case p.S == "":
-			return nil, &textDataError{File: sentFile, Line: p.Line, Msg: "empty pattern"}
+			return nil, &rules.Error{File: sentFile, Line: p.Line, Reason: "empty pattern"}
 		case err != nil:
-			return nil, &textDataError{File: sentFile, Line: p.Line, Msg: fmt.Sprintf("bad pattern %q: %v", p.S, err)}
+			return nil, &rules.Error{File: sentFile, Line: p.Line, Reason: fmt.Sprintf("bad pattern %q: %v", p.S, err), Err: err}
 		case re.NumSubexp() != groups:
-			return nil, &textDataError{File: sentFile, Line: p.Line, Msg: fmt.Sprintf("pattern %q must have %d capture groups", p.S, groups)}
+			return nil, &rules.Error{File: sentFile, Line: p.Line, Reason: fmt.Sprintf("pattern %q must have %d capture groups", p.S, groups)}
 		case re.MatchString(""):
-			return nil, &textDataError{File: sentFile, Line: p.Line, Msg: fmt.Sprintf("pattern %q matches the empty string", p.S)}
+			return nil, &rules.Error{File: sentFile, Line: p.Line, Reason: fmt.Sprintf("pattern %q matches the empty string", p.S)}
 		}
 		return re, nil
 	}
@@ -135,26 +136,26 @@ func newSplitter(abbrevData, sentData []byte) (*Splitter, error) {
 }
 
 // checkLabels validates the label list and returns it longest first.
-func checkLabels(file string, labels []textDataString) ([]string, error) {
+func checkLabels(file string, labels []rules.String) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	for _, l := range labels {
 		first, _ := utf8.DecodeRuneInString(l.S)
 		switch {
 		case strings.TrimSpace(l.S) != l.S || l.S == "":
-			return nil, &textDataError{File: file, Line: l.Line, Msg: fmt.Sprintf("label %q is empty or not trimmed", l.S)}
+			return nil, &rules.Error{File: file, Line: l.Line, Reason: fmt.Sprintf("label %q is empty or not trimmed", l.S)}
 		case !unicode.IsUpper(first):
-			return nil, &textDataError{File: file, Line: l.Line, Msg: fmt.Sprintf("label %q must start with a capital", l.S)}
+			return nil, &rules.Error{File: file, Line: l.Line, Reason: fmt.Sprintf("label %q must start with a capital", l.S)}
 		case strings.HasSuffix(l.S, ":"):
-			return nil, &textDataError{File: file, Line: l.Line, Msg: fmt.Sprintf("label %q must not include the colon", l.S)}
+			return nil, &rules.Error{File: file, Line: l.Line, Reason: fmt.Sprintf("label %q must not include the colon", l.S)}
 		case seen[strings.ToLower(l.S)]:
-			return nil, &textDataError{File: file, Line: l.Line, Msg: fmt.Sprintf("duplicate label %q", l.S)}
+			return nil, &rules.Error{File: file, Line: l.Line, Reason: fmt.Sprintf("duplicate label %q", l.S)}
 		}
 		seen[strings.ToLower(l.S)] = true
 		out = append(out, l.S)
 	}
 	if len(out) == 0 {
-		return nil, &textDataError{File: file, Msg: "no labels"}
+		return nil, &rules.Error{File: file, Reason: "no labels"}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
 	return out, nil

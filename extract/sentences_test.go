@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jdkato/prose/v3/segment"
+	"github.com/precedent-dev/precedent/internal/rules"
 )
 
 // minF1 is the boundary F1 our splitter must reach on testdata/sentences
@@ -355,9 +356,9 @@ func TestNewSplitterBadData(t *testing.T) {
 				}
 				return
 			}
-			var de *textDataError
+			var de *rules.Error
 			if !errors.As(err, &de) || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("err = %v, want a textDataError containing %q", err, tt.want)
+				t.Fatalf("err = %v, want a *rules.Error containing %q", err, tt.want)
 			}
 		})
 	}
