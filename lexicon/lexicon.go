@@ -30,14 +30,13 @@ package lexicon
 
 import (
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/precedent-dev/precedent/internal/rules"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -100,21 +99,17 @@ type Lexicon struct {
 	matcher  *Matcher
 }
 
-// A LoadError reports a bad entry of a lexicon file.
-type LoadError struct {
-	File   string
-	Line   int
-	Reason string
+// A LoadError reports a bad lexicon file or entry as "file:line: reason".
+type LoadError = rules.Error
+
+// conceptsFile is the YAML shape of a lexicon file.
+type conceptsFile struct {
+	Concepts []Concept `yaml:"concepts"`
 }
 
-func (e *LoadError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Reason)
-}
-
-type fileDoc struct {
+// conceptNodes is the same shape with the concepts left as nodes, which
+// know the lines of the concepts and their terms.
+type conceptNodes struct {
 	Concepts []yaml.Node `yaml:"concepts"`
 }
 
@@ -141,11 +136,7 @@ func Load(fsys fs.FS) (*Lexicon, error) {
 	sort.Strings(files)
 	var concepts []Concept
 	for _, f := range files {
-		data, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			return nil, &LoadError{File: f, Reason: "cannot read: " + err.Error()}
-		}
-		cs, err := decodeFile(path.Base(f), data)
+		cs, err := decodeFile(fsys, f)
 		if err != nil {
 			return nil, err
 		}
@@ -154,72 +145,23 @@ func Load(fsys fs.FS) (*Lexicon, error) {
 	return New(concepts)
 }
 
-func decodeFile(name string, data []byte) ([]Concept, error) {
-	var doc fileDoc
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&doc); err != nil {
-		return nil, yamlError(name, err)
+// decodeFile decodes the concepts of the file name of fsys strictly and
+// records where each concept and term is written.
+func decodeFile(fsys fs.FS, name string) ([]Concept, error) {
+	var doc conceptsFile
+	if err := rules.Decode(fsys, name, &doc); err != nil {
+		return nil, err
 	}
-	out := make([]Concept, 0, len(doc.Concepts))
+	var nodes conceptNodes
+	if err := rules.Decode(fsys, name, &nodes); err != nil {
+		return nil, err
+	}
 	for i := range doc.Concepts {
-		n := &doc.Concepts[i]
-		var c Concept
-		if err := decodeStrict(n, &c); err != nil {
-			return nil, yamlError(name, err)
-		}
-		c.File, c.Line = name, n.Line
-		c.termLines = termLines(n)
-		out = append(out, c)
+		n := &nodes.Concepts[i]
+		doc.Concepts[i].File, doc.Concepts[i].Line = name, n.Line
+		doc.Concepts[i].termLines = termLines(n)
 	}
-	return out, nil
-}
-
-// decodeStrict decodes a node with unknown keys rejected (Node.Decode does not
-// honour KnownFields, so the node is re-encoded and decoded strictly).
-func decodeStrict(n *yaml.Node, v any) error {
-	b, err := yaml.Marshal(n)
-	if err != nil {
-		return err
-	}
-	dec := yaml.NewDecoder(strings.NewReader(string(b)))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		// Line numbers of the re-encoded node are relative: rebase them.
-		return rebase(err, n.Line-1)
-	}
-	return nil
-}
-
-var lineRE = regexp.MustCompile(`line (\d+)`)
-
-func rebase(err error, delta int) error {
-	msg := lineRE.ReplaceAllStringFunc(err.Error(), func(s string) string {
-		var k int
-		fmt.Sscanf(s, "line %d", &k)
-		return fmt.Sprintf("line %d", k+delta)
-	})
-	return errors.New(msg)
-}
-
-// yamlError turns a yaml error ("yaml: line 3: ...") into a LoadError.
-func yamlError(name string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-	msg = strings.TrimSpace(msg)
-	if m := lineRE.FindStringSubmatchIndex(msg); m != nil {
-		var k int
-		fmt.Sscanf(msg[m[2]:m[3]], "%d", &k)
-		rest := strings.TrimLeft(msg[m[1]:], ": ")
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
-			rest = rest[:i]
-		}
-		return &LoadError{File: name, Line: k, Reason: rest}
-	}
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return &LoadError{File: name, Reason: msg}
+	return doc.Concepts, nil
 }
 
 // New validates concepts and builds a Lexicon. Concepts keep their order.
