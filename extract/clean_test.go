@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,21 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/precedent-dev/precedent/internal/testenv"
 )
-
-// The -update flag (rewrite golden files) is shared by the package's golden
-// tests: register it unless another test file of the package already did.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-// updateGoldens reports whether -update was given.
-func updateGoldens() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 func TestNormalize(t *testing.T) {
 	tests := []struct {
@@ -127,31 +113,11 @@ func TestNormalizePageStarts(t *testing.T) {
 	}
 }
 
-// repoRoot walks up from the working directory to the directory holding
-// go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
 // seedPath returns the path of a seed letter, skipping the test when the
 // shared seeds are absent.
 func seedPath(t testing.TB, name string) string {
 	t.Helper()
-	p := filepath.Join(repoRoot(t), "..", "shared", "seeds", name)
+	p := filepath.Join(testenv.RepoRoot(t), "..", "shared", "seeds", name)
 	if _, err := os.Stat(p); err != nil {
 		t.Skipf("seed %s not found (../shared/seeds next to the repository): %v", name, err)
 	}
@@ -178,7 +144,7 @@ func TestNormalizeGolden(t *testing.T) {
 				t.Error("not idempotent")
 			}
 			golden := filepath.Join("testdata", "text", strings.TrimSuffix(name, ".txt")+".golden")
-			if updateGoldens() {
+			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -199,14 +165,8 @@ func TestNormalizeGolden(t *testing.T) {
 // that Normalize loses no letter (the corpus has no running headers), keeps
 // one page start per page and is idempotent.
 func TestNormalizeCorpus(t *testing.T) {
-	dir := filepath.Join(repoRoot(t), "..", "shared", "corpus", "imr")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
-	if len(files) == 0 {
-		t.Skipf("no corpus letters in %s", dir)
-	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed")
-	}
+	files := testenv.CorpusPDFs(t)
+	pdftotext := testenv.Pdftotext(t)
 	if testing.Short() && len(files) > 10 {
 		files = files[:10]
 	}
@@ -219,7 +179,7 @@ func TestNormalizeCorpus(t *testing.T) {
 		}, s)
 	}
 	for _, f := range files {
-		out, err := exec.Command("pdftotext", "-enc", "UTF-8", f, "-").Output()
+		out, err := exec.Command(pdftotext, "-enc", "UTF-8", f, "-").Output()
 		if err != nil {
 			t.Fatalf("pdftotext %s: %v", filepath.Base(f), err)
 		}
@@ -245,7 +205,7 @@ func FuzzNormalize(f *testing.F) {
 	f.Add("blocks:1.\n\nThe history\n\nof ☒ “x”")
 	f.Add("cafe\u0301 ﬁ \xff\xfe")
 	for _, name := range seedNames {
-		if b, err := os.ReadFile(filepath.Join("..", "..", "shared", "seeds", name)); err == nil {
+		if b, err := os.ReadFile(filepath.Join(testenv.RepoRoot(f), "..", "shared", "seeds", name)); err == nil {
 			f.Add(string(b))
 		}
 	}

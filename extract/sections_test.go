@@ -20,6 +20,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/precedent-dev/precedent/fixtures"
+	"github.com/precedent-dev/precedent/internal/testenv"
 )
 
 // update is shared by the golden tests of package extract.
@@ -531,26 +532,6 @@ func TestSectionRulesValidation(t *testing.T) {
 	})
 }
 
-// sectionsRepoRoot walks up from the working directory to the directory
-// holding go.mod.
-func sectionsRepoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
 var spaceRun = regexp.MustCompile(` +`)
 
 // corpusTexts returns the corpus letters as pdftotext -layout text with
@@ -558,15 +539,8 @@ var spaceRun = regexp.MustCompile(` +`)
 // the corpus or pdftotext is absent.
 func corpusTexts(t *testing.T) map[string]string {
 	t.Helper()
-	dir := filepath.Join(sectionsRepoRoot(t), "..", "shared", "corpus", "imr")
-	pdfs, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
-	if len(pdfs) == 0 {
-		t.Skipf("corpus absent: no PDFs in %s", dir)
-	}
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
-	}
+	pdfs := testenv.CorpusPDFs(t)
+	bin := testenv.Pdftotext(t)
 	out := make(map[string]string, len(pdfs))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -648,7 +622,7 @@ func TestSectionsCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(sectionsRepoRoot(t), "..", "shared", "corpus", "imr")
+	dir := testenv.CorpusDir(t)
 	for _, n := range names {
 		doc, err := l.LoadFile(context.Background(), filepath.Join(dir, n+".pdf"))
 		if err != nil {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"testing"
+
+	"github.com/precedent-dev/precedent/internal/testenv"
 )
 
 // BenchmarkExtractCorpus extracts every corpus letter per iteration,
 // in-process and in child processes, and reports pages/s and letters/s.
 func BenchmarkExtractCorpus(b *testing.B) {
-	files := corpusFiles(b)
+	files := testenv.CorpusPDFs(b)
 	var docs [][]byte
 	for _, f := range files {
 		data, err := os.ReadFile(f)

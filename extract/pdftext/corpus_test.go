@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/precedent-dev/precedent/internal/testenv"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -60,11 +61,8 @@ var pagesRE = regexp.MustCompile(`(?m)^Pages:\s+(\d+)`)
 // does not dehyphenate, so both sides keep the hyphen. Tokens are compared
 // after NFKC on both sides.
 func TestCorpusMatchesPdftotext(t *testing.T) {
-	files := corpusFiles(t)
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
-		t.Skip("pdftotext (poppler-utils) not installed: skipping corpus comparison")
-	}
+	files := testenv.CorpusPDFs(t)
+	pdftotext := testenv.Pdftotext(t)
 	pdfinfo, err := exec.LookPath("pdfinfo")
 	if err != nil {
 		t.Skip("pdfinfo (poppler-utils) not installed: skipping corpus comparison")
@@ -118,7 +116,7 @@ func TestCorpusMatchesPdftotext(t *testing.T) {
 // as label/value rows, with the wrapped "Application Received:" label joined
 // to its row and its value.
 func TestCorpusHeaderRows(t *testing.T) {
-	files := corpusFiles(t)
+	files := testenv.CorpusPDFs(t)
 	rows := []*regexp.Regexp{
 		regexp.MustCompile(`(?m)^Case Number:\s+CM\d\d-\d{7}$`),
 		regexp.MustCompile(`(?m)^Date Assigned:\s+\d\d/\d\d/\d{4}\s+Date of Injury:\s+\d\d/\d\d/\d{4}$`),
