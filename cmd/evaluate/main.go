@@ -60,6 +60,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "evaluate: corpus truths:", err)
 		return 2
 	}
+	findingsTruth, err := evaluate.LoadFindingsTruths(os.DirFS(*truth), "findings")
+	if err != nil {
+		fmt.Fprintln(stderr, "evaluate: findings truths:", err)
+		return 2
+	}
+	corpusFindings, err := evaluate.LoadFindingsTruths(os.DirFS(*truth), "findings/corpus")
+	if err != nil {
+		fmt.Fprintln(stderr, "evaluate: corpus findings truths:", err)
+		return 2
+	}
+	clinical := evaluate.NewScorer() // findings, relief, scores, strength
+	clinicalLetters := 0
 	pdfs, _ := filepath.Glob(filepath.Join(*corpus, "*.pdf"))
 	sort.Strings(pdfs)
 	corpusScore := evaluate.NewScorer()
@@ -79,6 +91,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			name := strings.TrimSuffix(filepath.Base(path), ".pdf")
 			if t := corpusTruth[name]; t != nil {
 				corpusScore.Add(name, c, t)
+			}
+			if t := corpusFindings[name]; t != nil {
+				clinical.AddFindings(name, c, t)
+				clinicalLetters++
 			}
 		}
 		fmt.Fprintf(stdout, "corpus %s: %d PDFs, %d extracted, %d failed\n\n", *corpus, len(pdfs), cov.Letters, cov.Failed)
@@ -112,6 +128,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		n++
 		letterScore.Add(base, c, t)
+		if ft := findingsTruth[name]; ft != nil {
+			clinical.AddFindings(base, c, ft)
+			clinicalLetters++
+		}
 	}
 	fmt.Fprintf(stdout, "\nfixture letters against truth (%d files)\n", n)
 	letterScore.WriteTable(stdout)
@@ -130,6 +150,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "\nall annotated letters\n")
 	all.WriteTable(stdout)
+	fmt.Fprintf(stdout, "\nfindings, relief, pain scores and strength (%d annotated letters)\n", clinicalLetters)
+	clinical.WriteTable(stdout)
+	all.Mismatches = append(all.Mismatches, clinical.Mismatches...)
 	if *verbose {
 		fmt.Fprintln(stdout, "\nmismatches (letter, field, want, got):")
 		for _, m := range all.Mismatches {
