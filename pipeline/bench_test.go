@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/precedent-dev/precedent/internal/testenv"
 )
 
 // BenchmarkExtractText measures the whole text pipeline (decode, normalize,
@@ -29,7 +31,7 @@ func BenchmarkExtractText(b *testing.B) {
 // BenchmarkExtractCorpusPDF measures extraction of the real IMR PDFs, in
 // process and through the isolated child-process pool.
 func BenchmarkExtractCorpusPDF(b *testing.B) {
-	files := corpusPDFs(b)
+	files := testenv.CorpusPDFs(b)
 	var datas [][]byte
 	var total int64
 	for _, f := range files {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/precedent-dev/precedent/internal/testenv"
 )
 
 func testRules(t testing.TB) *fieldRules {
@@ -333,35 +333,11 @@ func TestRuleFileErrors(t *testing.T) {
 	}
 }
 
-// repoRoot walks up to the directory holding go.mod.
-func repoRoot(t *testing.T) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
-
 // TestCorpusFields runs the pdftotext text of every corpus letter through
 // the pipeline and checks that each gets the letter-level fields.
 func TestCorpusFields(t *testing.T) {
-	dir := filepath.Join(repoRoot(t), "..", "shared", "corpus", "imr")
-	pdfs, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
-	if len(pdfs) == 0 {
-		t.Skipf("corpus not found at %s", dir)
-	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed")
-	}
+	pdfs := testenv.CorpusPDFs(t)
+	pdftotext := testenv.Pdftotext(t)
 	p, err := New(Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -377,7 +353,7 @@ func TestCorpusFields(t *testing.T) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			texts[i], errs[i] = exec.Command("pdftotext", f, "-").Output()
+			texts[i], errs[i] = exec.Command(pdftotext, f, "-").Output()
 		}()
 	}
 	wg.Wait()

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/precedent-dev/precedent/extract/pdftext"
@@ -17,15 +16,4 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
-}
-
-// corpusPDFs returns the real IMR letters of ../shared/corpus/imr, or skips.
-func corpusPDFs(tb testing.TB) []string {
-	tb.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus", "imr")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
-	if len(files) == 0 {
-		tb.Skipf("corpus not found at %s (CI has ../shared beside the checkout)", dir)
-	}
-	return files
 }
