@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"bytes"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -96,7 +97,7 @@ func LoadFindingsTruths(fsys fs.FS, dir string) (map[string]*FindingsTruth, erro
 	out := map[string]*FindingsTruth{}
 	ents, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		if strings.Contains(err.Error(), "not exist") {
+		if errors.Is(err, fs.ErrNotExist) {
 			return out, nil
 		}
 		return nil, err
