@@ -6,17 +6,22 @@ import (
 	"io/fs"
 
 	"github.com/precedent-dev/precedent/extract"
+	"github.com/precedent-dev/precedent/lexicon"
 )
 
 // Options configure a Pipeline.
 type Options struct {
 	Extract extract.Options
+	// Lexicon is a folder of lexicon files replacing the embedded ones
+	// (nil: the embedded lexicon/data).
+	Lexicon fs.FS
 }
 
 // A Pipeline turns letters into case records. It is safe for concurrent use.
 type Pipeline struct {
 	loader   *extract.Loader
 	splitter *extract.Splitter
+	lex      *lexicon.Lexicon
 	fields   *fieldRules
 	ruleText *ruleTextRules
 	timeline *timelineRules
@@ -37,7 +42,10 @@ func New(opts Options) (*Pipeline, error) {
 		return nil, err
 	}
 	p := &Pipeline{loader: l, splitter: s}
-	if p.fields, err = newFieldRules(); err != nil {
+	if p.lex, err = lexicon.Load(opts.Lexicon); err != nil {
+		return nil, err
+	}
+	if p.fields, err = loadFieldRules(nil, p.lex); err != nil {
 		return nil, err
 	}
 	data, err := fs.Sub(fieldData, "data")

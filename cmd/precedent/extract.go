@@ -30,6 +30,7 @@ Examples:
   precedent extract --no-text --format jsonl a.txt b.pdf
   cat letter.txt | precedent extract -
   precedent extract --format csv letter.pdf > findings.csv
+  precedent extract --lexicon my-lexicon/ letter.txt
 
 Flags:
 `
@@ -41,6 +42,7 @@ type extractFlags struct {
 	maxMiB    int64
 	noIsolate bool
 	workers   int
+	lexicon   string
 }
 
 func (x *extractFlags) register(fs *flag.FlagSet) {
@@ -48,6 +50,7 @@ func (x *extractFlags) register(fs *flag.FlagSet) {
 	fs.Int64Var(&x.maxMiB, "max-mib", extract.DefaultMaxBytes>>20, "largest input file accepted, in MiB")
 	fs.BoolVar(&x.noIsolate, "no-isolate", false, "parse PDFs in this process (a hang then cannot be stopped)")
 	fs.IntVar(&x.workers, "workers", runtime.NumCPU(), "letters extracted in parallel")
+	fs.StringVar(&x.lexicon, "lexicon", "", "folder of lexicon *.yaml files replacing the embedded lexicon")
 }
 
 func (x *extractFlags) options() (pipeline.Options, error) {
@@ -60,6 +63,12 @@ func (x *extractFlags) options() (pipeline.Options, error) {
 	}
 	if x.workers <= 0 {
 		return o, fmt.Errorf("--workers must be positive")
+	}
+	if x.lexicon != "" {
+		if fi, err := os.Stat(x.lexicon); err != nil || !fi.IsDir() {
+			return o, fmt.Errorf("--lexicon %s: not a folder", x.lexicon)
+		}
+		o.Lexicon = os.DirFS(x.lexicon)
 	}
 	o.Extract.MaxBytes = x.maxMiB << 20
 	o.Extract.PDF.Timeout = x.timeout

@@ -208,3 +208,18 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: exit %d, %q", code, out)
 	}
 }
+
+func TestBadLexiconNamesFileAndLine(t *testing.T) {
+	dir := t.TempDir()
+	bad := "concepts:\n  - code: faber\n    label: FABER\n    category: finding\n    synonyms: [faber]\n  - code: Bad Code\n    label: x\n    category: finding\n    synonyms: [x]\n"
+	if err := os.WriteFile(filepath.Join(dir, "mine.yaml"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runCLI(t, "", "extract", "--lexicon", dir, iroSeed)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d: %s", code, exitUsage, errOut)
+	}
+	if !strings.Contains(errOut, "mine.yaml:6") {
+		t.Errorf("error should name mine.yaml:6, got %q", errOut)
+	}
+}
