@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/precedent-dev/precedent/extract/pdftext"
+	"github.com/precedent-dev/precedent/internal/testenv"
 	"github.com/precedent-dev/precedent/pipeline"
 )
 
@@ -71,10 +72,7 @@ func TestCorpusHandChecked(t *testing.T) {
 	if len(truths) < 20 {
 		t.Fatalf("want at least 20 hand-checked corpus letters, have %d", len(truths))
 	}
-	dir := filepath.Join("..", "..", "..", "shared", "corpus", "imr")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not found at %s (CI has ../shared beside the checkout)", dir)
-	}
+	dir := testenv.CorpusDir(t)
 	p, err := pipeline.New(pipeline.Options{})
 	if err != nil {
 		t.Fatal(err)
