@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -44,7 +45,7 @@ import (
 var embedded embed.FS
 
 // Categories are the concept categories a lexicon file may use.
-var Categories = []string{"procedure", "finding", "modifier"}
+var Categories = []string{"procedure", "finding", "modifier", "site"}
 
 // A Concept is one medical idea and the ways letters write it.
 type Concept struct {
@@ -60,6 +61,12 @@ type Concept struct {
 	Abbreviations []string `yaml:"abbreviations"`
 	// Misspellings are frequent wrong spellings, matched case-insensitively.
 	Misspellings []string `yaml:"misspellings"`
+
+	// Finding concepts only (see finding.go).
+	FindingRules `yaml:",inline"`
+	// Examples are texts the concept must and must not be found in
+	// (required for findings and sites; the lexicon tests run them).
+	Examples Examples `yaml:"examples"`
 
 	// File and Line locate the concept's definition.
 	File string `yaml:"-"`
@@ -130,6 +137,7 @@ func Load(fsys fs.FS) (*Lexicon, error) {
 	if err != nil {
 		return nil, err
 	}
+	files = slices.DeleteFunc(files, func(f string) bool { return slices.Contains(ContextFiles, f) })
 	if len(files) == 0 {
 		return nil, &LoadError{File: name, Reason: "no *.yaml files"}
 	}
@@ -202,6 +210,9 @@ func New(concepts []Concept) (*Lexicon, error) {
 		lx.concepts = append(lx.concepts, c)
 	}
 	lx.matcher = b.build()
+	if err := validateFindings(lx); err != nil {
+		return nil, err
+	}
 	return lx, nil
 }
 

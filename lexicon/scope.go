@@ -1,0 +1,406 @@
+package lexicon
+
+import "sort"
+
+// Scope rules, in the spirit of pyConText: a cue reaches a term in its
+// direction within its scope (in tokens) unless a terminator stands
+// between. Among the status cues that reach a term the nearest wins, so in
+// "FABER negative, Gaenslen positive" each test takes its own. A cue that
+// may look both ways binds to the term it touches: "negative" in "SLR
+// negative, FABER ..." stays with SLR, and in "SI joint tenderness and
+// positive FABER" with FABER. Sides are owned by the nearest term; the
+// items of a clinical list ("FABER, Gaenslen's and thigh thrust on the
+// left") share the sides written before or after the list.
+
+// A target is one term the scan assesses.
+type target struct {
+	// start and end bound the term and what belongs to it (a composite
+	// finding's site and sign); cues inside are not context.
+	start, end int
+	// anchorStart and anchorEnd are the term proper.
+	anchorStart, anchorEnd int
+	// a is the result.
+	a Assessment
+	// clauseStart and clauseEnd bound the clause of the term.
+	clauseStart, clauseEnd int
+	// pairs are the (status, side) readings of "positive on the left,
+	// negative on the right" after the term; at least two when set.
+	pairs []Assessment
+
+	sides []*ctxHit // owned side words
+	list  int       // list group index
+}
+
+type tok struct{ start, end int }
+
+// A scan is the context analysis of one sentence.
+type scan struct {
+	c          *Context
+	text       string
+	start, end int
+	hits       []ctxHit
+	toks       []tok
+}
+
+func isWordByte(b byte) bool {
+	return b >= 0x80 || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+}
+
+func (c *Context) newScan(text string, start, end int, hits []ctxHit) *scan {
+	s := &scan{c: c, text: text, start: start, end: end, hits: hits}
+	for i := start; i < end; {
+		b := text[i]
+		switch {
+		case b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v':
+			i++
+		case isWordByte(b):
+			j := i + 1
+			for j < end && isWordByte(text[j]) {
+				j++
+			}
+			s.toks = append(s.toks, tok{i, j})
+			i = j
+		default:
+			s.toks = append(s.toks, tok{i, i + 1})
+			i++
+		}
+	}
+	return s
+}
+
+// dist counts the tokens starting in [a, b).
+func (s *scan) dist(a, b int) int {
+	if b <= a {
+		return 0
+	}
+	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= a })
+	j := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= b })
+	return j - i
+}
+
+// terminated reports whether a terminator other than except lies in [a, b).
+// hard restricts to the terminator kind (not cues that also terminate).
+func (s *scan) terminated(a, b int, except *ctxHit, hard bool) bool {
+	for i := range s.hits {
+		h := &s.hits[i]
+		if h.start >= b {
+			break
+		}
+		if h == except || h.t.cue == nil || !h.t.cue.terminates || h.start < a {
+			continue
+		}
+		if hard && h.t.cue.kind != kindTerminator {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// covered reports whether [a, b) lies inside a side hit.
+func (s *scan) inSide(a, b int) bool {
+	for i := range s.hits {
+		h := &s.hits[i]
+		if h.start > a {
+			break
+		}
+		if h.t.side != 0 && h.start <= a && b <= h.end {
+			return true
+		}
+	}
+	return false
+}
+
+// gapOf reports whether every token in [a, b) is in words (lower-cased) or,
+// with sides, inside a side word.
+func (s *scan) gapOf(a, b int, words map[string]bool, sides bool) bool {
+	if b < a {
+		return true
+	}
+	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= a })
+	for ; i < len(s.toks) && s.toks[i].start < b; i++ {
+		t := s.toks[i]
+		if words[asciiLower(s.text[t.start:t.end])] {
+			continue
+		}
+		if sides && s.inSide(t.start, t.end) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func statusOf(k string) string {
+	switch k {
+	case kindNegated:
+		return Negative
+	case kindPositive:
+		return Positive
+	case kindNotPerformed:
+		return NotPerformed
+	}
+	return ""
+}
+
+// reach returns the token distance at which cue h reaches target t, or -1.
+// bound is the direction a two-way cue is bound to ("" when free).
+func (s *scan) reach(h *ctxHit, t *target, bound string) int {
+	cu := h.t.cue
+	dir := cu.dir
+	if dir == dirBoth && bound != "" {
+		dir = bound
+	}
+	if h.end <= t.start && (dir == dirForward || dir == dirBoth) {
+		d := s.dist(h.end, t.start)
+		if d <= cu.scope && !s.terminated(h.end, t.start, h, false) {
+			return d
+		}
+	}
+	if t.end <= h.start && (dir == dirBackward || dir == dirBoth) {
+		d := s.dist(t.end, h.start)
+		if d <= cu.scope && !s.terminated(t.end, h.start, h, false) {
+			return d
+		}
+	}
+	return -1
+}
+
+// maxSideDist is how far (in tokens) a side word may stand from its term.
+const maxSideDist = 8
+
+// assess fills the assessments of ts (sorted by start, all in the sentence).
+func (s *scan) assess(ts []target) {
+	inTarget := func(a, b int) bool {
+		for i := range ts {
+			if ts[i].start <= a && b <= ts[i].end {
+				return true
+			}
+		}
+		return false
+	}
+	// Two-way cues bind to a term they touch.
+	bound := make([]string, len(s.hits))
+	for i := range s.hits {
+		h := &s.hits[i]
+		if h.t.cue == nil || h.t.cue.dir != dirBoth {
+			continue
+		}
+		pre, fol := false, false
+		for j := range ts {
+			t := &ts[j]
+			if t.end <= h.start && s.gapOf(t.end, h.start, s.c.fillers, true) {
+				pre = true
+			}
+			if t.start >= h.end && s.gapOf(h.end, t.start, s.c.fillers, true) {
+				fol = true
+			}
+		}
+		switch {
+		case pre:
+			bound[i] = dirBackward
+		case fol:
+			bound[i] = dirForward
+		}
+	}
+	for j := range ts {
+		t := &ts[j]
+		t.a = Assessment{Certainty: Definite, Experiencer: Patient}
+		best := -1
+		hyp, pos := false, false
+		for i := range s.hits {
+			h := &s.hits[i]
+			if h.t.cue == nil || inTarget(h.start, h.end) {
+				continue
+			}
+			d := s.reach(h, t, bound[i])
+			if d < 0 {
+				continue
+			}
+			switch k := h.t.cue.kind; k {
+			case kindNegated, kindPositive, kindNotPerformed:
+				if best < 0 || d < best || d == best && h.end <= t.start {
+					best, t.a.Status = d, statusOf(k)
+				}
+			case kindHypothetical:
+				hyp = true
+			case kindPossible:
+				pos = true
+			case kindFamily:
+				t.a.Experiencer = Family
+			case kindHistorical:
+				t.a.Historical = true
+			}
+		}
+		switch {
+		case hyp:
+			t.a.Certainty = Hypothetical
+		case pos:
+			t.a.Certainty = Possible
+		}
+		// The clause: the sentence between hard terminators.
+		t.clauseStart, t.clauseEnd = s.start, s.end
+		for i := range s.hits {
+			h := &s.hits[i]
+			if h.t.cue == nil || h.t.cue.kind != kindTerminator {
+				continue
+			}
+			if h.end <= t.anchorStart && h.end > t.clauseStart {
+				t.clauseStart = h.end
+			}
+			if h.start >= t.anchorEnd && h.start < t.clauseEnd {
+				t.clauseEnd = h.start
+			}
+		}
+	}
+	s.sides(ts)
+	s.pairs(ts)
+}
+
+// sides gives each side word to the nearest target and shares the sides of
+// a clinical list among its items.
+func (s *scan) sides(ts []target) {
+	if len(ts) == 0 {
+		return
+	}
+	for i := range s.hits {
+		h := &s.hits[i]
+		if h.t.side == 0 {
+			continue
+		}
+		best, bestD := -1, 0
+		for j := range ts {
+			t := &ts[j]
+			var d int
+			switch {
+			case t.start <= h.start && h.end <= t.end:
+				d = -1 // inside: its own
+			case h.end <= t.start:
+				if s.terminated(h.end, t.start, nil, true) {
+					continue
+				}
+				d = s.dist(h.end, t.start)
+			case t.end <= h.start:
+				if s.terminated(t.end, h.start, nil, true) {
+					continue
+				}
+				d = s.dist(t.end, h.start)
+			default:
+				d = 0
+			}
+			if d > maxSideDist {
+				continue
+			}
+			if best < 0 || d < bestD { // ties: the earlier target
+				best, bestD = j, d
+			}
+		}
+		if best >= 0 {
+			ts[best].sides = append(ts[best].sides, h)
+		}
+	}
+	// List groups.
+	g := 0
+	for j := range ts {
+		if j > 0 && !s.gapOf(ts[j-1].end, ts[j].start, s.c.joiners, false) {
+			g++
+		}
+		ts[j].list = g
+	}
+	for j := range ts {
+		t := &ts[j]
+		hs := t.sides
+		if len(hs) == 0 {
+			// Share the list's sides written outside its items.
+			for k := range ts {
+				u := &ts[k]
+				if u.list != t.list || k == j {
+					continue
+				}
+				for _, h := range u.sides {
+					if !(u.start <= h.start && h.end <= u.end) {
+						hs = append(hs, h)
+					}
+				}
+			}
+		}
+		t.a.Laterality, t.a.SideDetail = combineSides(hs)
+	}
+}
+
+// combineSides folds side words into a laterality and a side detail.
+func combineSides(hs []*ctxHit) (side, detail string) {
+	var r, l, b bool
+	for _, h := range hs {
+		if h.t.side == sideDetail {
+			detail, b = h.t.value, true
+			continue
+		}
+		switch h.t.value {
+		case Right:
+			r = true
+		case Left:
+			l = true
+		case Bilateral:
+			b = true
+		}
+	}
+	switch {
+	case b || r && l:
+		side = Bilateral
+	case r:
+		side = Right
+	case l:
+		side = Left
+	}
+	return side, detail
+}
+
+// pairs reads "positive on the left, negative on the right" after a list:
+// status cues each next to a side word.
+func (s *scan) pairs(ts []target) {
+	for j := 0; j < len(ts); j++ {
+		// The last item of j's list.
+		last := j
+		for last+1 < len(ts) && ts[last+1].list == ts[j].list {
+			last++
+		}
+		stop := s.end
+		if last+1 < len(ts) {
+			stop = ts[last+1].start
+		}
+		var got []Assessment
+		seen := map[string]bool{}
+		var pend *ctxHit // a status cue waiting for its side, or a side for its cue
+		for i := range s.hits {
+			h := &s.hits[i]
+			if h.start < ts[last].end || h.end > stop {
+				continue
+			}
+			isStatus := h.t.cue != nil && statusOf(h.t.cue.kind) != ""
+			isSide := h.t.side == sideWord
+			if !isStatus && !isSide {
+				continue
+			}
+			if pend != nil && s.dist(pend.end, h.start) <= 3 && (isStatus != (pend.t.cue != nil)) {
+				st, sd := pend, h
+				if isStatus {
+					st, sd = h, pend
+				}
+				if !seen[sd.t.value] {
+					seen[sd.t.value] = true
+					got = append(got, Assessment{Status: statusOf(st.t.cue.kind), Laterality: sd.t.value})
+				}
+				pend = nil
+				continue
+			}
+			pend = h
+		}
+		if len(got) >= 2 {
+			for k := j; k <= last; k++ {
+				ts[k].pairs = got
+			}
+		}
+		j = last
+	}
+}

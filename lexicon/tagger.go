@@ -1,0 +1,368 @@
+package lexicon
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/precedent-dev/precedent/extract"
+)
+
+// A Mention is one finding the Tagger found, with what its context says.
+type Mention struct {
+	// Code is the finding concept code.
+	Code string
+	// Start and End are byte offsets of the term in the text; for a
+	// finding written as a site and a sign ("tenderness over the SI
+	// joints") they span both.
+	Start, End int
+	// EvidenceStart and EvidenceEnd bound the clause (or sentence) the
+	// finding was read from.
+	EvidenceStart, EvidenceEnd int
+	// Status is Positive, Negative or NotPerformed, or "" when neither
+	// the context nor the concept says (a test named without a result,
+	// as in a guideline's list of tests).
+	Status string
+	// Laterality is Right, Left, Bilateral or "".
+	Laterality string
+	// SideDetail is "right>left", "left>right" or "".
+	SideDetail string
+	// Certainty is Definite, Possible or Hypothetical.
+	Certainty string
+	// Experiencer is Patient or Family.
+	Experiencer string
+	// Historical is true when a cue places the finding in the past.
+	Historical bool
+}
+
+// A Tagger finds exam findings in text and reads their context. It is safe
+// for concurrent use.
+type Tagger struct {
+	lx       *Lexicon
+	ctx      *Context
+	signs    *Matcher
+	findings []findingInfo
+	byCode   map[string]int   // finding code -> findings index
+	bySite   map[string][]int // site code -> findings indices
+}
+
+type findingInfo struct {
+	code     string
+	status   string
+	window   int
+	pos, neg map[int]bool // sign ids
+}
+
+// NewTagger builds a Tagger over the finding and site concepts of lx with
+// the cues of ctx.
+func NewTagger(lx *Lexicon, ctx *Context) (*Tagger, error) {
+	if lx == nil || ctx == nil {
+		return nil, fmt.Errorf("lexicon: NewTagger needs a lexicon and a context")
+	}
+	tg := &Tagger{lx: lx, ctx: ctx, byCode: map[string]int{}, bySite: map[string][]int{}}
+	signID := map[string]int{}
+	var terms []Term
+	id := func(s string) int {
+		k := normTerm(s)
+		if i, ok := signID[k]; ok {
+			return i
+		}
+		i := len(signID)
+		signID[k] = i
+		terms = append(terms, Term{Code: strconv.Itoa(i), Text: k})
+		return i
+	}
+	for _, c := range lx.Concepts() {
+		if c.Category != "finding" {
+			continue
+		}
+		f := findingInfo{code: c.Code, status: c.Status, window: c.Window, pos: map[int]bool{}, neg: map[int]bool{}}
+		if f.window == 0 {
+			f.window = defaultWindow
+		}
+		for _, s := range c.Signs.Positive {
+			f.pos[id(s)] = true
+		}
+		for _, s := range c.Signs.Negative {
+			i := id(s)
+			if f.pos[i] {
+				return nil, &LoadError{File: c.File, Line: c.Line, Reason: fmt.Sprintf("concept %s: sign %q is both positive and negative", c.Code, s)}
+			}
+			f.neg[i] = true
+		}
+		tg.byCode[c.Code] = len(tg.findings)
+		for _, s := range c.Sites {
+			tg.bySite[s] = append(tg.bySite[s], len(tg.findings))
+		}
+		tg.findings = append(tg.findings, f)
+	}
+	m, err := NewMatcher(terms)
+	if err != nil {
+		return nil, err
+	}
+	tg.signs = m
+	return tg, nil
+}
+
+// A cand is a finding candidate of one sentence.
+type cand struct {
+	f          int // findings index
+	t          target
+	signStatus string
+}
+
+// Tag returns the findings of text, sentence by sentence (sents are byte
+// ranges of text, as extract.Splitter gives them), sorted by (Start, Code).
+func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
+	if len(text) == 0 || len(sents) == 0 {
+		return nil
+	}
+	lms := tg.lx.Match(text)
+	var sms []Match
+	var hits []ctxHit
+	var out []Mention
+	ss := append([]extract.Sentence(nil), sents...)
+	sort.SliceStable(ss, func(i, j int) bool { return ss[i].Start < ss[j].Start })
+	li := 0
+	for _, s := range ss {
+		s.Start, s.End = max(0, min(s.Start, len(text))), max(0, min(s.End, len(text)))
+		if s.End <= s.Start {
+			continue
+		}
+		for li < len(lms) && lms[li].Start < s.Start {
+			li++
+		}
+		lj := li
+		any := false
+		for lj < len(lms) && lms[lj].End <= s.End {
+			if tg.isFindingOrSite(lms[lj].Code) {
+				any = true
+			}
+			lj++
+		}
+		if !any {
+			continue
+		}
+		if hits == nil { // lazily: most letters have findings
+			hits = tg.ctx.hits(text, 0, len(text))
+			sms = tg.signs.Match(text)
+		}
+		out = tg.sentence(text, s, lms[li:lj], sliceHits(hits, s), sliceMatches(sms, s), out)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Start != out[j].Start {
+			return out[i].Start < out[j].Start
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out
+}
+
+func (tg *Tagger) isFindingOrSite(code string) bool {
+	if _, ok := tg.byCode[code]; ok {
+		return true
+	}
+	_, ok := tg.bySite[code]
+	return ok
+}
+
+// sliceHits returns the hits inside s (hits sorted by start).
+func sliceHits(hs []ctxHit, s extract.Sentence) []ctxHit {
+	i := sort.Search(len(hs), func(i int) bool { return hs[i].start >= s.Start })
+	j := i
+	for j < len(hs) && hs[j].start < s.End {
+		j++
+	}
+	out := make([]ctxHit, 0, j-i)
+	for _, h := range hs[i:j] {
+		if h.end <= s.End {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func sliceMatches(ms []Match, s extract.Sentence) []Match {
+	i := sort.Search(len(ms), func(i int) bool { return ms[i].Start >= s.Start })
+	j := i
+	for j < len(ms) && ms[j].End <= s.End {
+		j++
+	}
+	return ms[i:j]
+}
+
+// sentence tags one sentence: lms are its lexicon matches, hits its
+// context terms, sms its sign words.
+func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []ctxHit, sms []Match, out []Mention) []Mention {
+	sc := tg.ctx.newScan(text, s.Start, s.End, hits)
+	var cs []cand
+	for _, m := range lms {
+		if f, ok := tg.byCode[m.Code]; ok {
+			cs = append(cs, cand{f: f, t: target{start: m.Start, end: m.End, anchorStart: m.Start, anchorEnd: m.End}})
+			continue
+		}
+		for _, f := range tg.bySite[m.Code] {
+			if c, ok := tg.composite(sc, f, m, lms, sms); ok {
+				cs = append(cs, c)
+			}
+		}
+	}
+	if len(cs) == 0 {
+		return out
+	}
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].t.start != cs[j].t.start {
+			return cs[i].t.start < cs[j].t.start
+		}
+		return cs[i].t.end < cs[j].t.end
+	})
+	cs = mergeSame(text, tg, cs)
+	ts := make([]target, len(cs))
+	for i := range cs {
+		ts[i] = cs[i].t
+	}
+	sc.assess(ts)
+	for i, c := range cs {
+		t := &ts[i]
+		a := t.a
+		f := &tg.findings[c.f]
+		if a.Status == "" {
+			a.Status = c.signStatus
+		}
+		if a.Status == "" {
+			a.Status = f.status
+		}
+		if a.Status == "" && a.Certainty == Possible {
+			a.Status = Positive
+		}
+		m := Mention{
+			Code: f.code, Start: t.start, End: t.end,
+			Status: a.Status, Laterality: a.Laterality, SideDetail: a.SideDetail,
+			Certainty: a.Certainty, Experiencer: a.Experiencer, Historical: a.Historical,
+		}
+		m.EvidenceStart, m.EvidenceEnd = trimSpace(text, t.clauseStart, t.clauseEnd)
+		if len(t.pairs) == 0 {
+			out = append(out, m)
+			continue
+		}
+		m.EvidenceStart, m.EvidenceEnd = trimSpace(text, s.Start, s.End)
+		for _, p := range t.pairs {
+			m.Status, m.Laterality, m.SideDetail = p.Status, p.Laterality, ""
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// composite reads site match m as finding f when one of f's signs stands
+// within f's window in the same clause: the nearest such sign.
+func (tg *Tagger) composite(sc *scan, f int, m Match, lms []Match, sms []Match) (cand, bool) {
+	fi := &tg.findings[f]
+	best, bestD := -1, 0
+	for i, sg := range sms {
+		id := atoi(sg.Code)
+		if !fi.pos[id] && !fi.neg[id] {
+			continue
+		}
+		if overlapsAny(lms, sg.Start, sg.End) {
+			continue // part of another term ("decreased range of motion")
+		}
+		var d int
+		switch {
+		case sg.End <= m.Start:
+			d = sc.dist(sg.End, m.Start)
+			if sc.terminated(sg.End, m.Start, nil, true) {
+				continue
+			}
+		case m.End <= sg.Start:
+			d = sc.dist(m.End, sg.Start)
+			if sc.terminated(m.End, sg.Start, nil, true) {
+				continue
+			}
+		default:
+			continue
+		}
+		if d > fi.window {
+			continue
+		}
+		if best < 0 || d < bestD {
+			best, bestD = i, d
+		}
+	}
+	if best < 0 {
+		return cand{}, false
+	}
+	sg := sms[best]
+	c := cand{f: f, t: target{start: min(sg.Start, m.Start), end: max(sg.End, m.End), anchorStart: m.Start, anchorEnd: m.End}}
+	if fi.pos[atoi(sg.Code)] {
+		c.signStatus = Positive
+	} else {
+		c.signStatus = Negative
+	}
+	return c, true
+}
+
+func overlapsAny(ms []Match, start, end int) bool {
+	for _, m := range ms {
+		if m.Start < end && start < m.End {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeSame joins candidates of one finding that overlap or stand side by
+// side with only punctuation between ("figure 4 test (FABER)").
+func mergeSame(text string, tg *Tagger, cs []cand) []cand {
+	out := cs[:0]
+	for _, c := range cs {
+		merged := false
+		for k := len(out) - 1; k >= 0 && k >= len(out)-3; k-- {
+			p := &out[k]
+			if p.f != c.f {
+				continue
+			}
+			if c.t.start < p.t.end || onlyPunct(text, p.t.end, c.t.start) {
+				p.t.end = max(p.t.end, c.t.end)
+				p.t.anchorEnd = max(p.t.anchorEnd, c.t.anchorEnd)
+				if p.signStatus == "" {
+					p.signStatus = c.signStatus
+				}
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func onlyPunct(text string, a, b int) bool {
+	if b < a {
+		return true
+	}
+	for i := a; i < b; i++ {
+		switch text[i] {
+		case ' ', '\t', '\n', '\r', '(', ')', '[', ']', '/', '-', ':', '"':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func trimSpace(text string, a, b int) (int, int) {
+	for a < b && isSpaceByte(text[a]) {
+		a++
+	}
+	for b > a && isSpaceByte(text[b-1]) {
+		b--
+	}
+	return a, b
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
