@@ -1,12 +1,829 @@
 package pipeline
 
-import "io/fs"
+import (
+	"fmt"
+	"io/fs"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
 
-// STUB: owned by the relief helper.
+	"github.com/precedent-dev/precedent/extract"
+	"github.com/precedent-dev/precedent/lexicon"
+)
 
-// reliefRules fill Relief statements (Case.Relief).
-type reliefRules struct{}
+// reliefRules fill Relief statements (Case.Relief) from data/relief.yaml.
+//
+// A statement is anchored on a cue word ("relief", "improvement", ...) found
+// by one pass over the words of the text. Only the sentences holding a cue
+// are looked at further: a percent linked to the cue by gap words only, a
+// qualitative phrase around it, a duration after it, and the treatment it
+// followed (a lexicon procedure in the sentence or the one before). Pain
+// ratings before and after a treatment give a computed percent.
+type reliefRules struct {
+	f           reliefFile
+	cues        *wordSet // word -> index into f.Cues
+	triggers    *wordSet // before/after trigger words
+	gapBefore   map[string]bool
+	gapAfter    map[string]bool
+	notTreat    map[string]bool
+	lex         *lexicon.Lexicon
+	numberWords map[string]float64
+}
 
-func newReliefRules(data fs.FS) (*reliefRules, error) { return &reliefRules{}, nil }
+type reliefCue struct {
+	Words       []lstr `yaml:"words"`
+	Bare        bool   `yaml:"bare"`
+	NeedsPain   bool   `yaml:"needs_pain"`
+	Qualitative string `yaml:"qualitative"`
+	// RequiresBefore must match the text just before the cue.
+	RequiresBefore *rx `yaml:"requires_before"`
+}
 
-func (r *reliefRules) apply(d *caseDoc) {}
+type reliefComparator struct {
+	Value   string `yaml:"value"`
+	Pattern rx     `yaml:"pattern"`
+}
+
+type reliefQualitative struct {
+	Value  string `yaml:"value"`
+	Before rx     `yaml:"before"`
+	After  rx     `yaml:"after"`
+}
+
+type reliefFile struct {
+	Cues                 []reliefCue         `yaml:"cues"`
+	PainWord             rx                  `yaml:"pain_word"`
+	PainWindow           int                 `yaml:"pain_window"`
+	Percents             []rx                `yaml:"percents"`
+	NumberWords          map[string]float64  `yaml:"number_words"`
+	Fractions            map[string]float64  `yaml:"fractions"`
+	GapBeforeCue         []string            `yaml:"gap_before_cue"`
+	GapAfterCue          []string            `yaml:"gap_after_cue"`
+	MaxGap               int                 `yaml:"max_gap"`
+	NotAfterPercent      rx                  `yaml:"not_after_percent"`
+	NotBeforePercent     rx                  `yaml:"not_before_percent"`
+	Comparators          []reliefComparator  `yaml:"comparators"`
+	Qualitative          []reliefQualitative `yaml:"qualitative"`
+	FunctionalBefore     rx                  `yaml:"functional_before"`
+	FunctionalAfter      rx                  `yaml:"functional_after"`
+	Documentation        rx                  `yaml:"documentation"`
+	DocumentationAfter   rx                  `yaml:"documentation_after"`
+	PurposeBefore        rx                  `yaml:"purpose_before"`
+	Durations            []rx                `yaml:"durations"`
+	DurationUnquantified rx                  `yaml:"duration_unquantified"`
+	Units                map[string]string   `yaml:"units"`
+	MaxDurationGap       int                 `yaml:"max_duration_gap"`
+	BeforeAfterTriggers  []string            `yaml:"before_after_triggers"`
+	BeforeAfter          []rx                `yaml:"before_after"`
+	NotTreatments        []string            `yaml:"not_treatments"`
+	MaxSpan              int                 `yaml:"max_span"`
+}
+
+// reliefQualValues are the qualitative values of the record contract.
+var reliefQualValues = []string{"none", "minimal", "partial", "significant", "complete"}
+
+// durationUnits are the duration units of the record contract.
+var durationUnits = []string{"hour", "day", "week", "month", "year"}
+
+func newReliefRules(data fs.FS) (*reliefRules, error) {
+	const file = "relief.yaml"
+	r := &reliefRules{}
+	if err := decodeRules(data, file, &r.f); err != nil {
+		return nil, err
+	}
+	f := &r.f
+	bad := func(line int, format string, args ...any) error {
+		return &RuleError{File: file, Line: line, Reason: fmt.Sprintf(format, args...)}
+	}
+	if len(f.Cues) == 0 || len(f.Percents) == 0 || len(f.Qualitative) == 0 || len(f.Durations) == 0 || len(f.BeforeAfter) == 0 {
+		return nil, bad(0, "cues, percents, qualitative, durations and before_after are required")
+	}
+	for key, re := range map[string]*rx{
+		"pain_word": &f.PainWord, "not_after_percent": &f.NotAfterPercent, "not_before_percent": &f.NotBeforePercent,
+		"functional_before": &f.FunctionalBefore, "functional_after": &f.FunctionalAfter,
+		"documentation": &f.Documentation, "documentation_after": &f.DocumentationAfter, "purpose_before": &f.PurposeBefore,
+		"duration_unquantified": &f.DurationUnquantified,
+	} {
+		if err := required(file, re, key); err != nil {
+			return nil, err
+		}
+	}
+	if f.PainWindow <= 0 || f.MaxGap <= 0 || f.MaxDurationGap <= 0 || f.MaxSpan <= 0 {
+		return nil, bad(0, "pain_window, max_gap, max_duration_gap and max_span must be positive")
+	}
+	var words []string
+	var idx []int
+	for i, c := range f.Cues {
+		if c.Qualitative != "" && !oneOf(reliefQualValues, c.Qualitative) {
+			return nil, bad(0, "cue qualitative %q is not one of %s", c.Qualitative, strings.Join(reliefQualValues, ", "))
+		}
+		for _, w := range c.Words {
+			if !isLowerWord(w.S) {
+				return nil, bad(w.Line, "cue %q must be one lower-case word", w.S)
+			}
+			words = append(words, w.S)
+			idx = append(idx, i)
+		}
+	}
+	var err error
+	if r.cues, err = newWordSet(words, idx); err != nil {
+		return nil, bad(0, "cues: %v", err)
+	}
+	for _, w := range f.BeforeAfterTriggers {
+		if !isLowerWord(w) {
+			return nil, bad(0, "before_after trigger %q must be one lower-case word", w)
+		}
+	}
+	if r.triggers, err = newWordSet(f.BeforeAfterTriggers, nil); err != nil {
+		return nil, bad(0, "before_after_triggers: %v", err)
+	}
+	for _, re := range f.Percents {
+		if !rxHasGroup(re, "num") && !rxHasGroup(re, "word") && !rxHasGroup(re, "half") {
+			return nil, bad(re.Line, "percent regexp needs a group num, word or half")
+		}
+	}
+	for _, re := range f.Durations {
+		if err := needGroups(file, re, "num", "unit"); err != nil {
+			return nil, err
+		}
+	}
+	for _, re := range f.BeforeAfter {
+		if err := needGroups(file, re, "before", "after"); err != nil {
+			return nil, err
+		}
+		if !strings.Contains(re.String(), "^") {
+			return nil, bad(re.Line, "before_after regexp must be anchored with ^")
+		}
+	}
+	for _, c := range f.Comparators {
+		if c.Pattern.Regexp == nil || !oneOf([]string{">", ">=", "<", "<="}, c.Value) {
+			return nil, bad(c.Pattern.Line, "comparator needs a pattern and a value among >, >=, <, <=")
+		}
+	}
+	for _, q := range f.Qualitative {
+		if q.Before.Regexp == nil || q.After.Regexp == nil || !oneOf(reliefQualValues, q.Value) {
+			return nil, bad(q.Before.Line, "qualitative entry needs before, after and a value among %s", strings.Join(reliefQualValues, ", "))
+		}
+	}
+	for k, u := range f.Units {
+		if !oneOf(durationUnits, u) {
+			return nil, bad(0, "unit %q maps to %q, not one of %s", k, u, strings.Join(durationUnits, ", "))
+		}
+	}
+	r.gapBefore = wordMap(f.GapBeforeCue)
+	r.gapAfter = wordMap(f.GapAfterCue)
+	r.notTreat = wordMap(f.NotTreatments)
+	r.numberWords = f.NumberWords
+	if r.lex, err = lexicon.Load(nil); err != nil {
+		return nil, err
+	}
+	for _, code := range f.NotTreatments {
+		if _, ok := r.lex.Concept(code); !ok {
+			return nil, bad(0, "not_treatments: %q is not a lexicon concept", code)
+		}
+	}
+	return r, nil
+}
+
+func wordMap(list []string) map[string]bool {
+	m := make(map[string]bool, len(list))
+	for _, s := range list {
+		m[strings.ToLower(s)] = true
+	}
+	return m
+}
+
+func rxHasGroup(re rx, name string) bool {
+	for _, n := range re.SubexpNames() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+func oneOf(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// A reliefHit is a relief statement being built, with its anchor.
+type reliefHit struct {
+	Relief
+	anchor   int // cue or number offset: orders hits of one sentence
+	lo, hi   int // the statement's own text (cue and number)
+	bare     bool
+	hasValue bool // percent, qualitative or before/after
+}
+
+func (r *reliefRules) apply(d *caseDoc) {
+	text := d.c.Text
+	type cueAt struct{ start, end, cue int }
+	var cues []cueAt
+	var trig []int
+	r.cues.scan(text, func(s, e, i int) {
+		if rb := r.f.Cues[i].RequiresBefore; rb != nil && !rb.MatchString(text[max(0, s-40):s]) {
+			return
+		}
+		cues = append(cues, cueAt{s, e, i})
+	})
+	r.triggers.scan(text, func(s, e, _ int) { trig = append(trig, s) })
+	var hits []reliefHit
+	// Before/after pain ratings, tried at triggers and cues.
+	starts := trig
+	for _, c := range cues {
+		starts = append(starts, c.start)
+	}
+	sort.Ints(starts)
+	baUsed := -1
+	for _, s := range starts {
+		if s < baUsed {
+			continue
+		}
+		sent, ok := d.sentenceAt(s)
+		if !ok {
+			continue
+		}
+		if h, ok := r.beforeAfter(d, sent, s); ok {
+			hits = append(hits, h)
+			baUsed = h.hi
+		}
+	}
+	// Cue statements, one sentence at a time.
+	for i := 0; i < len(cues); {
+		sent, ok := d.sentenceAt(cues[i].start)
+		if !ok {
+			i++
+			continue
+		}
+		j := i
+		var sc []cueAt
+		for j < len(cues) && cues[j].start < sent.End {
+			sc = append(sc, cues[j])
+			j++
+		}
+		i = j
+		var local []reliefHit
+		used := make([]bool, len(sc))
+		for _, p := range r.percents(text, sent) {
+			// The nearest cue linked to the percent.
+			best, bestDist := -1, 1<<30
+			for k, c := range sc {
+				var dist int
+				switch {
+				case c.end <= p.start && r.linked(text[c.end:p.start], r.gapAfter):
+					dist = p.start - c.end
+				case p.end <= c.start && r.linked(text[p.end:c.start], r.gapBefore):
+					dist = c.start - p.end
+				default:
+					continue
+				}
+				if r.f.Cues[c.cue].NeedsPain && !r.painNear(text, sent, min(c.start, p.start), max(c.end, p.end)) {
+					continue
+				}
+				if dist < bestDist {
+					best, bestDist = k, dist
+				}
+			}
+			if best < 0 {
+				continue
+			}
+			c := sc[best]
+			used[best] = true
+			lo, hi := min(c.start, p.start), max(c.end, p.end)
+			if r.notRelief(text, sent, lo, hi) {
+				continue
+			}
+			h := reliefHit{anchor: p.start, lo: lo, hi: hi, hasValue: true}
+			v, vmax := p.value, p.max
+			h.Percent = &v
+			if p.hasMax {
+				h.PercentMax = &vmax
+			}
+			h.Comparator = r.comparator(text[max(sent.Start, p.start-24):p.start])
+			h.Qualitative = r.qualitative(text, sent, c.start, c.end)
+			local = append(local, h)
+		}
+		for k, c := range sc {
+			if used[k] {
+				continue
+			}
+			cue := r.f.Cues[c.cue]
+			if cue.NeedsPain && !r.painNear(text, sent, c.start, c.end) {
+				continue
+			}
+			if r.notRelief(text, sent, c.start, c.end) {
+				continue
+			}
+			h := reliefHit{anchor: c.start, lo: c.start, hi: c.end}
+			h.Qualitative = r.qualitative(text, sent, c.start, c.end)
+			if h.Qualitative == "" {
+				h.Qualitative = cue.Qualitative
+			}
+			h.hasValue = h.Qualitative != ""
+			h.bare = !h.hasValue && cue.Bare
+			if !h.hasValue && !h.bare {
+				continue
+			}
+			local = append(local, h)
+		}
+		hits = append(hits, r.finishSentence(d, sent, local)...)
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].Start != hits[j].Start {
+			return hits[i].Start < hits[j].Start
+		}
+		return hits[i].anchor < hits[j].anchor
+	})
+	for _, h := range hits {
+		d.c.Relief = append(d.c.Relief, h.Relief)
+	}
+}
+
+// finishSentence drops weak statements of one sentence and fills the
+// attributes that need the sentence: duration, procedure, span.
+func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []reliefHit) []reliefHit {
+	if len(local) == 0 {
+		return nil
+	}
+	sort.SliceStable(local, func(i, j int) bool { return local[i].anchor < local[j].anchor })
+	text := d.c.Text
+	hasPercent := false
+	for _, h := range local {
+		if h.Percent != nil {
+			hasPercent = true
+		}
+	}
+	var procs []lexicon.Match
+	procsDone := false
+	var out []reliefHit
+	seen := map[string]bool{}
+	for _, h := range local {
+		inGuide := d.inGuideline(h.lo, h.hi)
+		if h.Percent == nil {
+			// One qualitative statement per value and sentence; a bare cue
+			// says nothing next to a percent or inside rule text.
+			if h.bare && (hasPercent || inGuide || len(out) > 0) {
+				continue
+			}
+			if seen[h.Qualitative] {
+				continue
+			}
+			seen[h.Qualitative] = true
+		}
+		if !procsDone {
+			procs = r.procedures(text, sent)
+			procsDone = true
+		}
+		h.Procedure = r.procedureFor(d, sent, procs, h.lo, h.bare)
+		if h.bare && h.Procedure == "" {
+			continue
+		}
+		h.Duration = r.duration(text[h.hi:min(sent.End, h.hi+r.f.MaxDurationGap)])
+		h.InGuideline = inGuide
+		h.Certainty = reliefCertainty(d, sent, h.lo, h.hi)
+		start, end := r.evidence(text, sent, h.lo, h.hi)
+		h.Span = d.span(start, end)
+		h.Encounter = d.encounterAt(h.lo)
+		out = append(out, h)
+	}
+	return out
+}
+
+// reliefCertainty says whether the statement is asserted, possible or
+// hypothetical. The shared context cues of lexicon/context.go are not in
+// the tree yet: until they are, every statement is definite (rule text is
+// told apart by in_guideline).
+func reliefCertainty(d *caseDoc, sent extract.Sentence, start, end int) string {
+	return "definite"
+}
+
+// linked reports whether gap (the text between a cue and a number) holds
+// only gap words.
+func (r *reliefRules) linked(gap string, words map[string]bool) bool {
+	if len(gap) > r.f.MaxGap {
+		return false
+	}
+	for _, w := range strings.Fields(gap) {
+		if !words[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
+}
+
+// painNear reports whether a pain word stands within the pain window of
+// [lo, hi) in the sentence.
+func (r *reliefRules) painNear(text string, sent extract.Sentence, lo, hi int) bool {
+	a, b := max(sent.Start, lo-r.f.PainWindow), min(sent.End, hi+r.f.PainWindow)
+	return r.f.PainWord.MatchString(text[a:b])
+}
+
+// notRelief reports whether the statement at [lo, hi) (its cue and number)
+// speaks of function, of a goal or of missing documentation rather than of
+// pain relief.
+func (r *reliefRules) notRelief(text string, sent extract.Sentence, lo, hi int) bool {
+	before := text[clauseStart(text, sent, lo, 90):lo]
+	after := text[hi:min(sent.End, hi+90)]
+	return r.f.FunctionalBefore.MatchString(before) || r.f.FunctionalAfter.MatchString(after) ||
+		r.f.Documentation.MatchString(before) || r.f.DocumentationAfter.MatchString(after) ||
+		r.f.PurposeBefore.MatchString(before)
+}
+
+// clauseStart returns the start of the clause of pos: after the last ";",
+// ":" or sentence-ending period before pos, at most limit bytes back.
+func clauseStart(text string, sent extract.Sentence, pos, limit int) int {
+	lo := max(sent.Start, pos-limit)
+	for i := pos - 1; i >= lo; i-- {
+		switch text[i] {
+		case ';', ':':
+			return i + 1
+		case '.':
+			if i+1 < len(text) && !asciiDigit(text[i+1]) {
+				return i + 1
+			}
+		}
+	}
+	return lo
+}
+
+// qualitative returns the qualitative value of the cue at [cs, ce).
+func (r *reliefRules) qualitative(text string, sent extract.Sentence, cs, ce int) string {
+	before := text[clauseStart(text, sent, cs, 70):cs]
+	after := text[ce:min(sent.End, ce+40)]
+	for _, q := range r.f.Qualitative {
+		if q.Before.MatchString(before) || q.After.MatchString(after) {
+			return q.Value
+		}
+	}
+	return ""
+}
+
+// comparator returns the comparator written just before a number.
+func (r *reliefRules) comparator(before string) string {
+	for _, c := range r.f.Comparators {
+		if c.Pattern.MatchString(before) {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+type percentAt struct {
+	start, end int
+	value, max float64
+	hasMax     bool
+}
+
+// percents returns the percent expressions of the sentence that may be
+// relief, in text order, without overlaps.
+func (r *reliefRules) percents(text string, sent extract.Sentence) []percentAt {
+	st := text[sent.Start:sent.End]
+	var out []percentAt
+	for _, re := range r.f.Percents {
+		names := re.SubexpNames()
+		for _, m := range re.FindAllStringSubmatchIndex(st, -1) {
+			p := percentAt{start: sent.Start + m[0], end: sent.Start + m[1]}
+			ok := false
+			for gi, name := range names {
+				if m[2*gi] < 0 {
+					continue
+				}
+				g := strings.ToLower(st[m[2*gi]:m[2*gi+1]])
+				switch name {
+				case "num":
+					if v, err := strconv.ParseFloat(g, 64); err == nil {
+						p.value, ok = v, true
+					}
+					if strings.Contains(g, ".") && len(g)-strings.Index(g, ".") > 2 {
+						ok = false // "0.025%": a strength, never relief
+					}
+				case "max":
+					if v, err := strconv.ParseFloat(g, 64); err == nil {
+						p.max, p.hasMax = v, true
+					}
+				case "word":
+					p.value, ok = r.spelled(g)
+				case "half":
+					p.value, ok = r.f.Fractions[strings.Join(strings.Fields(g), " ")]
+				}
+			}
+			if !ok || p.value > 100 || p.hasMax && (p.max > 100 || p.max <= p.value) {
+				continue
+			}
+			if r.f.NotAfterPercent.MatchString(text[p.end:min(sent.End, p.end+30)]) ||
+				r.f.NotBeforePercent.MatchString(text[max(sent.Start, p.start-30):p.start]) {
+				continue
+			}
+			if p.start > 0 && (asciiDigit(text[p.start-1]) || text[p.start-1] == '/' || text[p.start-1] == '.') {
+				continue
+			}
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].start != out[j].start {
+			return out[i].start < out[j].start
+		}
+		return out[i].end > out[j].end
+	})
+	kept := out[:0]
+	last := -1
+	for _, p := range out {
+		if p.start < last {
+			continue
+		}
+		kept = append(kept, p)
+		last = p.end
+	}
+	return kept
+}
+
+// spelled reads a spelled number: "seventy-five", "fifty", "one hundred".
+func (r *reliefRules) spelled(s string) (float64, bool) {
+	s = strings.Join(strings.Fields(strings.ReplaceAll(s, "-", " ")), " ")
+	if v, ok := r.numberWords[s]; ok {
+		return v, true
+	}
+	tens, unit, ok := strings.Cut(s, " ")
+	if !ok {
+		return 0, false
+	}
+	t, ok1 := r.numberWords[tens]
+	u, ok2 := r.numberWords[unit]
+	if !ok1 || !ok2 || t < 20 || u >= 10 {
+		return 0, false
+	}
+	return t + u, true
+}
+
+// duration reads the first duration of after (the text after a statement).
+func (r *reliefRules) duration(after string) *Duration {
+	var best *Duration
+	bestAt := len(after) + 1
+	for _, re := range r.f.Durations {
+		m := re.FindStringSubmatchIndex(after)
+		if m == nil || m[0] >= bestAt {
+			continue
+		}
+		var num, unit string
+		for gi, name := range re.SubexpNames() {
+			if m[2*gi] < 0 {
+				continue
+			}
+			switch name {
+			case "num":
+				num = strings.ToLower(after[m[2*gi]:m[2*gi+1]])
+			case "unit":
+				unit = strings.ToLower(after[m[2*gi]:m[2*gi+1]])
+			}
+		}
+		v, err := strconv.ParseFloat(num, 64)
+		if err != nil {
+			var ok bool
+			if v, ok = r.numberWords[strings.Join(strings.Fields(num), " ")]; !ok {
+				continue
+			}
+		}
+		u, ok := r.f.Units[unit]
+		if !ok {
+			continue
+		}
+		// A duration after an unquantified one ("for the duration of the
+		// local anesthetic") is not this statement's.
+		if q := r.f.DurationUnquantified.FindStringIndex(after); q != nil && q[0] < m[0] {
+			continue
+		}
+		best, bestAt = &Duration{Value: v, Unit: u}, m[0]
+	}
+	return best
+}
+
+// beforeAfter tries the before/after patterns at offset s.
+func (r *reliefRules) beforeAfter(d *caseDoc, sent extract.Sentence, s int) (reliefHit, bool) {
+	text := d.c.Text
+	window := text[s:min(sent.End, s+160)]
+	for _, re := range r.f.BeforeAfter {
+		m := re.FindStringSubmatchIndex(window)
+		if m == nil {
+			continue
+		}
+		var before, after float64
+		var okB, okA bool
+		for gi, name := range re.SubexpNames() {
+			if m[2*gi] < 0 {
+				continue
+			}
+			v, err := strconv.ParseFloat(window[m[2*gi]:m[2*gi+1]], 64)
+			if err != nil {
+				continue
+			}
+			switch name {
+			case "before":
+				before, okB = v, true
+			case "after":
+				after, okA = v, true
+			}
+		}
+		if !okB || !okA || before <= 0 || before > 10 || after > before {
+			continue
+		}
+		pct := math.Round((before-after)/before*1000) / 10
+		h := reliefHit{anchor: s, lo: s, hi: s + m[1], hasValue: true}
+		h.Percent, h.Before, h.After = &pct, &before, &after
+		procs := r.procedures(text, sent)
+		h.Procedure = r.procedureFor(d, sent, procs, h.lo, false)
+		h.Duration = r.duration(text[h.hi:min(sent.End, h.hi+r.f.MaxDurationGap)])
+		h.InGuideline = d.inGuideline(h.lo, h.hi)
+		h.Certainty = reliefCertainty(d, sent, h.lo, h.hi)
+		start, end := r.evidence(text, sent, h.lo, h.hi)
+		h.Span = d.span(start, end)
+		h.Encounter = d.encounterAt(h.lo)
+		return h, true
+	}
+	return reliefHit{}, false
+}
+
+// procedures returns the treatment mentions of the sentence (lexicon
+// procedures other than tests and visits), offsets into text.
+func (r *reliefRules) procedures(text string, sent extract.Sentence) []lexicon.Match {
+	ms := r.lex.MatchCategory(text[sent.Start:sent.End], "procedure")
+	out := ms[:0]
+	for _, m := range ms {
+		if r.notTreat[m.Code] {
+			continue
+		}
+		m.Start += sent.Start
+		m.End += sent.Start
+		out = append(out, m)
+	}
+	return out
+}
+
+// procedureFor picks the treatment a statement at pos followed: the nearest
+// before it in the sentence, else the nearest after it, else (unless
+// sameSentence) the last of the previous sentence.
+func (r *reliefRules) procedureFor(d *caseDoc, sent extract.Sentence, procs []lexicon.Match, pos int, sameSentence bool) string {
+	code := ""
+	for _, m := range procs {
+		if m.End <= pos {
+			code = m.Code
+		}
+	}
+	if code != "" {
+		return code
+	}
+	for _, m := range procs {
+		if m.Start >= pos {
+			return m.Code
+		}
+	}
+	if sameSentence || sent.Start == 0 {
+		return ""
+	}
+	prev, ok := d.sentenceAt(sent.Start - 1)
+	if !ok {
+		return ""
+	}
+	if pm := r.procedures(d.c.Text, prev); len(pm) > 0 {
+		return pm[len(pm)-1].Code
+	}
+	return ""
+}
+
+// evidence returns the span of a statement at [lo, hi) of the sentence: the
+// whole sentence, or for a long one the clause around the statement.
+func (r *reliefRules) evidence(text string, sent extract.Sentence, lo, hi int) (int, int) {
+	return evidenceSpan(text, sent, lo, hi, r.f.MaxSpan)
+}
+
+// evidenceSpan returns the sentence trimmed of white space, or when longer
+// than limit the clause around [lo, hi) (cut at ".", ";" and, if still too
+// long, at a word boundary).
+func evidenceSpan(text string, sent extract.Sentence, lo, hi, limit int) (int, int) {
+	start, end := trimSpan(text, sent.Start, sent.End)
+	if end-start <= limit || hi-lo >= limit {
+		return start, end
+	}
+	budget := (limit - (hi - lo)) / 2
+	a := max(start, lo-budget)
+	for i := lo - 1; i >= a; i-- {
+		if c := text[i]; c == ';' || c == '.' && (i+1 >= len(text) || !asciiDigit(text[i+1])) {
+			a = i + 1
+			break
+		}
+	}
+	if a == lo-budget && a > start {
+		for a < lo && !asciiSpace(text[a-1]) {
+			a++
+		}
+	}
+	b := min(end, hi+budget)
+	for i := hi; i < b; i++ {
+		if c := text[i]; c == ';' || c == '.' && (i+1 >= len(text) || !asciiDigit(text[i+1])) {
+			b = i + 1
+			break
+		}
+	}
+	if b == hi+budget && b < end {
+		for b > hi && !asciiSpace(text[b]) {
+			b--
+		}
+	}
+	return trimSpan(text, a, b)
+}
+
+func trimSpan(text string, a, b int) (int, int) {
+	for a < b && asciiSpace(text[a]) {
+		a++
+	}
+	for b > a && asciiSpace(text[b-1]) {
+		b--
+	}
+	return a, b
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'
+}
+func asciiDigit(c byte) bool { return '0' <= c && c <= '9' }
+func asciiLetter(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+func isLowerWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// A wordSet finds whole words of a fixed list in one pass over a text,
+// case-insensitively (ASCII). It is much cheaper than a regexp or an
+// Aho-Corasick walk: only words whose first letter and length fit are
+// compared.
+type wordSet struct {
+	first  [256]bool
+	maxLen int
+	index  map[string]int
+}
+
+func newWordSet(words []string, idx []int) (*wordSet, error) {
+	ws := &wordSet{index: make(map[string]int, len(words))}
+	for i, w := range words {
+		if !isLowerWord(w) {
+			return nil, fmt.Errorf("%q is not one lower-case word", w)
+		}
+		if _, dup := ws.index[w]; dup {
+			return nil, fmt.Errorf("duplicate word %q", w)
+		}
+		v := i
+		if idx != nil {
+			v = idx[i]
+		}
+		ws.index[w] = v
+		ws.first[w[0]] = true
+		ws.first[w[0]-'a'+'A'] = true
+		ws.maxLen = max(ws.maxLen, len(w))
+	}
+	return ws, nil
+}
+
+// scan calls fn for every word of text in the set, in text order, with its
+// offsets and value. A word is a run of ASCII letters not touching a letter
+// or digit.
+func (ws *wordSet) scan(text string, fn func(start, end, v int)) {
+	var buf [32]byte
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if !ws.first[c] {
+			continue
+		}
+		if i > 0 && (asciiLetter(text[i-1]) || asciiDigit(text[i-1])) {
+			continue
+		}
+		j := i
+		for j < len(text) && asciiLetter(text[j]) {
+			j++
+		}
+		if j-i <= ws.maxLen && (j == len(text) || !asciiDigit(text[j])) {
+			for k := i; k < j; k++ {
+				buf[k-i] = text[k] | 0x20
+			}
+			if v, ok := ws.index[string(buf[:j-i])]; ok {
+				fn(i, j, v)
+			}
+		}
+		i = j
+	}
+}
