@@ -151,6 +151,9 @@ func (s *scan) reach(h *ctxHit, t *target, bound string) int {
 	if dir == dirBoth && bound != "" {
 		dir = bound
 	}
+	if h.start < t.start && t.start < h.end || h.start < t.end && t.end < h.end {
+		return 0 // the cue overlaps the term's edge ("not tender over ...")
+	}
 	if h.end <= t.start && (dir == dirForward || dir == dirBoth) {
 		d := s.dist(h.end, t.start)
 		if d <= cu.scope && !s.terminated(h.end, t.start, h, false) {
@@ -166,8 +169,41 @@ func (s *scan) reach(h *ctxHit, t *target, bound string) int {
 	return -1
 }
 
+// commaCost is what a comma between a side word and a term adds to their
+// distance: "FABER (-) bilaterally, Gaenslen neg" gives the side to FABER.
+const commaCost = 4
+
+// sideDist is dist for side words: a context term counts as one token and
+// a comma as commaCost.
+func (s *scan) sideDist(a, b int) int {
+	if b <= a {
+		return 0
+	}
+	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= a })
+	d, inHit := 0, -1
+	for ; i < len(s.toks) && s.toks[i].start < b; i++ {
+		t := s.toks[i]
+		if inHit >= 0 && t.start < s.hits[inHit].end {
+			continue
+		}
+		inHit = -1
+		for k := range s.hits {
+			if s.hits[k].start <= t.start && t.start < s.hits[k].end {
+				inHit = k
+				break
+			}
+		}
+		if s.text[t.start] == ',' {
+			d += commaCost
+			continue
+		}
+		d++
+	}
+	return d
+}
+
 // maxSideDist is how far (in tokens) a side word may stand from its term.
-const maxSideDist = 8
+const maxSideDist = 12
 
 // assess fills the assessments of ts (sorted by start, all in the sentence).
 func (s *scan) assess(ts []target) {
@@ -279,12 +315,12 @@ func (s *scan) sides(ts []target) {
 				if s.terminated(h.end, t.start, nil, true) {
 					continue
 				}
-				d = s.dist(h.end, t.start)
+				d = s.sideDist(h.end, t.start)
 			case t.end <= h.start:
 				if s.terminated(t.end, h.start, nil, true) {
 					continue
 				}
-				d = s.dist(t.end, h.start)
+				d = s.sideDist(t.end, h.start)
 			default:
 				d = 0
 			}

@@ -264,8 +264,8 @@ func (tg *Tagger) composite(sc *scan, f int, m Match, lms []Match, sms []Match) 
 		if !fi.pos[id] && !fi.neg[id] {
 			continue
 		}
-		if overlapsAny(lms, sg.Start, sg.End) {
-			continue // part of another term ("decreased range of motion")
+		if tg.overlapsOther(lms, sg.Start, sg.End) {
+			continue // part of a procedure or site term
 		}
 		var d int
 		switch {
@@ -302,10 +302,15 @@ func (tg *Tagger) composite(sc *scan, f int, m Match, lms []Match, sms []Match) 
 	return c, true
 }
 
-func overlapsAny(ms []Match, start, end int) bool {
+// overlapsOther reports whether [start, end) overlaps a match that is not
+// a finding term (a finding term may hold another finding's sign:
+// "decreased range of motion and sensation").
+func (tg *Tagger) overlapsOther(ms []Match, start, end int) bool {
 	for _, m := range ms {
 		if m.Start < end && start < m.End {
-			return true
+			if _, ok := tg.byCode[m.Code]; !ok {
+				return true
+			}
 		}
 	}
 	return false

@@ -1,12 +1,91 @@
 package pipeline
 
-import "io/fs"
+import (
+	"io/fs"
+	"sort"
 
-// STUB: owned by the findings helper.
+	"github.com/precedent-dev/precedent/lexicon"
+)
 
-// findingRules fill Exam findings (Case.Findings) from the lexicon tagger.
-type findingRules struct{}
+// findingRules fill the exam findings (Case.Findings) from the lexicon
+// tagger: finding concepts and context cues are lexicon data
+// (lexicon/data/findings.yaml, sites.yaml, context.yaml, laterality.yaml).
+type findingRules struct {
+	lx     *lexicon.Lexicon
+	tagger *lexicon.Tagger
+}
 
-func newFindingRules(data fs.FS) (*findingRules, error) { return &findingRules{}, nil }
+// newFindingRules builds the stage over the embedded lexicon. The finding
+// rules are lexicon data, so data (the pipeline rule files) is not read.
+func newFindingRules(data fs.FS) (*findingRules, error) {
+	lx, err := lexicon.Load(nil)
+	if err != nil {
+		return nil, err
+	}
+	ctx, err := lexicon.LoadContext(nil)
+	if err != nil {
+		return nil, err
+	}
+	return newFindingRulesWith(lx, ctx)
+}
 
-func (r *findingRules) apply(d *caseDoc) {}
+// newFindingRulesWith builds the stage over a given lexicon and context
+// (a --lexicon DIR override: lexicon.Load and lexicon.LoadContext of
+// os.DirFS(dir)).
+func newFindingRulesWith(lx *lexicon.Lexicon, ctx *lexicon.Context) (*findingRules, error) {
+	tg, err := lexicon.NewTagger(lx, ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &findingRules{lx: lx, tagger: tg}, nil
+}
+
+// apply tags the findings of d. A test named without a result is kept only
+// inside rule text, where a guideline lists the tests that count as
+// positive findings ("Patrick's test (FABER)"); there it is positive and
+// in_guideline.
+func (r *findingRules) apply(d *caseDoc) {
+	ms := r.tagger.Tag(d.c.Text, d.sents)
+	seen := map[Finding]bool{}
+	for _, m := range ms {
+		inGuide := d.inGuideline(m.Start, m.End)
+		status := m.Status
+		if status == "" {
+			if !inGuide {
+				continue
+			}
+			status = lexicon.Positive
+		}
+		label := m.Code
+		if c, ok := r.lx.Concept(m.Code); ok {
+			label = c.Label
+		}
+		f := Finding{
+			Span:        d.span(m.EvidenceStart, m.EvidenceEnd),
+			Code:        m.Code,
+			Label:       label,
+			Status:      status,
+			Laterality:  m.Laterality,
+			SideDetail:  m.SideDetail,
+			Certainty:   m.Certainty,
+			Experiencer: m.Experiencer,
+			InGuideline: inGuide,
+			Historical:  m.Historical,
+		}
+		f.Section = d.section(m.Start)
+		key := f // Encounter is a pointer: compare without it
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		f.Encounter = d.encounterAt(m.Start)
+		d.c.Findings = append(d.c.Findings, f)
+	}
+	sort.SliceStable(d.c.Findings, func(i, j int) bool {
+		a, b := &d.c.Findings[i], &d.c.Findings[j]
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.Code < b.Code
+	})
+}
