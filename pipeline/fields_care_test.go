@@ -1,0 +1,311 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/precedent-dev/precedent/extract"
+)
+
+func loadCareRules(t testing.TB) *careRules {
+	t.Helper()
+	data, err := fs.Sub(fieldData, "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newCareRules(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// careOf runs the care stage on text, one clinical summary zone of one
+// sentence (a cue example), and returns the status given to the mention
+// marked [like this], or "" when it has no item.
+func careOf(t *testing.T, r *careRules, marked string) string {
+	t.Helper()
+	a, b := strings.IndexByte(marked, '['), strings.IndexByte(marked, ']')
+	if a < 0 || b < a {
+		t.Fatalf("example %q marks no mention", marked)
+	}
+	text := marked[:a] + marked[a+1:b] + marked[b+1:]
+	start, end := a, b-1
+	c := &Case{Text: text, Sections: []Section{{Name: "clinical_summary", Start: 0, End: len(text)}}}
+	d := &caseDoc{c: c, sents: []extract.Sentence{{Start: 0, End: len(text)}}}
+	r.apply(d)
+	var code string
+	for _, m := range r.matcher.Match(text) {
+		if m.Start == start && m.End == end {
+			code = m.Code
+		}
+	}
+	if code == "" || code == blockerCode {
+		t.Fatalf("example %q: %q is not a modality term", marked, text[start:end])
+	}
+	for _, k := range c.ConservativeCare {
+		if k.Modality == code {
+			return k.Status
+		}
+	}
+	return ""
+}
+
+// TestCareCueExamples runs the examples of every cue of care.yaml: in each
+// match example the marked mention gets the cue's status, in each no_match
+// example it does not. Session and duration patterns match their examples.
+func TestCareCueExamples(t *testing.T) {
+	r := loadCareRules(t)
+	for i, cu := range r.f.Cues {
+		t.Run(fmt.Sprintf("%s line %d", cu.Status, cu.Pattern.Line), func(t *testing.T) {
+			if len(cu.Match) == 0 || len(cu.NoMatch) == 0 {
+				t.Errorf("cue %d needs match and no_match examples", i+1)
+			}
+			for _, ex := range cu.Match {
+				if got := careOf(t, r, ex); got != cu.Status {
+					t.Errorf("%q: status %q, want %q", ex, got, cu.Status)
+				}
+			}
+			for _, ex := range cu.NoMatch {
+				if got := careOf(t, r, ex); got == cu.Status {
+					t.Errorf("%q: status %q, want another", ex, got)
+				}
+			}
+		})
+	}
+	for _, q := range append(append([]careQty{}, r.f.Sessions...), r.f.Durations...) {
+		for _, ex := range q.Match {
+			if !q.Pattern.MatchString(ex) {
+				t.Errorf("line %d: does not match %q", q.Pattern.Line, ex)
+			}
+		}
+		for _, ex := range q.NoMatch {
+			if q.Pattern.MatchString(ex) {
+				t.Errorf("line %d: matches %q", q.Pattern.Line, ex)
+			}
+		}
+	}
+}
+
+// TestCareRuleErrors checks that bad rule files are rejected.
+func TestCareRuleErrors(t *testing.T) {
+	base := "zones: [analysis]\nreach: 40\noverride: [not_documented, absent, failed, helped]\nactivity: [ongoing, planned, done]\nmodalities:\n  - code: pt\n    synonyms: [physical therapy]\ngeneral: 'x'\npatient: 'y'\n"
+	cue := "cues:\n  - status: done\n    pattern: 'had'\n"
+	tests := []struct{ name, data, want string }{
+		{"ok", base + cue, ""},
+		{"unknown key", base + cue + "colour: red\n", "care.yaml:13: unknown field colour"},
+		{"no cues", base, "care.yaml: zones, modalities and cues are required"},
+		{"bad status", base + "cues:\n  - status: maybe\n    pattern: 'had'\n", "care.yaml:12: unknown status"},
+		{"bad side", base + "cues:\n  - status: done\n    pattern: 'had'\n    side: left\n", "care.yaml:12: side"},
+		{"bad regexp", base + "cues:\n  - status: done\n    pattern: '(had'\n", "care.yaml:12: bad regexp"},
+		{"missing status", strings.Replace(base, "ongoing, ", "", 1) + cue, "care.yaml: override and activity must list every status"},
+		{"duplicate term", base + cue + "blockers:\n  synonyms: [Physical Therapy]\n", "care.yaml: terms:"},
+		{"sessions without n", base + cue + "sessions:\n  - pattern: 'x\\d+'\n", "care.yaml:14: regexp lacks group"},
+		{"bad unit", base + cue + "units: {wk: fortnight}\n", "care.yaml: unit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := newCareRules(fstest.MapFS{"care.yaml": {Data: []byte(tt.data)}})
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("error %v", err)
+			case tt.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.want)):
+				t.Errorf("error %v, want prefix %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// A careWant is what a test expects of one Care item.
+type careWant struct {
+	Modality, Status string
+	Sessions         int    // 0: none
+	Duration         string // "6 week", "": none
+	InGuideline      bool
+}
+
+func careWants(c *Case) []careWant {
+	var out []careWant
+	for _, k := range c.ConservativeCare {
+		w := careWant{Modality: k.Modality, Status: k.Status, InGuideline: k.InGuideline}
+		if k.Sessions != nil {
+			w.Sessions = *k.Sessions
+		}
+		if k.Duration != nil {
+			w.Duration = fmt.Sprintf("%g %s", k.Duration.Value, k.Duration.Unit)
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// TestCareTable runs short letters through the pipeline and compares their
+// conservative care.
+func TestCareTable(t *testing.T) {
+	p := newTestPipeline(t)
+	tests := []struct {
+		name string
+		text string
+		want []careWant
+	}{
+		{
+			name: "statuses, sessions and durations",
+			text: iroHead +
+				"XX/XX/XX: Office Visit. HPI: He completed 12 sessions of PT. He continues HEP. He has not had acupuncture. " +
+				"Chiropractic care improved his pain. She had physical therapy x 8 visits and 6 weeks of massage. " +
+				"Norco #60 did not help. Plan: TENS unit for 3 months. We will start a lumbar brace.\n" + iroTail,
+			want: []careWant{
+				{"physical_therapy", "done", 12, "", false},
+				{"home_exercise", "ongoing", 0, "", false},
+				{"acupuncture", "absent", 0, "", false},
+				{"chiropractic", "helped", 0, "", false},
+				{"physical_therapy", "done", 8, "", false},
+				{"massage", "done", 0, "6 week", false},
+				{"medication", "failed", 0, "", false},
+				{"tens", "planned", 0, "3 month", false},
+				{"bracing", "planned", 0, "", false},
+			},
+		},
+		{
+			name: "a list shares a cue; another treatment keeps its own outcome",
+			text: iroHead +
+				"XX/XX/XX: Office Visit. HPI: He failed conservative treatment including PT, a home exercise program and NSAIDs. " +
+				"The injection gave 60% improvement with a reduction in medication use. " +
+				"It is unclear whether physical therapy was done. The records do not document prior chiropractic.\n" + iroTail,
+			want: []careWant{
+				{"conservative_care", "failed", 0, "", false},
+				{"physical_therapy", "failed", 0, "", false},
+				{"home_exercise", "failed", 0, "", false},
+				{"medication", "failed", 0, "", false},
+				{"medication", "done", 0, "", false},
+				{"physical_therapy", "not_documented", 0, "", false},
+				{"chiropractic", "not_documented", 0, "", false},
+			},
+		},
+		{
+			name: "guideline text, injections and the criteria checklist are not the patient's care",
+			text: iroHead + "XX/XX/XX: Office Visit. Plan: SI joint injection.\n" +
+				"\nANALYSIS AND EXPLANATION OF THE DECISION:\nPer ODG: Recommended if failed at least 4-6 weeks of aggressive conservative therapy including PT.\n\n" +
+				"Inflammatory pathology is typically treated with medications.\n\n" +
+				"A DESCRIPTION AND THE SOURCE OF THE SCREENING CRITERIA OR OTHER CLINICAL BASIS USED TO MAKE THE DECISION:\n" +
+				"TEXAS GUIDELINES FOR CHIROPRACTIC QUALITY ASSURANCE & PRACTICE PARAMETERS\n",
+			want: []careWant{
+				{"conservative_care", "failed", 0, "4 week", true},
+				{"physical_therapy", "failed", 0, "", true},
+				{"medication", "done", 0, "", true},
+			},
+		},
+		{
+			name: "mentions of one modality in a sentence are merged",
+			text: imrHead + "The applicant's medication list included Flexeril, Norco and Motrin, which were continued. " +
+				"Physical therapy appointments were scheduled but the injured worker did not go to the appointment.\n" + imrTail,
+			want: []careWant{
+				{"medication", "ongoing", 0, "", false},
+				{"physical_therapy", "absent", 0, "", false},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := p.ExtractBytes(context.Background(), "t.txt", []byte(tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, careWants(c)); diff != "" {
+				t.Errorf("care (-want +got):\n%s", diff)
+			}
+			checkCare(t, c)
+		})
+	}
+}
+
+// checkCare checks the invariants of c.ConservativeCare: in bounds, sorted,
+// text matching offsets, known statuses, valid encounters.
+func checkCare(t *testing.T, c *Case) {
+	t.Helper()
+	prev := 0
+	for i, k := range c.ConservativeCare {
+		if k.Start < prev || k.End <= k.Start || k.End > len(c.Text) {
+			t.Fatalf("care %d [%d,%d): not sorted, empty or out of bounds", i, k.Start, k.End)
+		}
+		prev = k.Start
+		if c.Text[k.Start:k.End] != k.Text {
+			t.Errorf("care %d: text does not match offsets", i)
+		}
+		if !contains(careStatuses, k.Status) || k.Modality == "" {
+			t.Errorf("care %d: modality %q status %q", i, k.Modality, k.Status)
+		}
+		if k.Encounter != nil && (*k.Encounter < 0 || *k.Encounter >= len(c.Encounters)) {
+			t.Errorf("care %d: encounter %d of %d", i, *k.Encounter, len(c.Encounters))
+		}
+	}
+}
+
+// TestCareSeeds checks the conservative care of both seeds.
+func TestCareSeeds(t *testing.T) {
+	p := newTestPipeline(t)
+	type item struct{ modality, status, evidence string }
+	find := func(c *Case, it item) *Care {
+		for i, k := range c.ConservativeCare {
+			if k.Modality == it.modality && strings.Contains(strings.Join(strings.Fields(k.Text), " "), it.evidence) {
+				return &c.ConservativeCare[i]
+			}
+		}
+		return nil
+	}
+	imr := extractFixture(t, p, "imr_si_block_upheld.txt")
+	checkCare(t, imr)
+	for _, it := range []item{
+		{"physical_therapy", "not_documented", "did not state whether physical therapy was utilized"},
+		{"medication", "done", "Treatment to date has included sacroiliac joint injection, and medication management"},
+	} {
+		k := find(imr, it)
+		if k == nil || k.Status != it.status || k.InGuideline {
+			t.Errorf("IMR %s %q: got %+v, want status %s, not in guideline", it.modality, it.evidence, k, it.status)
+		}
+	}
+	// The criteria quote the patient's would-be care: in_guideline.
+	k := find(imr, item{"physical_therapy", "", "failed at least 4-6 weeks of aggressive conservative therapy including PT"})
+	if k == nil || !k.InGuideline {
+		t.Errorf("IMR criteria PT: %+v, want in_guideline", k)
+	}
+	for _, k := range imr.ConservativeCare {
+		if k.Status == "helped" || k.Status == "failed" && !k.InGuideline {
+			t.Errorf("IMR: unexpected %s %s from %q", k.Modality, k.Status, k.Text)
+		}
+	}
+
+	iro := extractFixture(t, p, "iro_si_injection_upheld.txt")
+	checkCare(t, iro)
+	for _, it := range []item{
+		{"physical_therapy", "planned", "We will start PT as well"},
+		{"medication", "planned", "We will start him on Mobic"},
+		{"medication", "ongoing", "intermittently taking naproxen"},
+		{"conservative_care", "", "conservative treatment is recommended"},
+	} {
+		k := find(iro, it)
+		if k == nil || it.status != "" && k.Status != it.status {
+			t.Errorf("IRO %s %q: got %+v, want status %q", it.modality, it.evidence, k, it.status)
+			continue
+		}
+		if inGuide := it.modality == "conservative_care"; k.InGuideline != inGuide {
+			t.Errorf("IRO %q: in_guideline %v", it.evidence, k.InGuideline)
+		}
+		if !k.InGuideline && k.Encounter == nil {
+			t.Errorf("IRO %q: no encounter", it.evidence)
+		}
+	}
+	if k := find(iro, item{"physical_therapy", "", "We will start PT"}); k != nil && k.Encounter != nil && *k.Encounter != 10 {
+		t.Errorf("IRO PT plan in encounter %d, want 10", *k.Encounter)
+	}
+	for _, k := range iro.ConservativeCare {
+		if k.Modality == "chiropractic" || strings.Contains(k.Text, "injection") && k.Modality != "physical_therapy" && !k.InGuideline {
+			t.Errorf("IRO: unexpected care %s from %q", k.Modality, k.Text)
+		}
+	}
+}
