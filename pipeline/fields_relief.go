@@ -28,6 +28,7 @@ type reliefRules struct {
 	gapAfter    map[string]bool
 	notTreat    map[string]bool
 	lex         *lexicon.Lexicon
+	ctx         *lexicon.Context
 	numberWords map[string]float64
 }
 
@@ -61,6 +62,7 @@ type reliefFile struct {
 	GapBeforeCue         []string            `yaml:"gap_before_cue"`
 	GapAfterCue          []string            `yaml:"gap_after_cue"`
 	MaxGap               int                 `yaml:"max_gap"`
+	PercentJoiner        rx                  `yaml:"percent_joiner"`
 	NotAfterPercent      rx                  `yaml:"not_after_percent"`
 	NotBeforePercent     rx                  `yaml:"not_before_percent"`
 	Comparators          []reliefComparator  `yaml:"comparators"`
@@ -71,6 +73,7 @@ type reliefFile struct {
 	DocumentationAfter   rx                  `yaml:"documentation_after"`
 	PurposeBefore        rx                  `yaml:"purpose_before"`
 	Durations            []rx                `yaml:"durations"`
+	DurationsBefore      []rx                `yaml:"durations_before"`
 	DurationUnquantified rx                  `yaml:"duration_unquantified"`
 	Units                map[string]string   `yaml:"units"`
 	MaxDurationGap       int                 `yaml:"max_duration_gap"`
@@ -103,7 +106,7 @@ func newReliefRules(data fs.FS) (*reliefRules, error) {
 		"pain_word": &f.PainWord, "not_after_percent": &f.NotAfterPercent, "not_before_percent": &f.NotBeforePercent,
 		"functional_before": &f.FunctionalBefore, "functional_after": &f.FunctionalAfter,
 		"documentation": &f.Documentation, "documentation_after": &f.DocumentationAfter, "purpose_before": &f.PurposeBefore,
-		"duration_unquantified": &f.DurationUnquantified,
+		"duration_unquantified": &f.DurationUnquantified, "percent_joiner": &f.PercentJoiner,
 	} {
 		if err := required(file, re, key); err != nil {
 			return nil, err
@@ -143,7 +146,7 @@ func newReliefRules(data fs.FS) (*reliefRules, error) {
 			return nil, bad(re.Line, "percent regexp needs a group num, word or half")
 		}
 	}
-	for _, re := range f.Durations {
+	for _, re := range append(append([]rx{}, f.Durations...), f.DurationsBefore...) {
 		if err := needGroups(file, re, "num", "unit"); err != nil {
 			return nil, err
 		}
@@ -176,6 +179,9 @@ func newReliefRules(data fs.FS) (*reliefRules, error) {
 	r.notTreat = wordMap(f.NotTreatments)
 	r.numberWords = f.NumberWords
 	if r.lex, err = lexicon.Load(nil); err != nil {
+		return nil, err
+	}
+	if r.ctx, err = lexicon.LoadContext(nil); err != nil {
 		return nil, err
 	}
 	for _, code := range f.NotTreatments {
@@ -227,7 +233,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 	var cues []cueAt
 	var trig []int
 	r.cues.scan(text, func(s, e, i int) {
-		if rb := r.f.Cues[i].RequiresBefore; rb != nil && !rb.MatchString(text[max(0, s-40):s]) {
+		if rb := r.f.Cues[i].RequiresBefore; rb != nil && !rb.MatchString(clip(text, max(0, s-40), s)) {
 			return
 		}
 		cues = append(cues, cueAt{s, e, i})
@@ -270,9 +276,12 @@ func (r *reliefRules) apply(d *caseDoc) {
 		i = j
 		var local []reliefHit
 		used := make([]bool, len(sc))
-		for _, p := range r.percents(text, sent) {
+		ps := r.percents(text, sent)
+		link := make([]int, len(ps)) // index into sc of each percent's cue, or -1
+		for pi, p := range ps {
 			// The nearest cue linked to the percent.
-			best, bestDist := -1, 1<<30
+			link[pi] = -1
+			bestDist := 1 << 30
 			for k, c := range sc {
 				var dist int
 				switch {
@@ -287,14 +296,23 @@ func (r *reliefRules) apply(d *caseDoc) {
 					continue
 				}
 				if dist < bestDist {
-					best, bestDist = k, dist
+					link[pi], bestDist = k, dist
 				}
 			}
-			if best < 0 {
+		}
+		// A list of percents shares the cue of its last one: "two medial
+		// branch blocks with 90% and 85% relief".
+		for pi := len(ps) - 2; pi >= 0; pi-- {
+			if link[pi] < 0 && link[pi+1] >= 0 && r.f.PercentJoiner.MatchString(text[ps[pi].end:ps[pi+1].start]) {
+				link[pi] = link[pi+1]
+			}
+		}
+		for pi, p := range ps {
+			if link[pi] < 0 {
 				continue
 			}
-			c := sc[best]
-			used[best] = true
+			c := sc[link[pi]]
+			used[link[pi]] = true
 			lo, hi := min(c.start, p.start), max(c.end, p.end)
 			if r.notRelief(text, sent, lo, hi) {
 				continue
@@ -305,7 +323,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 			if p.hasMax {
 				h.PercentMax = &vmax
 			}
-			h.Comparator = r.comparator(text[max(sent.Start, p.start-24):p.start])
+			h.Comparator = r.comparator(clip(text, max(sent.Start, p.start-24), p.start))
 			h.Qualitative = r.qualitative(text, sent, c.start, c.end)
 			local = append(local, h)
 		}
@@ -384,9 +402,15 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 		if h.bare && h.Procedure == "" {
 			continue
 		}
-		h.Duration = r.duration(text[h.hi:min(sent.End, h.hi+r.f.MaxDurationGap)])
+		h.Duration = r.duration(clip(text, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap)), r.f.Durations)
+		if h.Duration == nil {
+			h.Duration = r.duration(text[clauseStart(text, sent, h.lo, 120):h.lo], r.f.DurationsBefore)
+		}
 		h.InGuideline = inGuide
-		h.Certainty = reliefCertainty(d, sent, h.lo, h.hi)
+		h.Certainty = r.certainty(d, sent, h.lo, h.hi)
+		if h.Percent == nil && h.Certainty == lexicon.Hypothetical {
+			continue // "if not better", "would benefit from": no statement
+		}
 		start, end := r.evidence(text, sent, h.lo, h.hi)
 		h.Span = d.span(start, end)
 		h.Encounter = d.encounterAt(h.lo)
@@ -395,12 +419,11 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 	return out
 }
 
-// reliefCertainty says whether the statement is asserted, possible or
-// hypothetical. The shared context cues of lexicon/context.go are not in
-// the tree yet: until they are, every statement is definite (rule text is
-// told apart by in_guideline).
-func reliefCertainty(d *caseDoc, sent extract.Sentence, start, end int) string {
-	return "definite"
+// certainty says whether the statement at [start, end) is asserted,
+// possible or hypothetical, by the shared context cues of the lexicon
+// ("if the blocks provide at least 80% relief" is hypothetical).
+func (r *reliefRules) certainty(d *caseDoc, sent extract.Sentence, start, end int) string {
+	return r.ctx.Assess(d.c.Text, sent.Start, sent.End, start, end).Certainty
 }
 
 // linked reports whether gap (the text between a cue and a number) holds
@@ -429,7 +452,7 @@ func (r *reliefRules) painNear(text string, sent extract.Sentence, lo, hi int) b
 // pain relief.
 func (r *reliefRules) notRelief(text string, sent extract.Sentence, lo, hi int) bool {
 	before := text[clauseStart(text, sent, lo, 90):lo]
-	after := text[hi:min(sent.End, hi+90)]
+	after := clip(text, hi, min(sent.End, hi+90))
 	return r.f.FunctionalBefore.MatchString(before) || r.f.FunctionalAfter.MatchString(after) ||
 		r.f.Documentation.MatchString(before) || r.f.DocumentationAfter.MatchString(after) ||
 		r.f.PurposeBefore.MatchString(before)
@@ -455,7 +478,7 @@ func clauseStart(text string, sent extract.Sentence, pos, limit int) int {
 // qualitative returns the qualitative value of the cue at [cs, ce).
 func (r *reliefRules) qualitative(text string, sent extract.Sentence, cs, ce int) string {
 	before := text[clauseStart(text, sent, cs, 70):cs]
-	after := text[ce:min(sent.End, ce+40)]
+	after := clip(text, ce, min(sent.End, ce+40))
 	for _, q := range r.f.Qualitative {
 		if q.Before.MatchString(before) || q.After.MatchString(after) {
 			return q.Value
@@ -516,8 +539,8 @@ func (r *reliefRules) percents(text string, sent extract.Sentence) []percentAt {
 			if !ok || p.value > 100 || p.hasMax && (p.max > 100 || p.max <= p.value) {
 				continue
 			}
-			if r.f.NotAfterPercent.MatchString(text[p.end:min(sent.End, p.end+30)]) ||
-				r.f.NotBeforePercent.MatchString(text[max(sent.Start, p.start-30):p.start]) {
+			if r.f.NotAfterPercent.MatchString(clip(text, p.end, min(sent.End, p.end+30))) ||
+				r.f.NotBeforePercent.MatchString(clip(text, max(sent.Start, p.start-30), p.start)) {
 				continue
 			}
 			if p.start > 0 && (asciiDigit(text[p.start-1]) || text[p.start-1] == '/' || text[p.start-1] == '.') {
@@ -562,11 +585,12 @@ func (r *reliefRules) spelled(s string) (float64, bool) {
 	return t + u, true
 }
 
-// duration reads the first duration of after (the text after a statement).
-func (r *reliefRules) duration(after string) *Duration {
+// duration reads the first duration of text (the text after a statement,
+// or before it for durations_before) found by one of res.
+func (r *reliefRules) duration(after string, res []rx) *Duration {
 	var best *Duration
 	bestAt := len(after) + 1
-	for _, re := range r.f.Durations {
+	for _, re := range res {
 		m := re.FindStringSubmatchIndex(after)
 		if m == nil || m[0] >= bestAt {
 			continue
@@ -607,7 +631,7 @@ func (r *reliefRules) duration(after string) *Duration {
 // beforeAfter tries the before/after patterns at offset s.
 func (r *reliefRules) beforeAfter(d *caseDoc, sent extract.Sentence, s int) (reliefHit, bool) {
 	text := d.c.Text
-	window := text[s:min(sent.End, s+160)]
+	window := clip(text, s, min(sent.End, s+160))
 	for _, re := range r.f.BeforeAfter {
 		m := re.FindStringSubmatchIndex(window)
 		if m == nil {
@@ -638,9 +662,9 @@ func (r *reliefRules) beforeAfter(d *caseDoc, sent extract.Sentence, s int) (rel
 		h.Percent, h.Before, h.After = &pct, &before, &after
 		procs := r.procedures(text, sent)
 		h.Procedure = r.procedureFor(d, sent, procs, h.lo, false)
-		h.Duration = r.duration(text[h.hi:min(sent.End, h.hi+r.f.MaxDurationGap)])
+		h.Duration = r.duration(clip(text, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap)), r.f.Durations)
 		h.InGuideline = d.inGuideline(h.lo, h.hi)
-		h.Certainty = reliefCertainty(d, sent, h.lo, h.hi)
+		h.Certainty = r.certainty(d, sent, h.lo, h.hi)
 		start, end := r.evidence(text, sent, h.lo, h.hi)
 		h.Span = d.span(start, end)
 		h.Encounter = d.encounterAt(h.lo)
@@ -736,6 +760,14 @@ func evidenceSpan(text string, sent extract.Sentence, lo, hi, limit int) (int, i
 		}
 	}
 	return trimSpan(text, a, b)
+}
+
+// clip returns text[a:b] with a and b clamped to the text and b >= a, so
+// that windows computed near the ends of a sentence never panic.
+func clip(text string, a, b int) string {
+	a = max(0, min(a, len(text)))
+	b = max(a, min(b, len(text)))
+	return text[a:b]
 }
 
 func trimSpan(text string, a, b int) (int, int) {

@@ -27,7 +27,6 @@ type scoreRules struct {
 	siteTo     *regexp.Regexp
 	sitePain   *regexp.Regexp
 	muscleRE   *regexp.Regexp
-	muscleOf   map[string]string
 	muscleNext *regexp.Regexp
 	muscleMore *regexp.Regexp
 }
@@ -47,7 +46,7 @@ type scoreQualifier struct {
 
 type scoreTerms struct {
 	Site   string   `yaml:"site"`
-	Muscle string   `yaml:"muscle"`
+	Muscle string   `yaml:"-"`
 	Terms  []string `yaml:"terms"`
 }
 
@@ -77,6 +76,7 @@ type scoreFile struct {
 	Modifiers      map[string]float64 `yaml:"modifiers"`
 	StrengthWord   rx                 `yaml:"strength_word"`
 	StrengthWindow int                `yaml:"strength_window"`
+	InheritWindow  int                `yaml:"inherit_window"`
 	GradeNotAfter  rx                 `yaml:"grade_not_after"`
 	MuscleStops    rx                 `yaml:"muscle_stops"`
 	MuscleAfter    string             `yaml:"muscle_after"`
@@ -84,7 +84,7 @@ type scoreFile struct {
 	SideAfter      rx                 `yaml:"side_after"`
 	SideWords      map[string]string  `yaml:"side_words"`
 	SideWord       rx                 `yaml:"side_word"`
-	Muscles        []scoreTerms       `yaml:"muscles"`
+	Muscles        []string           `yaml:"muscles"`
 }
 
 // scoreQualifiers are the Score.Qualifier values of the record.
@@ -123,7 +123,7 @@ func newScoreRules(data fs.FS) (*scoreRules, error) {
 			return nil, err
 		}
 	}
-	if f.ContextBefore <= 0 || f.SiteNear <= 0 || f.SiteWindow <= 0 || f.StrengthWindow <= 0 {
+	if f.ContextBefore <= 0 || f.SiteNear <= 0 || f.SiteWindow <= 0 || f.StrengthWindow <= 0 || f.InheritWindow <= 0 {
 		return nil, bad("context_before, site_near, site_window and strength_window must be positive")
 	}
 	var words []string
@@ -163,7 +163,7 @@ func newScoreRules(data fs.FS) (*scoreRules, error) {
 	if r.siteRE, r.siteOf, err = termsRegexp(f.Sites, func(g scoreTerms) string { return g.Site }); err != nil {
 		return nil, bad("sites: %v", err)
 	}
-	if r.muscleRE, r.muscleOf, err = termsRegexp(f.Muscles, func(g scoreTerms) string { return g.Muscle }); err != nil {
+	if r.muscleRE, _, err = termsRegexp([]scoreTerms{{Muscle: "muscle", Terms: f.Muscles}}, func(g scoreTerms) string { return g.Muscle }); err != nil {
 		return nil, bad("muscles: %v", err)
 	}
 	siteAlt := strings.TrimSuffix(strings.TrimPrefix(r.siteRE.String(), `(?i)\b`), `\b`)
@@ -232,6 +232,26 @@ func termValue(of map[string]string, term string) string {
 	return of[strings.ToLower(strings.Join(strings.Fields(term), " "))]
 }
 
+// muscleName is the record value of a muscle term as written: lower-cased,
+// white space folded.
+func muscleName(term string) string {
+	return strings.ToLower(strings.Join(strings.Fields(term), " "))
+}
+
+// expandMuscle splits an elliptic pair, "upper and lower extremities", into
+// its muscles; other names are returned as they are.
+func expandMuscle(name string) []string {
+	a, rest, ok := strings.Cut(name, " and ")
+	if !ok || strings.Contains(a, " ") {
+		return []string{name}
+	}
+	b, noun, ok := strings.Cut(rest, " ")
+	if !ok {
+		return []string{name}
+	}
+	return []string{a + " " + noun, b + " " + noun}
+}
+
 // A scoreAt is a pain score being built.
 type scoreAt struct {
 	Score
@@ -274,13 +294,13 @@ func (r *scoreRules) apply(d *caseDoc) {
 	}
 	// "out of 10" and "out of 5".
 	for i := 0; ; {
-		k := strings.Index(text[i:], "of ")
+		k := strings.Index(text[i:], "of")
 		if k < 0 {
 			break
 		}
 		at := i + k
-		i = at + 1
-		if at > 0 && asciiLetter(text[at-1]) {
+		i = at + 2
+		if at > 0 && asciiLetter(text[at-1]) || at+2 >= len(text) || !asciiSpace(text[at+2]) {
 			continue
 		}
 		rest := text[at:min(len(text), at+12)]
@@ -296,7 +316,7 @@ func (r *scoreRules) apply(d *caseDoc) {
 	}
 	// "pain level of 7", "VAS 5-9".
 	r.levelCues.scan(text, func(s, e, cue int) {
-		if r.levelPain[cue] && !r.f.PainBeforeCue.MatchString(text[max(0, s-24):s]) {
+		if r.levelPain[cue] && !r.f.PainBeforeCue.MatchString(clip(text, max(0, s-24), s)) {
 			return
 		}
 		after := text[e:min(len(text), e+40)]
@@ -390,12 +410,12 @@ func (r *scoreRules) scoreAt(d *caseDoc, vs, end int, v, vmax string, cued bool)
 	if !ok {
 		sent = extract.Sentence{Start: vs, End: end}
 	}
-	before := text[max(sent.Start, vs-r.f.ContextBefore):vs]
+	before := clip(text, max(sent.Start, vs-r.f.ContextBefore), vs)
 	after := text[end:min(len(text), end+40)]
 	if r.f.ScoreNotBefore.MatchString(before) || r.f.ScoreNotAfter.MatchString(after) {
 		return scoreAt{}, false
 	}
-	if !cued && !r.f.ContextWord.MatchString(before) && !r.f.ContextAfter.MatchString(text[end:min(sent.End, end+40)]) {
+	if !cued && !r.f.ContextWord.MatchString(before) && !r.f.ContextAfter.MatchString(clip(text, end, min(sent.End, end+40))) {
 		return scoreAt{}, false
 	}
 	return s, true
@@ -438,7 +458,7 @@ func (r *scoreRules) continuations(d *caseDoc, scores []scoreAt) []scoreAt {
 		if i+1 < n {
 			limit = min(limit, scores[i+1].vs)
 		}
-		after := text[s.ve:min(limit, s.ve+60)]
+		after := clip(text, s.ve, min(limit, s.ve+60))
 		m := r.f.Continuation.FindStringSubmatchIndex(after)
 		if m == nil || m[1] == len(after) && limit < sent.End && s.ve+m[1] == limit {
 			continue
@@ -450,7 +470,7 @@ func (r *scoreRules) continuations(d *caseDoc, scores []scoreAt) []scoreAt {
 		if i+1 < n && scores[i+1].vs <= ve {
 			continue // the next score is this value
 		}
-		rest := text[ve:min(sent.End, ve+40)]
+		rest := clip(text, ve, min(sent.End, ve+40))
 		qualified := false
 		for _, q := range r.f.Qualifiers {
 			if q.NeedsPrevious == "" && q.After != nil && q.After.MatchString(rest) {
@@ -609,7 +629,13 @@ func (r *scoreRules) gradeBefore(text string, mark, end int, re rx) (gradeAt, bo
 func (r *scoreRules) finishGrades(d *caseDoc, grades []gradeAt) {
 	text := d.c.Text
 	sort.SliceStable(grades, func(i, j int) bool { return grades[i].gs < grades[j].gs })
+	type muscleAt struct {
+		name, side string
+		start      int
+	}
 	consumed := 0 // end of the text a previous grade took its muscle from
+	var prevNames []string
+	prevSent := -1
 	for i, g := range grades {
 		sent, ok := d.sentenceAt(g.gs)
 		if !ok {
@@ -625,31 +651,39 @@ func (r *scoreRules) finishGrades(d *caseDoc, grades []gradeAt) {
 		}
 		after := text[g.ge:max(g.ge, min(next, g.ge+60))]
 		left := text[lo:g.gs]
-		// Context: a strength word or a muscle near the grade.
-		if !r.f.StrengthWord.MatchString(left) && !r.muscleRE.MatchString(left) &&
-			!r.f.StrengthWord.MatchString(text[g.ge:min(sent.End, g.ge+40)]) && !r.muscleRE.MatchString(text[g.ge:min(sent.End, g.ge+40)]) {
-			continue
+		// A grade right after another of the same sentence, with no muscle
+		// of its own, grades the same muscles: "EHL strength 4/5 on the
+		// right, 5/5 on the left".
+		inherit := prevSent == sent.Start && len(prevNames) > 0 && len(left) <= r.f.InheritWindow &&
+			!r.muscleRE.MatchString(left) && !r.muscleNext.MatchString(after)
+		if sent.Start != prevSent {
+			prevNames = nil
 		}
-		type muscleAt struct {
-			name, side string
-			start      int
+		prevSent = sent.Start
+		// Context: a strength word or a muscle near the grade.
+		if !inherit && !r.f.StrengthWord.MatchString(left) && !r.muscleRE.MatchString(left) &&
+			!r.f.StrengthWord.MatchString(clip(text, g.ge, min(sent.End, g.ge+40))) && !r.muscleRE.MatchString(clip(text, g.ge, min(sent.End, g.ge+40))) {
+			prevNames = nil
+			continue
 		}
 		var muscles []muscleAt
 		spanStart, spanEnd := g.gs, g.ge
 		if m := r.muscleNext.FindStringSubmatchIndex(after); m != nil {
 			side := ""
-			if k := r.muscleNext.SubexpIndex("side"); m[2*k] >= 0 {
-				side = r.f.SideWords[strings.ToLower(after[m[2*k]:m[2*k+1]])]
+			for _, name := range []string{"side", "side2"} {
+				if k := r.muscleNext.SubexpIndex(name); k > 0 && m[2*k] >= 0 {
+					side = r.f.SideWords[strings.ToLower(after[m[2*k]:m[2*k+1]])]
+				}
 			}
 			k := r.muscleNext.SubexpIndex("t")
-			muscles = append(muscles, muscleAt{termValue(r.muscleOf, after[m[2*k]:m[2*k+1]]), side, g.ge + m[2*k]})
+			muscles = append(muscles, muscleAt{muscleName(after[m[2*k]:m[2*k+1]]), side, g.ge + m[2*k]})
 			end := m[1]
 			for {
 				mm := r.muscleMore.FindStringSubmatchIndex(after[end:])
 				if mm == nil {
 					break
 				}
-				muscles = append(muscles, muscleAt{termValue(r.muscleOf, after[end+mm[2]:end+mm[3]]), side, g.ge + end + mm[2]})
+				muscles = append(muscles, muscleAt{muscleName(after[end+mm[2] : end+mm[3]]), side, g.ge + end + mm[2]})
 				end += mm[1]
 			}
 			if side == "" {
@@ -670,7 +704,7 @@ func (r *scoreRules) finishGrades(d *caseDoc, grades []gradeAt) {
 				from = sm[1]
 			}
 			for _, mm := range r.muscleRE.FindAllStringIndex(left[from:], -1) {
-				muscles = append(muscles, muscleAt{name: termValue(r.muscleOf, left[from+mm[0]:from+mm[1]]), start: lo + from + mm[0]})
+				muscles = append(muscles, muscleAt{name: muscleName(left[from+mm[0] : from+mm[1]]), start: lo + from + mm[0]})
 			}
 			side := ""
 			sideAt := -1
@@ -689,11 +723,30 @@ func (r *scoreRules) finishGrades(d *caseDoc, grades []gradeAt) {
 				side = r.f.SideWords[strings.ToLower(after[m[2]:m[3]])]
 				spanEnd = g.ge + m[1]
 			}
+			if len(muscles) == 0 && inherit {
+				for _, n := range prevNames {
+					muscles = append(muscles, muscleAt{name: n, start: g.gs})
+				}
+			}
 			for k := range muscles {
 				muscles[k].side = side
 			}
 			if len(muscles) == 0 {
 				muscles = append(muscles, muscleAt{side: side, start: g.gs})
+			}
+		}
+		// "upper and lower extremities": two muscles.
+		var split []muscleAt
+		for _, m := range muscles {
+			for _, n := range expandMuscle(m.name) {
+				split = append(split, muscleAt{n, m.side, m.start})
+			}
+		}
+		muscles = split
+		prevNames = prevNames[:0]
+		for _, m := range muscles {
+			if m.name != "" {
+				prevNames = append(prevNames, m.name)
 			}
 		}
 		start := min(spanStart, clauseLeft(text, max(sent.Start, g.gs-r.f.StrengthWindow), g.gs))
