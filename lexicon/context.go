@@ -128,6 +128,10 @@ type Context struct {
 	sides   []sideGroup
 	fillers map[string]bool
 	joiners map[string]bool
+	// letters are one-letter side abbreviations ("R", "L"), found by
+	// token rather than by the matcher (where they would fire on every
+	// letter r and l): byte -> terms index + 1.
+	letters [256]int
 }
 
 // contextFile is the YAML shape of context.yaml.
@@ -286,6 +290,14 @@ func newContext(cf contextFile, lf lateralityFile) (*Context, error) {
 			}
 		}
 		for _, t := range g.Abbreviations {
+			if len(t.S) == 1 && isWordByte(t.S[0]) && t.S[0] < 0x80 {
+				if c.letters[t.S[0]] != 0 {
+					return nil, &LoadError{File: "laterality.yaml", Line: t.Line, Reason: fmt.Sprintf("abbreviation %q given twice", t.S)}
+				}
+				c.terms = append(c.terms, ctxTerm{side: kind, value: g.Value.S, noNum: true})
+				c.letters[t.S[0]] = len(c.terms)
+				continue
+			}
 			for _, v := range spacings(t.S) {
 				if err := add("laterality.yaml", rules.String{S: v, Line: t.Line}, Abbreviation, ctxTerm{side: kind, value: g.Value.S, noNum: true}); err != nil {
 					return nil, err
@@ -326,6 +338,31 @@ func (c *Context) hits(text string, start, end int) []ctxHit {
 			continue // "L 5": a lumbar level, not a side
 		}
 		out = append(out, h)
+	}
+	// One-letter sides: a lone letter token, not in another hit.
+	added := false
+	for i := start; i < end; i++ {
+		k := c.letters[text[i]]
+		if k == 0 || i > 0 && isWordByte(text[i-1]) || i+1 < len(text) && isWordByte(text[i+1]) {
+			continue
+		}
+		if beforeDigit(text, i+1) {
+			continue
+		}
+		inside := false
+		for _, h := range out {
+			if h.start <= i && i < h.end {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out = append(out, ctxHit{start: i, end: i + 1, t: &c.terms[k-1]})
+			added = true
+		}
+	}
+	if added {
+		sortHits(out)
 	}
 	return out
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 )
 
 // TermKind says how a term is written and matched.
@@ -50,7 +48,7 @@ type entry struct {
 
 // A Matcher finds lexicon terms in text. It is safe for concurrent use.
 type Matcher struct {
-	trie    *ahocorasick.Trie
+	trie    *automaton
 	entries [][]entry // by pattern number
 	empty   bool
 }
@@ -136,39 +134,68 @@ func (b *matcherBuilder) build() *Matcher {
 	if len(b.patterns) == 0 {
 		return &Matcher{empty: true}
 	}
-	tb := ahocorasick.NewTrieBuilder()
-	for _, p := range b.patterns {
-		tb.AddString(p)
+	return &Matcher{trie: newAutomaton(b.patterns), entries: b.entries}
+}
+
+// foldTable maps a byte to its folded form: ASCII lower case, white space
+// to ' '.
+var foldTable = func() (t [256]byte) {
+	for i := range t {
+		c := byte(i)
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			c = ' '
+		}
+		t[i] = c
 	}
-	return &Matcher{trie: tb.Build(), entries: b.entries}
+	return t
+}()
+
+// An offsetMap maps offsets of folded text back to the source: a folded
+// offset at or after at[k] is shifted by shift[k] (the bytes dropped
+// before it).
+type offsetMap struct {
+	at, shift []int
+}
+
+func (m *offsetMap) src(fi int) int {
+	k := sort.SearchInts(m.at, fi+1) // last at <= fi
+	if k == 0 {
+		return fi
+	}
+	return fi + m.shift[k-1]
 }
 
 // fold returns text lower-cased (ASCII) with every white-space run replaced by
-// one space, and for each folded byte the offset of its source byte.
-func fold(text string) ([]byte, []int) {
-	out := make([]byte, 0, len(text))
-	src := make([]int, 0, len(text)+1)
-	inSpace := false
+// one space, and the map of folded offsets back to text.
+
+func fold(text string) ([]byte, offsetMap) {
+	out := make([]byte, len(text))
+	var om offsetMap
+	n := 0
+	prev := byte(0)
 	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' {
-			if inSpace {
-				continue
+		c := foldTable[text[i]]
+		if c == ' ' && prev == ' ' {
+			// Drop the rest of the white-space run; the next byte kept
+			// moves back by what was dropped.
+			j := i + 1
+			for j < len(text) && foldTable[text[j]] == ' ' {
+				j++
 			}
-			inSpace = true
-			out = append(out, ' ')
-			src = append(src, i)
+			om.at = append(om.at, n)
+			om.shift = append(om.shift, j-n)
+			i = j - 1
+			prev = ' '
 			continue
 		}
-		inSpace = false
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		out = append(out, c)
-		src = append(src, i)
+		out[n] = c
+		n++
+		prev = c
 	}
-	src = append(src, len(text))
-	return out, src
+	return out[:n], om
 }
 
 // Match returns the non-overlapping mentions in text, leftmost-longest, in
@@ -179,13 +206,13 @@ func (m *Matcher) match(text string, keep func(code string) bool) []Match {
 	if m == nil || m.empty || text == "" {
 		return nil
 	}
-	folded, src := fold(text)
+	folded, om := fold(text)
 	var cands []Match
-	m.trie.Walk(folded, func(end, n, pattern int64) bool {
-		fs, fe := int(end-n+1), int(end+1)
-		start, stop := src[fs], src[fe-1]+1
+	m.trie.walk(folded, func(end, n, pattern int) {
+		fs, fe := end-n+1, end+1
+		start, stop := om.src(fs), om.src(fe-1)+1
 		if !boundaryBefore(text, start) || !boundaryAfter(text, stop) {
-			return true
+			return
 		}
 		for _, e := range m.entries[pattern] {
 			if keep != nil && !keep(e.code) {
@@ -197,7 +224,7 @@ func (m *Matcher) match(text string, keep func(code string) bool) []Match {
 			cands = append(cands, Match{Code: e.code, Term: e.term, Kind: e.kind, Start: start, End: stop})
 			break
 		}
-		return true
+		return
 	})
 	sort.SliceStable(cands, func(i, j int) bool {
 		if cands[i].Start != cands[j].Start {

@@ -118,8 +118,6 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		return nil
 	}
 	lms := tg.lx.Match(text)
-	var sms []Match
-	var hits []ctxHit
 	var out []Mention
 	ss := append([]extract.Sentence(nil), sents...)
 	sort.SliceStable(ss, func(i, j int) bool { return ss[i].Start < ss[j].Start })
@@ -133,21 +131,32 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 			li++
 		}
 		lj := li
-		any := false
+		direct, sites := false, false
 		for lj < len(lms) && lms[lj].End <= s.End {
-			if tg.isFindingOrSite(lms[lj].Code) {
-				any = true
+			if _, ok := tg.byCode[lms[lj].Code]; ok {
+				direct = true
+			} else if _, ok := tg.bySite[lms[lj].Code]; ok {
+				sites = true
 			}
 			lj++
 		}
-		if !any {
+		if !direct && !sites {
 			continue
 		}
-		if hits == nil { // lazily: most letters have findings
-			hits = tg.ctx.hits(text, 0, len(text))
-			sms = tg.signs.Match(text)
+		var ssms []Match
+		if sites {
+			ssms = tg.signs.Match(text[s.Start:s.End])
+			for k := range ssms {
+				ssms[k].Start += s.Start
+				ssms[k].End += s.Start
+			}
 		}
-		out = tg.sentence(text, s, lms[li:lj], sliceHits(hits, s), sliceMatches(sms, s), out)
+		if !direct && !tg.anySign(lms[li:lj], ssms) {
+			continue
+		}
+		// Context cues only where a finding may be: most sentences
+		// have none.
+		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hits(text, s.Start, s.End), ssms, out)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Start != out[j].Start {
@@ -158,38 +167,21 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 	return out
 }
 
-func (tg *Tagger) isFindingOrSite(code string) bool {
-	if _, ok := tg.byCode[code]; ok {
-		return true
-	}
-	_, ok := tg.bySite[code]
-	return ok
-}
-
-// sliceHits returns the hits inside s (hits sorted by start).
-func sliceHits(hs []ctxHit, s extract.Sentence) []ctxHit {
-	i := sort.Search(len(hs), func(i int) bool { return hs[i].start >= s.Start })
-	j := i
-	for j < len(hs) && hs[j].start < s.End {
-		j++
-	}
-	out := make([]ctxHit, 0, j-i)
-	for _, h := range hs[i:j] {
-		if h.end <= s.End {
-			out = append(out, h)
+// anySign reports whether a site of lms has a sign of its findings in sms.
+func (tg *Tagger) anySign(lms, sms []Match) bool {
+	for _, m := range lms {
+		for _, f := range tg.bySite[m.Code] {
+			for _, sg := range sms {
+				id := atoi(sg.Code)
+				if tg.findings[f].pos[id] || tg.findings[f].neg[id] {
+					return true
+				}
+			}
 		}
 	}
-	return out
+	return false
 }
 
-func sliceMatches(ms []Match, s extract.Sentence) []Match {
-	i := sort.Search(len(ms), func(i int) bool { return ms[i].Start >= s.Start })
-	j := i
-	for j < len(ms) && ms[j].End <= s.End {
-		j++
-	}
-	return ms[i:j]
-}
 
 // sentence tags one sentence: lms are its lexicon matches, hits its
 // context terms, sms its sign words.

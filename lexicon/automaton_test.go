@@ -1,0 +1,58 @@
+package lexicon
+
+import (
+	"math/rand"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestAutomatonBruteForce compares the automaton's occurrences with a
+// brute-force search on random patterns and texts over a small alphabet.
+func TestAutomatonBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	word := func(n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			b.WriteByte("ab c"[rng.Intn(4)])
+		}
+		return b.String()
+	}
+	type occ struct{ End, N, P int }
+	for round := 0; round < 200; round++ {
+		seen := map[string]bool{}
+		var pats []string
+		for len(pats) < 1+rng.Intn(12) {
+			p := word(1 + rng.Intn(5))
+			if !seen[p] {
+				seen[p] = true
+				pats = append(pats, p)
+			}
+		}
+		text := word(rng.Intn(60))
+		var got, want []occ
+		newAutomaton(pats).walk([]byte(text), func(end, n, p int) { got = append(got, occ{end, n, p}) })
+		for p, pat := range pats {
+			for i := 0; i+len(pat) <= len(text); i++ {
+				if text[i:i+len(pat)] == pat {
+					want = append(want, occ{i + len(pat) - 1, len(pat), p})
+				}
+			}
+		}
+		less := func(s []occ) func(i, j int) bool {
+			return func(i, j int) bool {
+				if s[i].End != s[j].End {
+					return s[i].End < s[j].End
+				}
+				return s[i].P < s[j].P
+			}
+		}
+		sort.Slice(got, less(got))
+		sort.Slice(want, less(want))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("patterns %q text %q (-want +got):\n%s", pats, text, diff)
+		}
+	}
+}
