@@ -29,6 +29,7 @@ type target struct {
 
 	sides []*ctxHit // owned side words
 	list  int       // list group index
+	cueAt int       // start of the status cue chosen, or -1
 }
 
 type tok struct{ start, end int }
@@ -243,6 +244,7 @@ func (s *scan) assess(ts []target) {
 		t := &ts[j]
 		t.a = Assessment{Certainty: Definite, Experiencer: Patient}
 		best := -1
+		t.cueAt = -1
 		hyp, pos := false, false
 		for i := range s.hits {
 			h := &s.hits[i]
@@ -256,7 +258,7 @@ func (s *scan) assess(ts []target) {
 			switch k := h.t.cue.kind; k {
 			case kindNegated, kindPositive, kindNotPerformed:
 				if best < 0 || d < best || d == best && h.end <= t.start {
-					best, t.a.Status = d, statusOf(k)
+					best, t.a.Status, t.cueAt = d, statusOf(k), h.start
 				}
 			case kindHypothetical:
 				hyp = true
@@ -289,8 +291,73 @@ func (s *scan) assess(ts []target) {
 			}
 		}
 	}
+	s.lists(ts, bound)
 	s.sides(ts)
 	s.pairs(ts)
+}
+
+// lists groups the targets into clinical lists: items separated only by
+// joiners, or by a status cue bound to the next item ("positive FABER,
+// positive Gaenslen's and positive thigh thrust"). An item without a
+// status takes the status of a cue written before the list's head or
+// after its tail ("FABER, Gaenslen's and thigh thrust were negative").
+func (s *scan) lists(ts []target, bound []string) {
+	g := 0
+	for j := range ts {
+		if j > 0 && !s.listGap(ts[j-1].end, ts[j].start, bound) {
+			g++
+		}
+		ts[j].list = g
+	}
+	for a := 0; a < len(ts); {
+		b := a
+		for b+1 < len(ts) && ts[b+1].list == ts[a].list {
+			b++
+		}
+		status := ""
+		for k := a; k <= b; k++ {
+			if c := ts[k].cueAt; c >= 0 && (c < ts[a].start || c >= ts[b].end) && ts[k].a.Status != "" {
+				status = ts[k].a.Status
+				if c >= ts[b].end { // the tail's cue speaks for the list
+					break
+				}
+			}
+		}
+		if status != "" {
+			for k := a; k <= b; k++ {
+				if ts[k].a.Status == "" {
+					ts[k].a.Status = status
+				}
+			}
+		}
+		a = b + 1
+	}
+}
+
+// listGap reports whether [a, b) only joins two list items.
+func (s *scan) listGap(a, b int, bound []string) bool {
+	if b < a {
+		return true
+	}
+	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= a })
+	for ; i < len(s.toks) && s.toks[i].start < b; i++ {
+		t := s.toks[i]
+		if s.c.joiners[asciiLower(s.text[t.start:t.end])] {
+			continue
+		}
+		ok := false
+		for k := range s.hits {
+			h := &s.hits[k]
+			if h.start <= t.start && t.end <= h.end && h.t.cue != nil && statusOf(h.t.cue.kind) != "" && bound[k] == dirForward {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // sides gives each side word to the nearest target and shares the sides of
@@ -334,14 +401,6 @@ func (s *scan) sides(ts []target) {
 		if best >= 0 {
 			ts[best].sides = append(ts[best].sides, h)
 		}
-	}
-	// List groups.
-	g := 0
-	for j := range ts {
-		if j > 0 && !s.gapOf(ts[j-1].end, ts[j].start, s.c.joiners, false) {
-			g++
-		}
-		ts[j].list = g
 	}
 	for j := range ts {
 		t := &ts[j]
