@@ -182,7 +182,6 @@ func (tg *Tagger) anySign(lms, sms []Match) bool {
 	return false
 }
 
-
 // sentence tags one sentence: lms are its lexicon matches, hits its
 // context terms, sms its sign words.
 func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []ctxHit, sms []Match, out []Mention) []Mention {
