@@ -1,0 +1,749 @@
+package rules
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A Matcher runs a rule's regexp only where it can match. Rule patterns
+// stay plain RE2 in the YAML files; at load NewMatcher reads facts off the
+// pattern's syntax tree, and the methods use them to skip the regexp engine
+// (which tries every position of its input) with a cheap byte or substring
+// test:
+//
+//   - the bytes a non-empty match can start with (MayStartWith), for
+//     patterns anchored at the start of a line or window;
+//   - literals one of which every match contains (MayMatch), tried with
+//     strings.Index before the regexp runs;
+//   - a literal every match starts with (MatchText): the regexp runs
+//     anchored at the places the literal occurs, not over the whole text;
+//   - a byte every match contains, for patterns with a bounded match length
+//     and no assertions (FindAllStringSubmatchIndex): the regexp runs on the
+//     short stretches of text around those bytes.
+//
+// Every shortcut gives exactly the result of the plain regexp call; a
+// pattern the analysis does not understand falls back to it. A Matcher is
+// safe for concurrent use.
+type Matcher struct {
+	re *regexp.Regexp
+
+	first      [256]bool // bytes a non-empty match can start with
+	firstKnown bool
+	empty      bool // the empty string may match (where assertions allow)
+	begin      bool // the pattern starts with ^ (not multi-line)
+
+	need []foldLit // every match contains one of these (nil: unknown)
+
+	// prefix scan (MatchText): a match starts with lead, after the
+	// zero-width assertions asserts; rest is the pattern without those
+	// assertions, anchored.
+	lead    foldLit
+	asserts []syntax.Op
+	rest    *regexp.Regexp
+	window  int // bytes the anchored regexp needs from a start (0: all)
+
+	// region scan (FindAll*): every match contains a byte of region and
+	// is at most maxLen bytes long.
+	region   [256]bool
+	regionOK bool
+	maxLen   int
+}
+
+// A foldLit is a literal; with fold set it is lowercase ASCII and matches
+// ASCII case-insensitively.
+type foldLit struct {
+	s    string
+	fold bool
+}
+
+// NewMatcher analyses re. It never fails: what it cannot analyse is left to
+// the regexp.
+func NewMatcher(re *regexp.Regexp) *Matcher {
+	m := &Matcher{re: re}
+	parsed, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return m
+	}
+	tree := parsed.Simplify()
+	m.firstKnown, m.empty = firstBytes(tree, &m.first)
+	m.empty = m.empty || !m.firstKnown
+	m.begin = tree.Op == syntax.OpBeginText ||
+		tree.Op == syntax.OpConcat && len(tree.Sub) > 0 && tree.Sub[0].Op == syntax.OpBeginText
+	if lits, ok := needLits(tree); ok {
+		m.need = lits
+	}
+	m.initPrefix(tree)
+	if n, ok := maxLen(tree); ok && n > 0 && !hasAssert(tree) {
+		if needBytes(tree, &m.region) {
+			m.regionOK, m.maxLen = true, n
+		}
+	}
+	return m
+}
+
+// Regexp returns the regexp the Matcher runs.
+func (m *Matcher) Regexp() *regexp.Regexp { return m.re }
+
+// MayStartWith reports whether a non-empty match can start with byte c.
+func (m *Matcher) MayStartWith(c byte) bool { return !m.firstKnown || m.first[c] }
+
+// MayBeEmpty reports whether a match may be empty.
+func (m *Matcher) MayBeEmpty() bool { return m.empty }
+
+// MayMatch reports whether s contains one of the literals every match
+// contains (true when there are none). False means no match.
+func (m *Matcher) MayMatch(s string) bool {
+	if m.need == nil {
+		return true
+	}
+	for _, l := range m.need {
+		if l.in(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// MayMatchString is a cheap test to run before re.MatchString(s): false
+// means no match. It uses MayMatch and, for a pattern starting with ^,
+// MayStartWith.
+func (m *Matcher) MayMatchString(s string) bool {
+	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) {
+		return false
+	}
+	return m.MayMatch(s)
+}
+
+// MatchString is re.MatchString(s), skipped when MayMatchString says no.
+func (m *Matcher) MatchString(s string) bool {
+	return m.MayMatchString(s) && m.re.MatchString(s)
+}
+
+// A Text is a document searched by several matchers; it keeps an ASCII
+// lowercase copy for case-insensitive literal searches.
+type Text struct {
+	S     string
+	lower string
+	done  bool
+}
+
+// NewText returns s as a Text.
+func NewText(s string) *Text { return &Text{S: s} }
+
+// Lower returns S with ASCII letters in lower case (same length).
+func (t *Text) Lower() string {
+	if !t.done {
+		t.lower, t.done = asciiLower(t.S), true
+	}
+	return t.lower
+}
+
+// maxPrefixTries bounds the anchored attempts of MatchText before it gives
+// the whole text to the regexp (a common lead literal).
+const maxPrefixTries = 64
+
+// MatchText is re.MatchString(t.S).
+func (m *Matcher) MatchText(t *Text) bool {
+	s := t.S
+	if m.need != nil {
+		ok := false
+		for _, l := range m.need {
+			if l.inText(t) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if m.rest == nil {
+		return m.re.MatchString(s)
+	}
+	hay := s
+	if m.lead.fold {
+		hay = t.Lower()
+	}
+	tries := 0
+	for off := 0; off < len(hay); {
+		i := strings.Index(hay[off:], m.lead.s)
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 1
+		if !assertsAt(m.asserts, s, i) {
+			continue
+		}
+		if tries++; tries > maxPrefixTries {
+			return m.re.MatchString(s)
+		}
+		end := len(s)
+		if m.window > 0 {
+			end = min(len(s), i+m.window)
+		}
+		if m.rest.MatchString(s[i:end]) {
+			return true
+		}
+	}
+	return false
+}
+
+// FindAllStringSubmatchIndex is re.FindAllStringSubmatchIndex(s, -1).
+func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
+	if !m.regionOK {
+		return m.re.FindAllStringSubmatchIndex(s, -1)
+	}
+	var out [][]int
+	n := m.maxLen
+	for a := 0; a < len(s); {
+		p := a
+		for p < len(s) && !m.region[s[p]] {
+			p++
+		}
+		if p == len(s) {
+			break
+		}
+		// A match holding the needed byte at q lies in [q-n+1, q+n). The
+		// region is the union of those intervals that overlap, so that
+		// every match lies in one region; regions are searched alone.
+		start, end := max(0, p-n+1), min(len(s), p+n)
+		for q := p + 1; q < len(s) && q < end+n-1; q++ {
+			if m.region[s[q]] {
+				end = min(len(s), q+n)
+			}
+		}
+		for start > 0 && !utf8.RuneStart(s[start]) {
+			start--
+		}
+		for end < len(s) && !utf8.RuneStart(s[end]) {
+			end++
+		}
+		for _, loc := range m.re.FindAllStringSubmatchIndex(s[start:end], -1) {
+			for k := range loc {
+				if loc[k] >= 0 {
+					loc[k] += start
+				}
+			}
+			out = append(out, loc)
+		}
+		a = end
+	}
+	return out
+}
+
+// FindAllStringIndex is re.FindAllStringIndex(s, -1).
+func (m *Matcher) FindAllStringIndex(s string) [][]int {
+	if !m.regionOK {
+		return m.re.FindAllStringIndex(s, -1)
+	}
+	out := m.FindAllStringSubmatchIndex(s)
+	for k := range out {
+		out[k] = out[k][:2]
+	}
+	return out
+}
+
+// initPrefix sets up MatchText when the pattern is: zero-width assertions
+// at one position, then a literal.
+func (m *Matcher) initPrefix(tree *syntax.Regexp) {
+	subs := []*syntax.Regexp{tree}
+	if tree.Op == syntax.OpConcat {
+		subs = tree.Sub
+	}
+	k := 0
+	var asserts []syntax.Op
+	for k < len(subs) && isAssert(subs[k].Op) {
+		switch subs[k].Op {
+		case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginText, syntax.OpBeginLine:
+		default:
+			return
+		}
+		asserts = append(asserts, subs[k].Op)
+		k++
+	}
+	if k == len(subs) || subs[k].Op != syntax.OpLiteral {
+		return
+	}
+	lead, ok := literalPrefix(subs[k])
+	if !ok {
+		return
+	}
+	restTree := &syntax.Regexp{Op: syntax.OpConcat, Sub: subs[k:]}
+	rest, err := regexp.Compile(`^(?:` + restTree.String() + `)`)
+	if err != nil {
+		return
+	}
+	m.lead, m.asserts, m.rest = lead, asserts, rest
+	if n, ok := maxLen(restTree); ok {
+		m.window = n + utf8.UTFMax // room for a final \b or $ to look on
+		if hasEndText(restTree) {
+			m.window = 0
+		}
+	}
+}
+
+// assertsAt checks zero-width assertions at offset i of s as RE2 does.
+func assertsAt(ops []syntax.Op, s string, i int) bool {
+	for _, op := range ops {
+		before, after := i > 0 && isWordByte(s[i-1]), i < len(s) && isWordByte(s[i])
+		switch op {
+		case syntax.OpWordBoundary:
+			if before == after {
+				return false
+			}
+		case syntax.OpNoWordBoundary:
+			if before != after {
+				return false
+			}
+		case syntax.OpBeginText:
+			if i != 0 {
+				return false
+			}
+		case syntax.OpBeginLine:
+			if i != 0 && s[i-1] != '\n' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+func isAssert(op syntax.Op) bool {
+	switch op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	}
+	return false
+}
+
+func hasAssert(re *syntax.Regexp) bool {
+	if isAssert(re.Op) {
+		return true
+	}
+	for _, s := range re.Sub {
+		if hasAssert(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasEndText(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpEndText || re.Op == syntax.OpEndLine {
+		return true
+	}
+	for _, s := range re.Sub {
+		if hasEndText(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// foldSafe reports whether ASCII letter r folds only to ASCII letters (not
+// k, folding to the Kelvin sign, nor s, folding to the long s).
+func foldSafe(r rune) bool {
+	if r >= utf8.RuneSelf {
+		return false
+	}
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// literalRuns returns the runs of a literal usable for a byte search: ASCII,
+// and under case folding only letters that fold within ASCII.
+func literalRuns(re *syntax.Regexp) []foldLit {
+	fold := re.Flags&syntax.FoldCase != 0
+	var out []foldLit
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, foldLit{s: b.String(), fold: fold})
+			b.Reset()
+		}
+	}
+	for _, r := range re.Rune {
+		switch {
+		case !fold && r < utf8.RuneSelf:
+			b.WriteRune(r)
+		case fold && foldSafe(r):
+			b.WriteRune(unicode.ToLower(r))
+		case !fold:
+			b.WriteRune(r) // a non-ASCII rune is its UTF-8 bytes
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// literalPrefix returns the searchable run a literal starts with.
+func literalPrefix(re *syntax.Regexp) (foldLit, bool) {
+	runs := literalRuns(re)
+	if len(runs) == 0 || len(re.Rune) == 0 {
+		return foldLit{}, false
+	}
+	first := re.Rune[0]
+	if re.Flags&syntax.FoldCase != 0 && !foldSafe(first) {
+		return foldLit{}, false
+	}
+	return runs[0], true
+}
+
+func (l foldLit) in(s string) bool {
+	if !l.fold {
+		return strings.Contains(s, l.s)
+	}
+	return indexFold(s, l.s) >= 0
+}
+
+func (l foldLit) inText(t *Text) bool {
+	if !l.fold {
+		return strings.Contains(t.S, l.s)
+	}
+	return strings.Contains(t.Lower(), l.s)
+}
+
+// indexFold returns the first offset of lit (lowercase ASCII) in s, ASCII
+// case-insensitively, or -1.
+func indexFold(s, lit string) int {
+	if len(lit) == 0 {
+		return 0
+	}
+	c0 := lit[0]
+	up := c0
+	if 'a' <= c0 && c0 <= 'z' {
+		up = c0 - 'a' + 'A'
+	}
+	for i := 0; i+len(lit) <= len(s); i++ {
+		c := s[i]
+		if c != c0 && c != up {
+			continue
+		}
+		j := 1
+		for ; j < len(lit); j++ {
+			d := s[i+j]
+			if 'A' <= d && d <= 'Z' {
+				d += 'a' - 'A'
+			}
+			if d != lit[j] {
+				break
+			}
+		}
+		if j == len(lit) {
+			return i
+		}
+	}
+	return -1
+}
+
+func asciiLower(s string) string {
+	i := 0
+	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// needLits returns literals one of which every match contains.
+func needLits(re *syntax.Regexp) ([]foldLit, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		runs := literalRuns(re)
+		if len(runs) == 0 {
+			return nil, false
+		}
+		best := runs[0]
+		for _, r := range runs[1:] {
+			if len(r.s) > len(best.s) {
+				best = r
+			}
+		}
+		return []foldLit{best}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return needLits(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil, false
+		}
+		return needLits(re.Sub[0])
+	case syntax.OpConcat:
+		var best []foldLit
+		for _, s := range re.Sub {
+			if l, ok := needLits(s); ok && (best == nil || shortest(l) > shortest(best)) {
+				best = l
+			}
+		}
+		return best, best != nil
+	case syntax.OpAlternate:
+		var all []foldLit
+		for _, s := range re.Sub {
+			l, ok := needLits(s)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, l...)
+		}
+		return all, true
+	}
+	return nil, false
+}
+
+func shortest(ls []foldLit) int {
+	n := -1
+	for _, l := range ls {
+		if n < 0 || len(l.s) < n {
+			n = len(l.s)
+		}
+	}
+	return n
+}
+
+// firstBytes adds to set the bytes a non-empty match of re can start with.
+// ok is false when the set is unknown; empty reports whether re can match
+// the empty string.
+func firstBytes(re *syntax.Regexp, set *[256]bool) (ok, empty bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return true, true
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true, true
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 {
+			return true, true
+		}
+		addRune(re.Rune[0], re.Flags&syntax.FoldCase != 0, set)
+		return true, false
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 {
+			return true, false // matches nothing
+		}
+		for k := 0; k+1 < len(re.Rune); k += 2 {
+			addRange(re.Rune[k], re.Rune[k+1], set)
+		}
+		return true, false
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return false, false
+	case syntax.OpCapture, syntax.OpPlus:
+		return firstBytes(re.Sub[0], set)
+	case syntax.OpStar, syntax.OpQuest:
+		ok, _ := firstBytes(re.Sub[0], set)
+		return ok, true
+	case syntax.OpRepeat:
+		ok, empty := firstBytes(re.Sub[0], set)
+		return ok, empty || re.Min == 0
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			ok, empty := firstBytes(s, set)
+			if !ok {
+				return false, false
+			}
+			if !empty {
+				return true, false
+			}
+		}
+		return true, true
+	case syntax.OpAlternate:
+		anyEmpty := false
+		for _, s := range re.Sub {
+			ok, empty := firstBytes(s, set)
+			if !ok {
+				return false, false
+			}
+			anyEmpty = anyEmpty || empty
+		}
+		return true, anyEmpty
+	}
+	return false, false
+}
+
+// addRune adds the first byte of r, and of the runes it folds to.
+func addRune(r rune, fold bool, set *[256]bool) {
+	addRange(r, r, set)
+	if fold {
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			addRange(f, f, set)
+		}
+	}
+}
+
+// addRange adds the first bytes of the runes lo..hi. Bytes that are not
+// valid UTF-8 match U+FFFD one at a time, so a range holding it allows
+// every byte.
+func addRange(lo, hi rune, set *[256]bool) {
+	if lo <= utf8.RuneError && utf8.RuneError <= hi {
+		for c := 0x80; c < 0x100; c++ {
+			set[c] = true
+		}
+	}
+	for r := lo; r <= hi && r < utf8.RuneSelf; r++ {
+		set[r] = true
+	}
+	if hi >= utf8.RuneSelf {
+		lo = max(lo, utf8.RuneSelf)
+		var a, b [utf8.UTFMax]byte
+		utf8.EncodeRune(a[:], lo)
+		utf8.EncodeRune(b[:], min(hi, unicode.MaxRune))
+		for c := int(a[0]); c <= int(b[0]); c++ {
+			set[c] = true
+		}
+	}
+}
+
+// maxLen returns the longest match of re in bytes; ok is false when
+// unbounded.
+func maxLen(re *syntax.Regexp) (n int, ok bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0, true
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			w := runeLen(r)
+			if re.Flags&syntax.FoldCase != 0 {
+				for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+					w = max(w, runeLen(f))
+				}
+			}
+			n += w
+		}
+		return n, true
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return utf8.UTFMax, true
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxLen(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return 0, false
+		}
+		n, ok := maxLen(re.Sub[0])
+		return n * re.Max, ok
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			k, ok := maxLen(s)
+			if !ok {
+				return 0, false
+			}
+			n += k
+		}
+		return n, true
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			k, ok := maxLen(s)
+			if !ok {
+				return 0, false
+			}
+			n = max(n, k)
+		}
+		return n, true
+	}
+	return 0, false
+}
+
+func runeLen(r rune) int {
+	if n := utf8.RuneLen(r); n > 0 {
+		return n
+	}
+	return utf8.UTFMax
+}
+
+// byteWeight guesses how common a byte is in letter text (lower is rarer).
+func byteWeight(c int) int {
+	switch {
+	case c == ' ' || c == '\n':
+		return 100
+	case 'a' <= c && c <= 'z':
+		return 30
+	case 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return 5
+	}
+	return 1
+}
+
+// needBytes sets set to bytes one of which every match contains, choosing
+// the rarest candidate; false when unknown.
+func needBytes(re *syntax.Regexp, set *[256]bool) bool {
+	var best [256]bool
+	bestW := -1
+	var walk func(re *syntax.Regexp)
+	consider := func(s *[256]bool) {
+		w := 0
+		for c := range s {
+			if s[c] {
+				w += byteWeight(c)
+			}
+		}
+		if w > 0 && (bestW < 0 || w < bestW) {
+			best, bestW = *s, w
+		}
+	}
+	walk = func(re *syntax.Regexp) {
+		switch re.Op {
+		case syntax.OpLiteral:
+			for _, r := range re.Rune {
+				var s [256]bool
+				addRune(r, re.Flags&syntax.FoldCase != 0, &s)
+				consider(&s)
+			}
+		case syntax.OpCharClass:
+			var s [256]bool
+			for k := 0; k+1 < len(re.Rune); k += 2 {
+				addRange(re.Rune[k], re.Rune[k+1], &s)
+			}
+			consider(&s)
+		case syntax.OpCapture, syntax.OpPlus:
+			walk(re.Sub[0])
+		case syntax.OpRepeat:
+			if re.Min >= 1 {
+				walk(re.Sub[0])
+			}
+		case syntax.OpConcat:
+			for _, s := range re.Sub {
+				walk(s)
+			}
+		case syntax.OpAlternate:
+			// every branch must supply a set: their union
+			var u [256]bool
+			for _, s := range re.Sub {
+				var b [256]bool
+				if !needBytes(s, &b) {
+					return
+				}
+				for c := range b {
+					u[c] = u[c] || b[c]
+				}
+			}
+			consider(&u)
+		}
+	}
+	walk(re)
+	if bestW < 0 {
+		return false
+	}
+	*set = best
+	return true
+}

@@ -1,0 +1,114 @@
+package rules
+
+import (
+	"math/rand"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// matcherPatterns are shapes of the project's rule patterns.
+var matcherPatterns = []string{
+	`(?:X{1,2}|[0-9]{1,2})/(?:X{1,2}|[0-9]{1,2})/(?:X{2,4}|[0-9]{2}|[0-9]{4}):`,
+	`(?:[:)]|[:)a-z%]\.)([0-9]{1,2}\.)\s`,
+	`[a-z]{2}\.([A-Z][a-z])`,
+	`\.["”]([A-Z])`,
+	`:\s+([0-9]{1,2}\.\s+[A-Z])`,
+	`\bIMR\b`,
+	`(?i)\bindependent\s+medical\s+review\b`,
+	`\bCM\d{2}-\d{7}\b`,
+	`(?i)\bIRO\s+CASE\b`,
+	`(?i)\badverse\s+determinations?\b`,
+	`MAXIMUS\s+Federal\s+Services`,
+	`(?i)\brequest(?:s|ed)?\b`,
+	`(?i)^(?:(?P<item>.*\S)\s*:\s*)?(?:upheld|(?:partially\s+)?overturned)$`,
+	`(?i)^(?:(?:\d+\.\s*)?description\s+of\s+the\s+services?)\s*$`,
+	`(?i)^(?:review\s+outcome\s*(?::|$))`,
+	`^\(?[0-9]{1,2}[.)]\s`,
+	`(?i)sk[sk]`,
+	`(?i)\bkey\b`,
+	`é[^a]`,
+	`a[^b]c`,
+	`x$`,
+	`(?m)^ab`,
+	`\Bab`,
+}
+
+func randomText(r *rand.Rand, n int) string {
+	pieces := []string{"a", "b", "c", "x", "X", "k", "K", "\u212a", "s", "ſ", "é", "”", "\"", ".", ":", ")", "%", "/", " ", "\n", "1", "2", "0", "-",
+		"IMR", "imr ", "CM17-0005418", "Independent  Medical\nReview", "iro case", "IRO CASE", "Adverse determination",
+		"MAXIMUS Federal Services", "requested", "Upheld", "overturned", "Item: ", "XX/XX/XX:", "10/16/14:", "in.Per", "blocks:1. ",
+		"Description of the services", "REVIEW OUTCOME:", "(2) ", "key", "sks", "ab", "\xff", "\xe2\x80"}
+	var b strings.Builder
+	for b.Len() < n {
+		b.WriteString(pieces[r.Intn(len(pieces))])
+	}
+	return b.String()
+}
+
+func TestMatcherAgreesWithRegexp(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	for _, p := range matcherPatterns {
+		re := regexp.MustCompile(p)
+		m := NewMatcher(re)
+		for k := 0; k < 3000; k++ {
+			s := randomText(r, r.Intn(120))
+			want := re.MatchString(s)
+			if !m.MayMatchString(s) && want {
+				t.Fatalf("%s: MayMatchString(%q) = false", p, s)
+			}
+			if got := m.MatchString(s); got != want {
+				t.Fatalf("%s: MatchString(%q) = %v", p, s, got)
+			}
+			if got := m.MatchText(NewText(s)); got != want {
+				t.Fatalf("%s: MatchText(%q) = %v", p, s, got)
+			}
+			if d := cmp.Diff(re.FindAllStringSubmatchIndex(s, -1), m.FindAllStringSubmatchIndex(s)); d != "" {
+				t.Fatalf("%s: FindAllStringSubmatchIndex(%q):\n%s", p, s, d)
+			}
+			if d := cmp.Diff(re.FindAllStringIndex(s, -1), m.FindAllStringIndex(s)); d != "" {
+				t.Fatalf("%s: FindAllStringIndex(%q):\n%s", p, s, d)
+			}
+			if loc := re.FindStringIndex(s); loc != nil && (loc[1] > loc[0] && !m.MayStartWith(s[loc[0]]) || loc[1] == loc[0] && !m.MayBeEmpty()) {
+				t.Fatalf("%s: match %q starts with a byte MayStartWith rejects", p, s[loc[0]:loc[1]])
+			}
+		}
+	}
+}
+
+func TestMatcherShortcuts(t *testing.T) {
+	for _, tc := range []struct {
+		pattern         string
+		prefix, regions bool
+	}{
+		{`\bIMR\b`, true, false},
+		{`(?i)\bindependent\s+medical\s+review\b`, true, false},
+		{`(?:X{1,2}|[0-9]{1,2})/(?:X{1,2}|[0-9]{1,2})/(?:X{2,4}|[0-9]{2}|[0-9]{4}):`, false, true},
+		{`[a-z]{2}\.([A-Z][a-z])`, false, true},
+	} {
+		m := NewMatcher(regexp.MustCompile(tc.pattern))
+		if (m.rest != nil) != tc.prefix || m.regionOK != tc.regions {
+			t.Errorf("%s: prefix scan %v, region scan %v; want %v, %v", tc.pattern, m.rest != nil, m.regionOK, tc.prefix, tc.regions)
+		}
+	}
+}
+
+func FuzzMatcher(f *testing.F) {
+	f.Add(0, "IMR CM17-0005418 in.Per XX/XX/XX:")
+	f.Fuzz(func(t *testing.T, k int, s string) {
+		if k < 0 {
+			k = -k
+		}
+		p := matcherPatterns[k%len(matcherPatterns)]
+		re := regexp.MustCompile(p)
+		m := NewMatcher(re)
+		if m.MatchText(NewText(s)) != re.MatchString(s) || m.MatchString(s) != re.MatchString(s) {
+			t.Fatalf("%s: match differs on %q", p, s)
+		}
+		if !cmp.Equal(re.FindAllStringSubmatchIndex(s, -1), m.FindAllStringSubmatchIndex(s)) {
+			t.Fatalf("%s: FindAll differs on %q", p, s)
+		}
+	})
+}
