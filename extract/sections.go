@@ -40,6 +40,7 @@ type zoneHeadingRule struct {
 	name   string
 	line   int
 	re     *regexp.Regexp // anchored at the start; and at the end unless inline
+	m      *rules.Matcher
 	inline bool
 	lines  int
 	within []string
@@ -50,7 +51,8 @@ type zoneDecisionRule struct {
 	name    string
 	line    int
 	re      *regexp.Regexp // anchored at both ends
-	item    int            // index of the "item" group
+	m       *rules.Matcher
+	item    int // index of the "item" group
 	within  []string
 	maxBack int
 	stop    *regexp.Regexp
@@ -61,6 +63,7 @@ type zoneDecisionRule struct {
 type zoneCue struct {
 	line int
 	re   *regexp.Regexp
+	m    *rules.Matcher
 	ex   zoneExamples
 }
 
@@ -202,7 +205,7 @@ func NewSectioner(fsys fs.FS) (*Sectioner, error) {
 			return nil, bad(h.Pattern.Line, "heading needs match and no_match examples")
 		}
 		s.maxLines = max(s.maxLines, h.Lines)
-		s.headings = append(s.headings, zoneHeadingRule{name: h.Name.S, line: h.Pattern.Line, re: re,
+		s.headings = append(s.headings, zoneHeadingRule{name: h.Name.S, line: h.Pattern.Line, re: re, m: rules.NewMatcher(re),
 			inline: h.Inline, lines: h.Lines, ex: zoneExamples{h.Match, h.NoMatch}})
 	}
 	for _, d := range f.Decisions {
@@ -256,7 +259,7 @@ func NewSectioner(fsys fs.FS) (*Sectioner, error) {
 		if len(d.Match) == 0 || len(d.NoMatch) == 0 {
 			return nil, bad(d.Pattern.Line, "decision needs match and no_match examples")
 		}
-		s.decisions = append(s.decisions, zoneDecisionRule{name: d.Name.S, line: d.Pattern.Line, re: re, item: item,
+		s.decisions = append(s.decisions, zoneDecisionRule{name: d.Name.S, line: d.Pattern.Line, re: re, m: rules.NewMatcher(re), item: item,
 			within: w, maxBack: d.MaxBack, stop: stop, brk: brk, ex: zoneExamples{d.Match, d.NoMatch}})
 	}
 	cues := func(ys []zoneCueYAML, prefix string, what string) ([]zoneCue, error) {
@@ -269,7 +272,7 @@ func NewSectioner(fsys fs.FS) (*Sectioner, error) {
 			if len(y.Match) == 0 || len(y.NoMatch) == 0 {
 				return nil, bad(y.Pattern.Line, "%s cue needs match and no_match examples", what)
 			}
-			out = append(out, zoneCue{line: y.Pattern.Line, re: re, ex: zoneExamples{y.Match, y.NoMatch}})
+			out = append(out, zoneCue{line: y.Pattern.Line, re: re, m: rules.NewMatcher(re), ex: zoneExamples{y.Match, y.NoMatch}})
 		}
 		return out, nil
 	}
@@ -333,11 +336,12 @@ func DetectKind(text string) string {
 // Kind returns "iro", "imr" or "unknown": each cue found counts one point for
 // its kind; the kind with most points wins, a tie or no point is "unknown".
 func (s *Sectioner) Kind(text string) string {
+	t := rules.NewText(text)
 	best, bestScore, tie := "unknown", 0, false
 	for _, k := range s.kinds {
 		score := 0
 		for _, c := range k.cues {
-			if c.re.MatchString(text) {
+			if c.m.MatchText(t) {
 				score++
 			}
 		}
@@ -473,8 +477,9 @@ func (s *Sectioner) matchHeading(text string, lines []zoneLine, i int, cur strin
 	}
 	var ws []zoneWindow
 	builtFor := 0
+	first := text[lines[i].cs] // every window starts with it
 	for ri, r := range s.headings {
-		if !zoneWithin(r.within, cur) {
+		if !zoneWithin(r.within, cur) || !r.m.MayStartWith(first) {
 			continue
 		}
 		if builtFor < r.lines {
@@ -511,7 +516,7 @@ func (s *Sectioner) matchDecision(text string, lines []zoneLine, i, minLine int,
 	}
 	content := text[l.cs:l.ce]
 	for ri, r := range s.decisions {
-		if !zoneWithin(r.within, cur) {
+		if !zoneWithin(r.within, cur) || !r.m.MayMatch(content) {
 			continue
 		}
 		m := r.re.FindStringSubmatchIndex(content)
@@ -642,16 +647,24 @@ func (s *Sectioner) splitQuotes(text string, z Section, body int) []Section {
 
 func zoneAnyMatch(cs []zoneCue, s string) bool {
 	for _, c := range cs {
-		if c.re.MatchString(s) {
+		if c.mayMatch(s) && c.re.MatchString(s) {
 			return true
 		}
 	}
 	return false
 }
 
+// mayMatch is a cheap test: false means c does not match s.
+func (c *zoneCue) mayMatch(s string) bool {
+	return c.m.MayMatchString(s)
+}
+
 // quoteStart returns the end of the start cue in the sentence, or -1.
 func (q *zoneQuoteRules) quoteStart(sent string) int {
 	for _, c := range q.start {
+		if !c.mayMatch(sent) {
+			continue
+		}
 		if loc := c.re.FindStringIndex(sent); loc != nil {
 			if zoneAnyMatch(q.reject, sent) || zoneAnyMatch(q.endAnywhere, sent) {
 				return -1

@@ -725,6 +725,7 @@ func BenchmarkSections(b *testing.B) {
 	s := newTestSectioner(b)
 	text := sectionsFixture(b, "iro_si_injection_upheld.txt")
 	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
 	for b.Loop() {
 		_ = s.Sections(text)
 	}
@@ -734,6 +735,7 @@ func BenchmarkDetectKind(b *testing.B) {
 	text := sectionsFixture(b, "iro_si_injection_upheld.txt")
 	DetectKind(text)
 	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
 	for b.Loop() {
 		_ = DetectKind(text)
 	}

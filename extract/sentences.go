@@ -38,11 +38,11 @@ type Splitter struct {
 	seg       *segment.Segmenter
 	never     map[string]bool
 	mayEnd    map[string]bool
-	entry     *regexp.Regexp
-	listItem  *regexp.Regexp
-	lineLabel *regexp.Regexp
+	entry     *rules.Matcher
+	listItem  *rules.Matcher
+	lineLabel *rules.Matcher
 	labels    []string // longest first
-	glued     []*regexp.Regexp
+	glued     []*rules.Matcher
 }
 
 // sentencesFile is the YAML shape of data/sentences.yaml.
@@ -96,7 +96,7 @@ func newSplitter(abbrevData, sentData []byte) (*Splitter, error) {
 	if err := rules.Unmarshal(sentFile, sentData, &sf); err != nil {
 		return nil, err
 	}
-	compile := func(p rules.String, groups int) (*regexp.Regexp, error) {
+	compile := func(p rules.String, groups int) (*rules.Matcher, error) {
 		re, err := regexp.Compile(p.S)
 		switch {
 		case p.S == "":
@@ -108,7 +108,7 @@ func newSplitter(abbrevData, sentData []byte) (*Splitter, error) {
 		case re.MatchString(""):
 			return nil, &rules.Error{File: sentFile, Line: p.Line, Reason: fmt.Sprintf("pattern %q matches the empty string", p.S)}
 		}
-		return re, nil
+		return rules.NewMatcher(re), nil
 	}
 	if s.entry, err = compile(sf.Entry, 0); err != nil {
 		return nil, err
@@ -262,7 +262,7 @@ func (s *Splitter) hardCuts(text string) []int {
 				cut = true
 			case caps && pcaps && finished:
 				cut = true
-			case s.entry.FindStringIndex(t) != nil && s.entry.FindStringIndex(t)[0] == 0:
+			case s.entry.MayStartWith(t[0]) && startsWith(s.entry.Regexp(), t):
 				cut = true
 			case s.listItem.MatchString(t):
 				cut = true
@@ -276,7 +276,7 @@ func (s *Splitter) hardCuts(text string) []int {
 		prev, blank, first = t, false, false
 	}
 
-	for _, m := range s.entry.FindAllStringIndex(text, -1) {
+	for _, m := range s.entry.FindAllStringIndex(text) {
 		if r, _ := utf8.DecodeLastRuneInString(text[:m[0]]); m[0] == 0 || unicode.IsSpace(r) {
 			cuts = append(cuts, m[0])
 		}
@@ -298,7 +298,7 @@ func (s *Splitter) hardCuts(text string) []int {
 		}
 	}
 	for _, re := range s.glued {
-		for _, m := range re.FindAllStringSubmatchIndex(text, -1) {
+		for _, m := range re.FindAllStringSubmatchIndex(text) {
 			if s.abbreviationBefore(text, m[2]) {
 				continue
 			}
@@ -306,6 +306,12 @@ func (s *Splitter) hardCuts(text string) []int {
 		}
 	}
 	return cuts
+}
+
+// startsWith reports whether the leftmost match of re in t starts at 0.
+func startsWith(re *regexp.Regexp, t string) bool {
+	loc := re.FindStringIndex(t)
+	return loc != nil && loc[0] == 0
 }
 
 // abbreviationBefore reports whether the word ending right before offset i
@@ -328,6 +334,10 @@ var (
 func (s *Splitter) softCuts(text string, from, to int) []int {
 	chunk := text[from:to]
 	if strings.TrimSpace(chunk) == "" {
+		return nil
+	}
+	// The Punkt model breaks only after a token holding . ? or !.
+	if !strings.ContainsAny(chunk, ".?!") {
 		return nil
 	}
 	sents := s.seg.Segment(chunk)
