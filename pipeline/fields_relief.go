@@ -47,9 +47,56 @@ type reliefComparator struct {
 }
 
 type reliefQualitative struct {
-	Value  string `yaml:"value"`
-	Before rx     `yaml:"before"`
-	After  rx     `yaml:"after"`
+	Value  string  `yaml:"value"`
+	Before wordSeq `yaml:"before"`
+	After  rx      `yaml:"after"`
+}
+
+// A hintedRx is a regexp tried only on text holding one of its hints
+// (lower-case strings): the patterns anchored at the end of a window ("no
+// ... relief") cost a regexp run per start position, the hints a few
+// substring searches.
+type hintedRx struct {
+	Pattern rx       `yaml:"pattern"`
+	Hints   []string `yaml:"hints"`
+	// Window, when set, is how many bytes at the end of the text the
+	// pattern (anchored there with $) may span.
+	Window int `yaml:"window"`
+}
+
+// hinted reports whether lower (a lower-cased text) holds one of hints, or
+// hints is empty.
+func hinted(hints []string, lower string) bool {
+	if len(hints) == 0 {
+		return true
+	}
+	for _, h := range hints {
+		if strings.Contains(lower, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchHinted reports whether h matches s; lower is s lower-cased.
+func (h *hintedRx) matchHinted(s, lower string) bool {
+	if h.Window > 0 && len(s) > h.Window {
+		s, lower = s[len(s)-h.Window:], lower[len(lower)-h.Window:]
+	}
+	return hinted(h.Hints, lower) && h.Pattern.MatchString(s)
+}
+
+// foldASCII lower-cases the ASCII letters of s, using buf's storage.
+func foldASCII(buf []byte, s string) string {
+	buf = buf[:0]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return string(buf)
 }
 
 type reliefFile struct {
@@ -57,6 +104,7 @@ type reliefFile struct {
 	PainWord             rx                  `yaml:"pain_word"`
 	PainWindow           int                 `yaml:"pain_window"`
 	Percents             []rx                `yaml:"percents"`
+	PercentHints         []string            `yaml:"percent_hints"`
 	NumberWords          map[string]float64  `yaml:"number_words"`
 	Fractions            map[string]float64  `yaml:"fractions"`
 	GapBeforeCue         []string            `yaml:"gap_before_cue"`
@@ -67,13 +115,14 @@ type reliefFile struct {
 	NotBeforePercent     rx                  `yaml:"not_before_percent"`
 	Comparators          []reliefComparator  `yaml:"comparators"`
 	Qualitative          []reliefQualitative `yaml:"qualitative"`
-	FunctionalBefore     rx                  `yaml:"functional_before"`
+	FunctionalBefore     wordSeq             `yaml:"functional_before"`
 	FunctionalAfter      rx                  `yaml:"functional_after"`
-	Documentation        rx                  `yaml:"documentation"`
-	DocumentationAfter   rx                  `yaml:"documentation_after"`
-	PurposeBefore        rx                  `yaml:"purpose_before"`
+	Documentation        hintedRx            `yaml:"documentation"`
+	DocumentationAfter   hintedRx            `yaml:"documentation_after"`
+	PurposeBefore        []wordSeq           `yaml:"purpose_before"`
 	Durations            []rx                `yaml:"durations"`
 	DurationsBefore      []rx                `yaml:"durations_before"`
+	DurationHints        []string            `yaml:"duration_hints"`
 	DurationUnquantified rx                  `yaml:"duration_unquantified"`
 	Units                map[string]string   `yaml:"units"`
 	MaxDurationGap       int                 `yaml:"max_duration_gap"`
@@ -104,8 +153,8 @@ func newReliefRules(data fs.FS) (*reliefRules, error) {
 	}
 	for key, re := range map[string]*rx{
 		"pain_word": &f.PainWord, "not_after_percent": &f.NotAfterPercent, "not_before_percent": &f.NotBeforePercent,
-		"functional_before": &f.FunctionalBefore, "functional_after": &f.FunctionalAfter,
-		"documentation": &f.Documentation, "documentation_after": &f.DocumentationAfter, "purpose_before": &f.PurposeBefore,
+		"functional_after": &f.FunctionalAfter,
+		"documentation":    &f.Documentation.Pattern, "documentation_after": &f.DocumentationAfter.Pattern,
 		"duration_unquantified": &f.DurationUnquantified, "percent_joiner": &f.PercentJoiner,
 	} {
 		if err := required(file, re, key); err != nil {
@@ -165,8 +214,22 @@ func newReliefRules(data fs.FS) (*reliefRules, error) {
 		}
 	}
 	for _, q := range f.Qualitative {
-		if q.Before.Regexp == nil || q.After.Regexp == nil || !oneOf(reliefQualValues, q.Value) {
-			return nil, bad(q.Before.Line, "qualitative entry needs before, after and a value among %s", strings.Join(reliefQualValues, ", "))
+		if q.After.Regexp == nil || !oneOf(reliefQualValues, q.Value) {
+			return nil, bad(0, "qualitative entry %q needs before, after and a value among %s", q.Value, strings.Join(reliefQualValues, ", "))
+		}
+		if err := q.Before.compile(); err != nil {
+			return nil, bad(q.After.Line, "qualitative %s: before: %v", q.Value, err)
+		}
+	}
+	if err := f.FunctionalBefore.compile(); err != nil {
+		return nil, bad(0, "functional_before: %v", err)
+	}
+	if len(f.PurposeBefore) == 0 {
+		return nil, bad(0, "purpose_before is required")
+	}
+	for i, ws := range f.PurposeBefore {
+		if err := ws.compile(); err != nil {
+			return nil, bad(0, "purpose_before %d: %v", i+1, err)
 		}
 	}
 	for k, u := range f.Units {
@@ -276,6 +339,14 @@ func (r *reliefRules) apply(d *caseDoc) {
 		i = j
 		var local []reliefHit
 		used := make([]bool, len(sc))
+		var procs []lexicon.Match
+		procsDone := false
+		sentProcs := func() []lexicon.Match {
+			if !procsDone {
+				procs, procsDone = r.procedures(text, sent), true
+			}
+			return procs
+		}
 		ps := r.percents(text, sent)
 		link := make([]int, len(ps)) // index into sc of each percent's cue, or -1
 		for pi, p := range ps {
@@ -335,9 +406,6 @@ func (r *reliefRules) apply(d *caseDoc) {
 			if cue.NeedsPain && !r.painNear(text, sent, c.start, c.end) {
 				continue
 			}
-			if r.notRelief(text, sent, c.start, c.end) {
-				continue
-			}
 			h := reliefHit{anchor: c.start, lo: c.start, hi: c.end}
 			h.Qualitative = r.qualitative(text, sent, c.start, c.end)
 			if h.Qualitative == "" {
@@ -348,9 +416,17 @@ func (r *reliefRules) apply(d *caseDoc) {
 			if !h.hasValue && !h.bare {
 				continue
 			}
+			if h.bare && len(sentProcs()) == 0 {
+				continue // a bare cue needs a treatment in its sentence
+			}
+			if r.notRelief(text, sent, c.start, c.end) {
+				continue
+			}
 			local = append(local, h)
 		}
-		hits = append(hits, r.finishSentence(d, sent, local)...)
+		if len(local) > 0 {
+			hits = append(hits, r.finishSentence(d, sent, local, sentProcs())...)
+		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
 		if hits[i].Start != hits[j].Start {
@@ -365,7 +441,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 
 // finishSentence drops weak statements of one sentence and fills the
 // attributes that need the sentence: duration, procedure, span.
-func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []reliefHit) []reliefHit {
+func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []reliefHit, procs []lexicon.Match) []reliefHit {
 	if len(local) == 0 {
 		return nil
 	}
@@ -377,8 +453,6 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 			hasPercent = true
 		}
 	}
-	var procs []lexicon.Match
-	procsDone := false
 	var out []reliefHit
 	seen := map[string]bool{}
 	for _, h := range local {
@@ -393,10 +467,6 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 				continue
 			}
 			seen[h.Qualitative] = true
-		}
-		if !procsDone {
-			procs = r.procedures(text, sent)
-			procsDone = true
 		}
 		h.Procedure = r.procedureFor(d, sent, procs, h.lo, h.bare)
 		if h.bare && h.Procedure == "" {
@@ -453,9 +523,21 @@ func (r *reliefRules) painNear(text string, sent extract.Sentence, lo, hi int) b
 func (r *reliefRules) notRelief(text string, sent extract.Sentence, lo, hi int) bool {
 	before := text[clauseStart(text, sent, lo, 90):lo]
 	after := clip(text, hi, min(sent.End, hi+90))
-	return r.f.FunctionalBefore.MatchString(before) || r.f.FunctionalAfter.MatchString(after) ||
-		r.f.Documentation.MatchString(before) || r.f.DocumentationAfter.MatchString(after) ||
-		r.f.PurposeBefore.MatchString(before)
+	near := after[:min(len(after), 50)] // functional_after spans less
+	var buf [192]byte
+	lb, la := foldASCII(buf[:0:96], before), foldASCII(buf[96:96], after)
+	var tb [16]string
+	toks := tailWords(before, len(tb), tb[:0])
+	if r.f.FunctionalBefore.match(toks) || r.f.FunctionalAfter.MatchString(near) ||
+		r.f.Documentation.matchHinted(before, lb) || r.f.DocumentationAfter.matchHinted(after, la) {
+		return true
+	}
+	for _, ws := range r.f.PurposeBefore {
+		if ws.match(toks) {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseStart returns the start of the clause of pos: after the last ";",
@@ -479,8 +561,10 @@ func clauseStart(text string, sent extract.Sentence, pos, limit int) int {
 func (r *reliefRules) qualitative(text string, sent extract.Sentence, cs, ce int) string {
 	before := text[clauseStart(text, sent, cs, 70):cs]
 	after := clip(text, ce, min(sent.End, ce+40))
+	var tb [16]string
+	toks := tailWords(before, len(tb), tb[:0])
 	for _, q := range r.f.Qualitative {
-		if q.Before.MatchString(before) || q.After.MatchString(after) {
+		if q.Before.match(toks) || q.After.MatchString(after) {
 			return q.Value
 		}
 	}
@@ -507,6 +591,9 @@ type percentAt struct {
 // relief, in text order, without overlaps.
 func (r *reliefRules) percents(text string, sent extract.Sentence) []percentAt {
 	st := text[sent.Start:sent.End]
+	if !hinted(r.f.PercentHints, foldASCII(make([]byte, 0, len(st)), st)) {
+		return nil
+	}
 	var out []percentAt
 	for _, re := range r.f.Percents {
 		names := re.SubexpNames()
@@ -588,6 +675,10 @@ func (r *reliefRules) spelled(s string) (float64, bool) {
 // duration reads the first duration of text (the text after a statement,
 // or before it for durations_before) found by one of res.
 func (r *reliefRules) duration(after string, res []rx) *Duration {
+	var buf [128]byte
+	if !hinted(r.f.DurationHints, foldASCII(buf[:0], after)) {
+		return nil
+	}
 	var best *Duration
 	bestAt := len(after) + 1
 	for _, re := range res {
@@ -806,6 +897,7 @@ func isLowerWord(s string) bool {
 // compared.
 type wordSet struct {
 	first  [256]bool
+	lens   [256]uint64 // by first byte: bit n set when a word has length n
 	maxLen int
 	index  map[string]int
 }
@@ -826,6 +918,10 @@ func newWordSet(words []string, idx []int) (*wordSet, error) {
 		ws.index[w] = v
 		ws.first[w[0]] = true
 		ws.first[w[0]-'a'+'A'] = true
+		if len(w) < 64 {
+			ws.lens[w[0]] |= 1 << len(w)
+			ws.lens[w[0]-'a'+'A'] |= 1 << len(w)
+		}
 		ws.maxLen = max(ws.maxLen, len(w))
 	}
 	return ws, nil
@@ -848,7 +944,7 @@ func (ws *wordSet) scan(text string, fn func(start, end, v int)) {
 		for j < len(text) && asciiLetter(text[j]) {
 			j++
 		}
-		if j-i <= ws.maxLen && (j == len(text) || !asciiDigit(text[j])) {
+		if n := j - i; n <= ws.maxLen && n < 64 && ws.lens[c]&(1<<n) != 0 && (j == len(text) || !asciiDigit(text[j])) {
 			for k := i; k < j; k++ {
 				buf[k-i] = text[k] | 0x20
 			}
@@ -858,4 +954,153 @@ func (ws *wordSet) scan(text string, fn func(start, end, v int)) {
 		}
 		i = j
 	}
+}
+
+// A wordStep is one step of a wordSeq: one of its words (or phrases), once,
+// or when Max is set, zero to Max times. A word "*" stands for any word,
+// "*x" for any word ending in x ("didn't" for "*n't"), "," for a comma.
+type wordStep struct {
+	Words []string `yaml:"words"`
+	Max   int      `yaml:"max"`
+
+	single   map[string]bool
+	phrases  [][]string
+	suffixes []string
+	any      bool
+}
+
+// A wordSeq is a pattern over the words just before a cue, read from the
+// end: "dramatic", "temporary", "pain" + cue. It does what a regexp
+// anchored with $ would ("(?:dramatic|...)\s+(?:pain\s+)?$") at a fraction
+// of the cost: Go's regexp tries such a pattern at every byte.
+type wordSeq []wordStep
+
+func (ws wordSeq) compile() error {
+	if len(ws) == 0 {
+		return fmt.Errorf("empty word sequence")
+	}
+	for i := range ws {
+		s := &ws[i]
+		if len(s.Words) == 0 || s.Max < 0 {
+			return fmt.Errorf("step %d: no words or negative max", i+1)
+		}
+		s.single = map[string]bool{}
+		for _, w := range s.Words {
+			f := strings.Fields(strings.ToLower(w))
+			switch {
+			case len(f) == 0:
+				return fmt.Errorf("step %d: empty word", i+1)
+			case len(f) > 1:
+				s.phrases = append(s.phrases, f)
+			case f[0] == "*":
+				s.any = true
+			case strings.HasPrefix(f[0], "*"):
+				s.suffixes = append(s.suffixes, f[0][1:])
+			default:
+				s.single[f[0]] = true
+			}
+		}
+	}
+	return nil
+}
+
+// one reports how many tokens ending at end one occurrence of s can take
+// (0 when none), trying phrases after single words.
+func (s *wordStep) takes(toks []string, end int, fn func(n int) bool) bool {
+	if end == 0 {
+		return false
+	}
+	t := toks[end-1]
+	if t != "," && (s.any || s.single[t]) || t == "," && s.single[","] {
+		if fn(1) {
+			return true
+		}
+	}
+	for _, suf := range s.suffixes {
+		if t != "," && strings.HasSuffix(t, suf) && fn(1) {
+			return true
+		}
+	}
+	for _, p := range s.phrases {
+		if len(p) <= end {
+			ok := true
+			for k := range p {
+				if toks[end-len(p)+k] != p[k] {
+					ok = false
+					break
+				}
+			}
+			if ok && fn(len(p)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// match reports whether the sequence ends exactly at the end of toks.
+func (ws wordSeq) match(toks []string) bool {
+	var rec func(step, end, reps int) bool
+	rec = func(step, end, reps int) bool {
+		if step < 0 {
+			return true
+		}
+		s := &ws[step]
+		if s.Max == 0 { // exactly once
+			return s.takes(toks, end, func(n int) bool { return rec(step-1, end-n, 0) })
+		}
+		if reps < s.Max && s.takes(toks, end, func(n int) bool { return rec(step, end-n, reps+1) }) {
+			return true
+		}
+		return rec(step-1, end, 0)
+	}
+	return rec(len(ws)-1, len(toks), 0)
+}
+
+// tailWords returns the lower-cased words (and commas) at the end of s, up
+// to max of them, in text order. Words are runs of letters, digits, "'",
+// "’" and "-"; white space separates them; any other character ends the
+// run (a sequence never crosses "." or "(").
+func tailWords(s string, max int, buf []string) []string {
+	buf = buf[:0]
+	i := len(s)
+	for len(buf) < max {
+		for i > 0 && asciiSpace(s[i-1]) {
+			i--
+		}
+		if i == 0 {
+			break
+		}
+		if s[i-1] == ',' {
+			buf = append(buf, ",")
+			i--
+			continue
+		}
+		j := i
+		for j > 0 {
+			c := s[j-1]
+			if asciiLetter(c) || asciiDigit(c) || c == '\'' || c == '-' {
+				j--
+				continue
+			}
+			if c >= 0x80 && j >= 3 && s[j-3:j] == "’" {
+				j -= 3
+				continue
+			}
+			break
+		}
+		if j == i {
+			break // punctuation: the run ends
+		}
+		w := strings.ReplaceAll(strings.ToLower(s[j:i]), "’", "'")
+		buf = append(buf, w)
+		i = j
+		if j > 0 && !asciiSpace(s[j-1]) && s[j-1] != ',' {
+			break
+		}
+	}
+	for a, b := 0, len(buf)-1; a < b; a, b = a+1, b-1 {
+		buf[a], buf[b] = buf[b], buf[a]
+	}
+	return buf
 }

@@ -1,0 +1,475 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/precedent-dev/precedent/internal/testenv"
+)
+
+var (
+	stagePipelineOnce sync.Once
+	stagePipelineP    *Pipeline
+	stagePipelineErr  error
+)
+
+// stagePipeline is one pipeline shared by the relief and score tests (it
+// only reads text, no PDF).
+func stagePipeline(t testing.TB) *Pipeline {
+	t.Helper()
+	stagePipelineOnce.Do(func() { stagePipelineP, stagePipelineErr = New(Options{}) })
+	if stagePipelineErr != nil {
+		t.Fatal(stagePipelineErr)
+	}
+	return stagePipelineP
+}
+
+// extractText builds the case record of a letter text.
+func extractText(t testing.TB, text string) *Case {
+	t.Helper()
+	c, err := stagePipeline(t).ExtractBytes(context.Background(), "t.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// stageDoc builds the shared document the stages after the letter fields
+// see, for text alone (no zones, no encounters): what fuzzing and the
+// benchmarks feed the stages.
+func stageDoc(p *Pipeline, c *Case) *caseDoc {
+	d := &caseDoc{c: c, sents: p.splitter.Split(c.Text)}
+	d.guide = p.ruleText.ranges(d)
+	return d
+}
+
+// reliefView is what the relief tables compare.
+type reliefView struct {
+	Percent     float64 // -1: null
+	Max         float64 // -1: null
+	Comparator  string
+	Qualitative string
+	Duration    string // "6 week" or ""
+	Procedure   string
+	Certainty   string
+	InGuideline bool
+	Before      float64 // -1: null
+	After       float64 // -1: null
+}
+
+func viewRelief(r Relief) reliefView {
+	f := func(p *float64) float64 {
+		if p == nil {
+			return -1
+		}
+		return *p
+	}
+	v := reliefView{Percent: f(r.Percent), Max: f(r.PercentMax), Comparator: r.Comparator, Qualitative: r.Qualitative,
+		Procedure: r.Procedure, Certainty: r.Certainty, InGuideline: r.InGuideline, Before: f(r.Before), After: f(r.After)}
+	if r.Duration != nil {
+		v.Duration = ftoa(r.Duration.Value) + " " + r.Duration.Unit
+	}
+	return v
+}
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// rv is a definite, patient (not rule) relief view with null numbers.
+func rv(mod func(*reliefView)) reliefView {
+	v := reliefView{Percent: -1, Max: -1, Before: -1, After: -1, Certainty: "definite"}
+	mod(&v)
+	return v
+}
+
+func TestReliefPatterns(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []reliefView
+	}{
+		// Percents.
+		{"percent", "The patient reported 85% relief after the facet injection.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Procedure = 85, "facet_injection" })}},
+		{"range", "She had 50-60% pain relief from the epidural steroid injection.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Max, v.Procedure = 50, 60, "epidural_steroid_injection" })}},
+		{"greater than", "The medial branch block gave greater than 80% relief.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Comparator, v.Procedure = 80, ">", "medial_branch_block" })}},
+		{"at least greater", "He reported at least > 70% pain relief after the SI joint injection.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Comparator, v.Procedure = 70, ">", "si_joint_injection" })}},
+		{"spelled", "The patient noted seventy-five percent relief with the medial branch block.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Procedure = 75, "medial_branch_block" })}},
+		{"improvement", "The patient reported 70% improvement in pain following physical therapy.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Procedure = 70, "physical_therapy" })}},
+		{"half", "Her pain was reduced by half after the trigger point injection.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Procedure = 50, "injection_other" })}},
+		{"cue before", "The patient reported the pain was improved 30% with acupuncture.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Procedure = 30, "acupuncture" })}},
+		{"list", "Two medial branch blocks with 90% and 85% relief were documented.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Procedure = 90, "medial_branch_block" }),
+				rv(func(v *reliefView) { v.Percent, v.Procedure = 85, "medial_branch_block" })}},
+		// Qualitative.
+		{"none", "f/u L5/S1 hardware block inj XX/XX/XX. Injection did not provide any relief.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative, v.Procedure = "none", "injection_other" })}},
+		{"no improvement", "She noted trying physical therapy in the past with no improvement.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative, v.Procedure = "none", "physical_therapy" })}},
+		{"minimal", "The epidural steroid injection gave minimal relief.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative, v.Procedure = "minimal", "epidural_steroid_injection" })}},
+		{"not significant", "The patient had not experienced significant pain relief with this medication.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative, v.Procedure = "minimal", "medication" })}},
+		{"partial", "Chiropractic care gave some relief.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative, v.Procedure = "partial", "chiropractic" })}},
+		{"dramatic", "She stated that the sacroiliac joint injections that she had been receiving provided dramatic relief from pain.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative, v.Procedure = "significant", "si_joint_injection" })}},
+		{"after adverb", "Naproxen helps slightly.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative, v.Procedure = "minimal", "medication" })}},
+		{"complete", "Post op L5-S1 hardware removal, pain resolution post operatively.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative, v.Procedure = "complete", "surgery" })}},
+		{"temporary", "He then underwent SI joint injections, which gave him temporary pain relief.",
+			[]reliefView{rv(func(v *reliefView) { v.Procedure = "si_joint_injection" })}},
+		{"bare with treatment", "He had a bilateral SI joint injection with improvement in his symptoms.",
+			[]reliefView{rv(func(v *reliefView) { v.Procedure = "si_joint_injection" })}},
+		// Durations.
+		{"lasting", "The SI joint injection provided 80% relief lasting approximately 10 weeks.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Duration, v.Procedure = 80, "10 week", "si_joint_injection" })}},
+		{"for hours", "The medial branch block gave 90% relief for 6 hours.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Duration, v.Procedure = 90, "6 hour", "medial_branch_block" })}},
+		{"x days", "ESI with 60% relief x 3 days.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Duration, v.Procedure = 60, "3 day", "epidural_steroid_injection" })}},
+		{"local anesthetic", "The nerve block gave 80% relief for the duration of the local anesthetic.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Procedure = 80, "injection_other" })}},
+		// Before and after.
+		{"pre post", "SI joint injection: pre-procedure pain 8/10, post-procedure pain 1/10.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Before, v.After, v.Procedure = 87.5, 8, 1, "si_joint_injection" })}},
+		{"from to", "Chiropractic therapy had decreased his pain from 8 out of 10 to 5 out of 10.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Before, v.After, v.Procedure = 37.5, 8, 5, "chiropractic" })}},
+		// Certainty and rule text.
+		{"hypothetical", "Repeat blocks are planned if the blocks provide at least 80% relief.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Comparator, v.Certainty, v.InGuideline = 80, ">=", "hypothetical", true })}},
+		{"criteria", "Criteria for the use of sacroiliac blocks: the duration of pain relief should be at least 6 weeks with at least > 70% pain relief recorded for this period.",
+			[]reliefView{rv(func(v *reliefView) {
+				v.Percent, v.Comparator, v.Duration, v.Procedure, v.Certainty, v.InGuideline = 70, ">", "6 week", "si_joint_injection", "hypothetical", true
+			})}},
+		{"quoted response", "A positive diagnostic response is recorded as 80% for the duration of the local anesthetic.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.InGuideline = 80, true })}},
+		// Not relief.
+		{"time share", "He has pain 80% of the time and reports relief only with rest.", nil},
+		{"impairment", "The impairment rating of 10% whole person relief was not documented.", nil},
+		// A strength is no percent: the relief is unquantified.
+		{"capsaicin", "Capsaicin 0.025% cream gave her relief.",
+			[]reliefView{rv(func(v *reliefView) { v.Procedure = "medication" })}},
+		{"flurbiprofen", "Flurbiprofen 20% cream provided relief.",
+			[]reliefView{rv(func(v *reliefView) { v.Procedure = "medication" })}},
+		{"disability", "He is on 100% disability.", nil},
+		{"job share", "Lifting is 50% of his job; he reports improvement.", nil},
+		{"functional", "There was no functional improvement after 12 sessions of physical therapy.", nil},
+		{"documentation", "There is no documentation of pain relief with the topical creams.", nil},
+		{"duration missing", "The documentation did not contain information regarding the duration of relief from the SI joint injection.", nil},
+		{"goal", "Physical therapy for core strengthening, stretching, and pain relief.", nil},
+		{"would benefit", "The physician opined the patient would benefit from physical therapy.", nil},
+		{"without help", "The individual has trouble leaving the home without help.", nil},
+		{"better outcomes", "Active treatment is associated with substantially better clinical outcomes.", nil},
+		{"function of ability", "He would be able to return to work with great improvement in his ability to work.", nil},
+		{"no treatment", "His back pain is improved.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := extractText(t, tt.text)
+			var got []reliefView
+			for _, r := range c.Relief {
+				got = append(got, viewRelief(r))
+				if c.Text[r.Start:r.End] != r.Text {
+					t.Errorf("span %d:%d is not its text", r.Start, r.End)
+				}
+			}
+			if len(tt.want) == 0 {
+				tt.want = nil
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("relief of %q (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// TestSeedsMustShow checks what the issue requires of both seeds.
+func TestSeedsMustShow(t *testing.T) {
+	p := stagePipeline(t)
+	iro := extractFixture(t, p, "iro_si_injection_upheld.txt")
+	t.Run("iro relief", func(t *testing.T) {
+		none := false
+		for _, r := range iro.Relief {
+			if r.Percent != nil && !r.InGuideline {
+				t.Errorf("patient relief percent %v in %q", *r.Percent, r.Text)
+			}
+			if strings.Contains(r.Text, "Injection did not provide any relief") {
+				none = r.Qualitative == "none" && r.Procedure == "injection_other" && !r.InGuideline
+			}
+		}
+		if !none {
+			t.Errorf("no relief none after the hardware block: %+v", iro.Relief)
+		}
+	})
+	t.Run("iro strength", func(t *testing.T) {
+		want := []Strength{{Grade: "5/5", Value: 5, Muscle: "lower extremities", Laterality: "bilateral"}}
+		if diff := cmp.Diff(want, strengthViews(iro.Strength)); diff != "" {
+			t.Errorf("strength (-want +got):\n%s", diff)
+		}
+	})
+	imr := extractFixture(t, p, "imr_si_block_upheld.txt")
+	t.Run("imr relief", func(t *testing.T) {
+		var dramatic bool
+		rule := map[float64]bool{}
+		for _, r := range imr.Relief {
+			if strings.Contains(r.Text, "dramatic relief") {
+				dramatic = r.Qualitative == "significant" && r.Percent == nil && r.Procedure == "si_joint_injection" && !r.InGuideline
+			}
+			if r.Percent != nil {
+				if !r.InGuideline {
+					t.Errorf("percent %v of %q is not in_guideline", *r.Percent, r.Text)
+				}
+				rule[*r.Percent] = true
+			}
+		}
+		if !dramatic {
+			t.Errorf("no significant relief from %q: %+v", "dramatic relief", imr.Relief)
+		}
+		if !rule[80] || !rule[70] {
+			t.Errorf("quoted criteria percents %v, want 80 and 70", rule)
+		}
+	})
+	t.Run("imr scores", func(t *testing.T) {
+		var got []string
+		for _, s := range imr.PainScores {
+			got = append(got, s.Site+" "+ftoa(s.Value))
+		}
+		if diff := cmp.Diff([]string{"back 8", "leg 7"}, got); diff != "" {
+			t.Errorf("pain scores (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("imr strength", func(t *testing.T) {
+		want := []Strength{
+			{Grade: "4/5", Value: 4, Muscle: "extensor hallucis", Laterality: "left"},
+			{Grade: "4/5", Value: 4, Muscle: "tibialis anterior", Laterality: "left"},
+		}
+		if diff := cmp.Diff(want, strengthViews(imr.Strength)); diff != "" {
+			t.Errorf("strength (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// strengthViews drops span and encounter.
+func strengthViews(ss []Strength) []Strength {
+	var out []Strength
+	for _, s := range ss {
+		out = append(out, Strength{Grade: s.Grade, Value: s.Value, Muscle: s.Muscle, Laterality: s.Laterality})
+	}
+	return out
+}
+
+// checkItems checks the invariants of the stage outputs: spans in bounds
+// and equal to their text, sorted by start.
+func checkItems(t *testing.T, c *Case) {
+	t.Helper()
+	var spans [][]Span
+	var rs, ss, gs []Span
+	for _, r := range c.Relief {
+		rs = append(rs, r.Span)
+	}
+	for _, s := range c.PainScores {
+		ss = append(ss, s.Span)
+	}
+	for _, g := range c.Strength {
+		gs = append(gs, g.Span)
+	}
+	spans = append(spans, rs, ss, gs)
+	for k, list := range spans {
+		for i, s := range list {
+			if s.Start < 0 || s.End < s.Start || s.End > len(c.Text) {
+				t.Fatalf("list %d item %d: span %d:%d out of bounds (%d)", k, i, s.Start, s.End, len(c.Text))
+			}
+			if c.Text[s.Start:s.End] != s.Text {
+				t.Fatalf("list %d item %d: span text differs", k, i)
+			}
+			if i > 0 && list[i-1].Start > s.Start {
+				t.Fatalf("list %d not sorted at %d", k, i)
+			}
+		}
+	}
+}
+
+func fuzzSeeds(f *testing.F) {
+	for _, name := range []string{"iro_si_injection_upheld.txt", "imr_si_block_upheld.txt", "imr_mixed_items.txt"} {
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(data))
+	}
+	for _, s := range []string{"", "/", "/10", "8/10", "of 10", "4+/5", "of", "relief", "85% relief", "pain 3/10 with meds, 8/10 without",
+		"from 8/10 to", "pre-procedure pain 8/10, post-procedure pain", "4/5 on the right, 5/5", "x\n10/10/2016 relief 50%-",
+		"rated 6 out of\n10 at its worst and 3-4", "Relief.", "improved 30%", "5 of 5", "EHL 4/5 and"} {
+		f.Add(s)
+	}
+}
+
+// runStages runs the relief and score stages alone on text.
+func runStages(p *Pipeline, text string) *Case {
+	c := &Case{Text: text, Relief: []Relief{}, PainScores: []Score{}, Strength: []Strength{}}
+	d := stageDoc(p, c)
+	p.relief.apply(d)
+	p.scores.apply(d)
+	return c
+}
+
+func FuzzRelief(f *testing.F) {
+	fuzzSeeds(f)
+	p := stagePipeline(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		c := runStages(p, text)
+		checkItems(t, c)
+		again := runStages(p, text)
+		if diff := cmp.Diff(c.Relief, again.Relief); diff != "" {
+			t.Fatalf("not deterministic:\n%s", diff)
+		}
+	})
+}
+
+func TestReliefRuleFileErrors(t *testing.T) {
+	data, err := fs.ReadFile(fieldData, "data/relief.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := string(data)
+	tests := []struct{ name, from, to, want string }{
+		{"unknown key", "max_gap: 40", "max_gap: 40\ncolour: red", "unknown field colour"},
+		{"bad regexp", "pain_word: '(?i)", "pain_word: '(?i)(", "bad regexp"},
+		{"bad cue", "  - words: [unchanged]", "  - words: [Un changed]", "one lower-case word"},
+		{"bad unit", "  yrs: year", "  yrs: decade", "not one of"},
+		{"duration groups", "(?P<unit>hours?|hrs?", "(?P<u>hours?|hrs?", "lacks group"},
+		{"not a treatment", "not_treatments: [mri,", "not_treatments: [scan,", "not a lexicon concept"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(orig, tt.from) {
+				t.Fatalf("relief.yaml lacks %q", tt.from)
+			}
+			fsys := fstest.MapFS{"relief.yaml": {Data: []byte(strings.Replace(orig, tt.from, tt.to, 1))}}
+			_, err := newReliefRules(fsys)
+			var re *RuleError
+			if !errors.As(err, &re) || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "relief.yaml") {
+				t.Errorf("error %v, want a RuleError naming relief.yaml with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// corpusCases extracts the pdftotext text of every corpus letter once.
+var corpusCases = struct {
+	once  sync.Once
+	cases []*Case
+	names []string
+}{}
+
+func corpusRecords(t *testing.T) ([]string, []*Case) {
+	t.Helper()
+	pdfs := testenv.CorpusPDFs(t)
+	tool := testenv.Pdftotext(t)
+	corpusCases.once.Do(func() {
+		p := stagePipeline(t)
+		texts := make([][]byte, len(pdfs))
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 8)
+		for i, f := range pdfs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				texts[i], _ = exec.Command(tool, f, "-").Output()
+			}()
+		}
+		wg.Wait()
+		for i, f := range pdfs {
+			c, err := p.ExtractBytes(context.Background(), f+".txt", texts[i])
+			if err != nil || len(texts[i]) == 0 {
+				continue
+			}
+			corpusCases.cases = append(corpusCases.cases, c)
+			corpusCases.names = append(corpusCases.names, filepath.Base(f))
+		}
+	})
+	if len(corpusCases.cases) < len(pdfs)*9/10 {
+		t.Fatalf("only %d of %d corpus letters extracted", len(corpusCases.cases), len(pdfs))
+	}
+	return corpusCases.names, corpusCases.cases
+}
+
+// TestCorpusRelief runs the 94 corpus letters through the relief stage:
+// invariants on every item, and no relief percent from the number shapes
+// that are never relief (medication strengths, impairment, shares of time).
+func TestCorpusRelief(t *testing.T) {
+	names, cases := corpusRecords(t)
+	count := map[string]int{}
+	for i, c := range cases {
+		checkItems(t, c)
+		for _, r := range c.Relief {
+			count["relief"]++
+			if r.Percent != nil {
+				count["percent"]++
+				low := strings.ToLower(r.Text)
+				for _, bad := range []string{"% of the time", "capsaicin 0.", "impairment rating", "% disability"} {
+					if strings.Contains(low, bad) {
+						t.Errorf("%s: relief %v from %q", names[i], *r.Percent, r.Text)
+					}
+				}
+			}
+			if r.InGuideline {
+				count["in_guideline"]++
+			}
+			if r.Qualitative != "" && !oneOf(reliefQualValues, r.Qualitative) || r.Certainty == "" {
+				t.Errorf("%s: bad relief %+v", names[i], r)
+			}
+		}
+	}
+	keys := make([]string, 0, len(count))
+	for k := range count {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		t.Logf("%s: %d", k, count[k])
+	}
+	// The corpus holds a few dozen relief statements; far fewer means the
+	// cues broke, far more that the vetoes did.
+	if count["relief"] < 20 || count["relief"] > 150 {
+		t.Errorf("%d relief statements in %d letters", count["relief"], len(cases))
+	}
+}
+
+func BenchmarkRelief(b *testing.B) {
+	p := stagePipeline(b)
+	data, err := os.ReadFile(filepath.Join(lettersDir, "iro_si_injection_upheld.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := p.ExtractBytes(context.Background(), "seed.txt", data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := stageDoc(p, c)
+	b.SetBytes(int64(len(c.Text)))
+	for b.Loop() {
+		c.Relief = c.Relief[:0]
+		p.relief.apply(d)
+	}
+}

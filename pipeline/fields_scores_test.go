@@ -1,0 +1,225 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// scoreView is what the score tables compare: "site value[-max] qualifier".
+func scoreView(s Score) string {
+	v := ftoa(s.Value)
+	if s.ValueMax != nil {
+		v += "-" + ftoa(*s.ValueMax)
+	}
+	out := s.Site + " " + v + " " + s.Qualifier
+	if s.InGuideline {
+		out += " rule"
+	}
+	return strings.TrimSpace(out)
+}
+
+func TestPainScores(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"slash", "The patient complained of pain rated 8/10.", []string{"8"}},
+		{"out of", "She rated her pain 6 out of 10.", []string{"6"}},
+		{"out of across lines", "The left shoulder pain was rated 5 out of\n10.", []string{"shoulder 5"}},
+		{"sites", "The injured worker complained of constant back pain rated 8/10, constant leg pain rated 7/10.",
+			[]string{"back 8", "leg 7"}},
+		{"worst and best", "He rates his pain 6 out of 10 at its worst and 3-4 at its best.",
+			[]string{"6 worst", "3-4 best"}},
+		{"vas range", "Pain was rated VAS 5-9/10.", []string{"5-9"}},
+		{"medication", "The patient reports pain 3/10 with meds, 8/10 without.",
+			[]string{"3 with_medication", "8 without_medication"}},
+		{"medication before", "The patient rated the pain with medication 5/10 and without medication 8/10.",
+			[]string{"5 with_medication", "8 without_medication"}},
+		{"level", "Her pain level of 7 was unchanged.", []string{"7"}},
+		{"site after", "The PR2 indicated 7 out of 10 right elbow pain.", []string{"elbow 7"}},
+		{"site to", "Pain was rated a 6 out of 10 to the neck and 4 out of 10 to the left index finger.",
+			[]string{"neck 6", "hand 4"}},
+		{"before after", "Chiropractic therapy had decreased his pain from 8 out of 10 to 5 out of 10.",
+			[]string{"8 before", "5 after"}},
+		{"pre post", "Pre-procedure pain 8/10, post-procedure pain 1/10.", []string{"8 before", "1 after"}},
+		{"range of ranges", "Pain ranging from 6-8 out of 10.", []string{"6-8"}},
+		// Not pain scores.
+		{"date", "Per progress report dated 10/16/14, she was seen again on 01/10/2017.", nil},
+		{"date with pain", "Her pain was worse on 3/10/2016.", nil},
+		{"dose", "She takes Norco 10/325mg and 7.5/325 twice a day for pain.", nil},
+		{"strength", "Strength 4/5 in the left EHL.", nil},
+		{"level L5/S1", "Pain at L5/S1 and L4/5.", nil},
+		{"proportion", "Studies show 6 or 7 out of 10 patients have effective pain control vs. 4 out of 10 with placebo.", nil},
+		{"no pain word", "He completed 8/10 of the assigned exercises.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := extractText(t, tt.text)
+			var got []string
+			for _, s := range c.PainScores {
+				got = append(got, scoreView(s))
+				if s.Scale != 10 || c.Text[s.Start:s.End] != s.Text {
+					t.Errorf("bad score %+v", s)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("scores of %q (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+func TestStrength(t *testing.T) {
+	g := func(grade string, v float64, muscle, side string) Strength {
+		return Strength{Grade: grade, Value: v, Muscle: muscle, Laterality: side}
+	}
+	tests := []struct {
+		name, text string
+		want       []Strength
+	}{
+		{"plain", "Muscle strength 4/5.", []Strength{g("4/5", 4, "", "")}},
+		{"plus", "She had decreased wrist strength graded at 4+/5.", []Strength{g("4+/5", 4.5, "wrist", "")}},
+		{"minus", "Hand strength graded at 5-/5 and quadriceps 4-/5.",
+			[]Strength{g("5-/5", 4.75, "hand", ""), g("4-/5", 3.75, "quadriceps", "")}},
+		{"throughout", "Motor strength is 5/5 throughout.", []Strength{g("5/5", 5, "", "")}},
+		{"two muscles", "Per physical exam, strength in the legs was normal except on the left extensor hallucis and tibialis anterior were 4/5.",
+			[]Strength{g("4/5", 4, "extensor hallucis", "left"), g("4/5", 4, "tibialis anterior", "left")}},
+		{"muscle after", "Muscle strength is 5/5 to bilateral lower extremities.",
+			[]Strength{g("5/5", 5, "lower extremities", "bilateral")}},
+		{"sides", "A 4+/5 left lower extremity and a 5/5 right lower extremity muscle strength.",
+			[]Strength{g("4+/5", 4.5, "lower extremity", "left"), g("5/5", 5, "lower extremity", "right")}},
+		{"inherited", "EHL strength 4/5 on the right, 5/5 on the left.",
+			[]Strength{g("4/5", 4, "ehl", "right"), g("5/5", 5, "ehl", "left")}},
+		{"pair", "Motor strength was 5/5 bilaterally in the upper and lower extremities.",
+			[]Strength{g("5/5", 5, "upper extremities", "bilateral"), g("5/5", 5, "lower extremities", "bilateral")}},
+		{"out of 5", "The left hip motor strength was 4 out of 5 in the hip abductors and adductors.",
+			[]Strength{g("4/5", 4, "hip abductors", "left"), g("4/5", 4, "adductors", "left")}},
+		// Not strength grades.
+		{"level", "Disc bulge at L4/5 with stenosis.", nil},
+		{"date", "Strength was tested on 3/5/2016.", nil},
+		{"sessions", "He completed 4/5 sessions of physical therapy.", nil},
+		{"no context", "Approved 2/5 of the requested items.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := extractText(t, tt.text)
+			for _, s := range c.Strength {
+				if c.Text[s.Start:s.End] != s.Text {
+					t.Errorf("span %d:%d is not its text", s.Start, s.End)
+				}
+			}
+			if diff := cmp.Diff(tt.want, strengthViews(c.Strength)); diff != "" {
+				t.Errorf("strength of %q (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+func FuzzScores(f *testing.F) {
+	fuzzSeeds(f)
+	p := stagePipeline(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		c := runStages(p, text)
+		checkItems(t, c)
+		for _, s := range c.PainScores {
+			if s.Value < 0 || s.Value > 10 || s.ValueMax != nil && *s.ValueMax <= s.Value {
+				t.Fatalf("bad score %+v", s)
+			}
+		}
+		for _, g := range c.Strength {
+			if g.Value < 0 || g.Value > 5.5 {
+				t.Fatalf("bad grade %+v", g)
+			}
+		}
+		again := runStages(p, text)
+		if diff := cmp.Diff(c.PainScores, again.PainScores); diff != "" {
+			t.Fatalf("scores not deterministic:\n%s", diff)
+		}
+		if diff := cmp.Diff(c.Strength, again.Strength); diff != "" {
+			t.Fatalf("strength not deterministic:\n%s", diff)
+		}
+	})
+}
+
+func TestScoreRuleFileErrors(t *testing.T) {
+	data, err := fs.ReadFile(fieldData, "data/scores.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := string(data)
+	tests := []struct{ name, from, to, want string }{
+		{"unknown key", "site_near: 30", "site_near: 30\ncolour: red", "unknown field colour"},
+		{"bad regexp", "grade: '(?P<g>", "grade: '(?P<g>(", "bad regexp"},
+		{"missing group", "grade: '(?P<g>", "grade: '(?P<h>", "lacks group"},
+		{"bad qualifier", "  - value: average", "  - value: typical", "qualifier"},
+		{"bad side", "  lt: left", "  lt: port", "side_words"},
+		{"no placeholder", "{site}\\s+(?:pain", "back\\s+(?:pain", "must contain {site}"},
+		{"duplicate term", "    terms: [knee, knees]", "    terms: [knee, knee]", "already a term"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(orig, tt.from) {
+				t.Fatalf("scores.yaml lacks %q", tt.from)
+			}
+			fsys := fstest.MapFS{"scores.yaml": {Data: []byte(strings.Replace(orig, tt.from, tt.to, 1))}}
+			_, err := newScoreRules(fsys)
+			var re *RuleError
+			if !errors.As(err, &re) || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "scores.yaml") {
+				t.Errorf("error %v, want a RuleError naming scores.yaml with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestCorpusScores runs the 94 corpus letters through the score stage and
+// checks that no score or grade comes from a date, a dose or a level.
+func TestCorpusScores(t *testing.T) {
+	names, cases := corpusRecords(t)
+	scores, grades := 0, 0
+	for i, c := range cases {
+		checkItems(t, c)
+		for _, s := range c.PainScores {
+			scores++
+			// The value's own text: never inside a date or a dose.
+			if strings.Contains(s.Text, "mg") && !strings.Contains(s.Text, "pain") {
+				t.Errorf("%s: score from a dose? %q", names[i], s.Text)
+			}
+		}
+		for _, g := range c.Strength {
+			grades++
+			if !strings.Contains(g.Text, g.Grade[:1]) {
+				t.Errorf("%s: grade %s not in %q", names[i], g.Grade, g.Text)
+			}
+		}
+	}
+	t.Logf("%d pain scores, %d strength grades in %d letters", scores, grades, len(cases))
+	if scores < 50 || grades < 15 {
+		t.Errorf("only %d pain scores and %d grades: the finders broke", scores, grades)
+	}
+}
+
+func BenchmarkScores(b *testing.B) {
+	p := stagePipeline(b)
+	data, err := os.ReadFile(filepath.Join(lettersDir, "iro_si_injection_upheld.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := p.ExtractBytes(context.Background(), "seed.txt", data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := stageDoc(p, c)
+	b.SetBytes(int64(len(c.Text)))
+	for b.Loop() {
+		c.PainScores, c.Strength = c.PainScores[:0], c.Strength[:0]
+		p.scores.apply(d)
+	}
+}
