@@ -49,7 +49,7 @@ type reliefComparator struct {
 type reliefQualitative struct {
 	Value  string  `yaml:"value"`
 	Before wordSeq `yaml:"before"`
-	After  rx      `yaml:"after"`
+	After  wordSeq `yaml:"after"`
 }
 
 // A hintedRx is a regexp tried only on text holding one of its hints
@@ -116,7 +116,7 @@ type reliefFile struct {
 	Comparators          []reliefComparator  `yaml:"comparators"`
 	Qualitative          []reliefQualitative `yaml:"qualitative"`
 	FunctionalBefore     wordSeq             `yaml:"functional_before"`
-	FunctionalAfter      rx                  `yaml:"functional_after"`
+	FunctionalAfter      wordSeq             `yaml:"functional_after"`
 	Documentation        hintedRx            `yaml:"documentation"`
 	DocumentationAfter   hintedRx            `yaml:"documentation_after"`
 	PurposeBefore        []wordSeq           `yaml:"purpose_before"`
@@ -153,8 +153,8 @@ func newReliefRules(data fs.FS) (*reliefRules, error) {
 	}
 	for key, re := range map[string]*rx{
 		"pain_word": &f.PainWord, "not_after_percent": &f.NotAfterPercent, "not_before_percent": &f.NotBeforePercent,
-		"functional_after": &f.FunctionalAfter,
-		"documentation":    &f.Documentation.Pattern, "documentation_after": &f.DocumentationAfter.Pattern,
+
+		"documentation": &f.Documentation.Pattern, "documentation_after": &f.DocumentationAfter.Pattern,
 		"duration_unquantified": &f.DurationUnquantified, "percent_joiner": &f.PercentJoiner,
 	} {
 		if err := required(file, re, key); err != nil {
@@ -214,15 +214,21 @@ func newReliefRules(data fs.FS) (*reliefRules, error) {
 		}
 	}
 	for _, q := range f.Qualitative {
-		if q.After.Regexp == nil || !oneOf(reliefQualValues, q.Value) {
-			return nil, bad(0, "qualitative entry %q needs before, after and a value among %s", q.Value, strings.Join(reliefQualValues, ", "))
+		if !oneOf(reliefQualValues, q.Value) {
+			return nil, bad(0, "qualitative value %q is not one of %s", q.Value, strings.Join(reliefQualValues, ", "))
 		}
 		if err := q.Before.compile(); err != nil {
-			return nil, bad(q.After.Line, "qualitative %s: before: %v", q.Value, err)
+			return nil, bad(0, "qualitative %s: before: %v", q.Value, err)
+		}
+		if err := q.After.compile(); err != nil {
+			return nil, bad(0, "qualitative %s: after: %v", q.Value, err)
 		}
 	}
 	if err := f.FunctionalBefore.compile(); err != nil {
 		return nil, bad(0, "functional_before: %v", err)
+	}
+	if err := f.FunctionalAfter.compile(); err != nil {
+		return nil, bad(0, "functional_after: %v", err)
 	}
 	if len(f.PurposeBefore) == 0 {
 		return nil, bad(0, "purpose_before is required")
@@ -526,9 +532,9 @@ func (r *reliefRules) notRelief(text string, sent extract.Sentence, lo, hi int) 
 	near := after[:min(len(after), 50)] // functional_after spans less
 	var buf [192]byte
 	lb, la := foldASCII(buf[:0:96], before), foldASCII(buf[96:96], after)
-	var tb [16]string
+	var tb, ta [16]string
 	toks := tailWords(before, len(tb), tb[:0])
-	if r.f.FunctionalBefore.match(toks) || r.f.FunctionalAfter.MatchString(near) ||
+	if r.f.FunctionalBefore.match(toks) || r.f.FunctionalAfter.matchHead(headWords(near, len(ta), ta[:0])) ||
 		r.f.Documentation.matchHinted(before, lb) || r.f.DocumentationAfter.matchHinted(after, la) {
 		return true
 	}
@@ -561,10 +567,11 @@ func clauseStart(text string, sent extract.Sentence, pos, limit int) int {
 func (r *reliefRules) qualitative(text string, sent extract.Sentence, cs, ce int) string {
 	before := text[clauseStart(text, sent, cs, 70):cs]
 	after := clip(text, ce, min(sent.End, ce+40))
-	var tb [16]string
+	var tb, ta [16]string
 	toks := tailWords(before, len(tb), tb[:0])
+	head := headWords(after, len(ta), ta[:0])
 	for _, q := range r.f.Qualitative {
-		if q.Before.match(toks) || q.After.MatchString(after) {
+		if q.Before.match(toks) || q.After.matchHead(head) {
 			return q.Value
 		}
 	}
@@ -966,6 +973,7 @@ type wordStep struct {
 	single   map[string]bool
 	phrases  [][]string
 	suffixes []string
+	prefixes []string
 	any      bool
 }
 
@@ -996,6 +1004,8 @@ func (ws wordSeq) compile() error {
 				s.any = true
 			case strings.HasPrefix(f[0], "*"):
 				s.suffixes = append(s.suffixes, f[0][1:])
+			case strings.HasSuffix(f[0], "*"):
+				s.prefixes = append(s.prefixes, f[0][:len(f[0])-1])
 			default:
 				s.single[f[0]] = true
 			}
@@ -1004,35 +1014,54 @@ func (ws wordSeq) compile() error {
 	return nil
 }
 
-// one reports how many tokens ending at end one occurrence of s can take
-// (0 when none), trying phrases after single words.
-func (s *wordStep) takes(toks []string, end int, fn func(n int) bool) bool {
-	if end == 0 {
+// takes calls fn with the number of tokens one occurrence of s takes at
+// the end of toks[:end] (backward) or at the start of toks[start:]
+// (forward), for each way it can, until fn returns true.
+func (s *wordStep) takes(toks []string, at int, forward bool, fn func(n int) bool) bool {
+	if forward && at >= len(toks) || !forward && at == 0 {
 		return false
 	}
-	t := toks[end-1]
-	if t != "," && (s.any || s.single[t]) || t == "," && s.single[","] {
+	var t string
+	if forward {
+		t = toks[at]
+	} else {
+		t = toks[at-1]
+	}
+	word := t != "," && t != "."
+	if word && (s.any || s.single[t]) || !word && s.single[t] {
 		if fn(1) {
 			return true
 		}
 	}
-	for _, suf := range s.suffixes {
-		if t != "," && strings.HasSuffix(t, suf) && fn(1) {
-			return true
+	if word {
+		for _, suf := range s.suffixes {
+			if strings.HasSuffix(t, suf) && fn(1) {
+				return true
+			}
+		}
+		for _, pre := range s.prefixes {
+			if strings.HasPrefix(t, pre) && fn(1) {
+				return true
+			}
 		}
 	}
 	for _, p := range s.phrases {
-		if len(p) <= end {
-			ok := true
-			for k := range p {
-				if toks[end-len(p)+k] != p[k] {
-					ok = false
-					break
-				}
+		first := at - len(p)
+		if forward {
+			first = at
+		}
+		if first < 0 || first+len(p) > len(toks) {
+			continue
+		}
+		ok := true
+		for k := range p {
+			if toks[first+k] != p[k] {
+				ok = false
+				break
 			}
-			if ok && fn(len(p)) {
-				return true
-			}
+		}
+		if ok && fn(len(p)) {
+			return true
 		}
 	}
 	return false
@@ -1047,14 +1076,80 @@ func (ws wordSeq) match(toks []string) bool {
 		}
 		s := &ws[step]
 		if s.Max == 0 { // exactly once
-			return s.takes(toks, end, func(n int) bool { return rec(step-1, end-n, 0) })
+			return s.takes(toks, end, false, func(n int) bool { return rec(step-1, end-n, 0) })
 		}
-		if reps < s.Max && s.takes(toks, end, func(n int) bool { return rec(step, end-n, reps+1) }) {
+		if reps < s.Max && s.takes(toks, end, false, func(n int) bool { return rec(step, end-n, reps+1) }) {
 			return true
 		}
 		return rec(step-1, end, 0)
 	}
 	return rec(len(ws)-1, len(toks), 0)
+}
+
+// matchHead reports whether the sequence starts exactly at the start of
+// toks (what follows is free).
+func (ws wordSeq) matchHead(toks []string) bool {
+	var rec func(step, start, reps int) bool
+	rec = func(step, start, reps int) bool {
+		if step == len(ws) {
+			return true
+		}
+		s := &ws[step]
+		if s.Max == 0 {
+			return s.takes(toks, start, true, func(n int) bool { return rec(step+1, start+n, 0) })
+		}
+		if reps < s.Max && s.takes(toks, start, true, func(n int) bool { return rec(step, start+n, reps+1) }) {
+			return true
+		}
+		return rec(step+1, start, 0)
+	}
+	return rec(0, 0, 0)
+}
+
+// headWords returns the lower-cased words at the start of s, up to max of
+// them; "," and "." are tokens, and "." or any other punctuation ends the
+// run.
+func headWords(s string, max int, buf []string) []string {
+	buf = buf[:0]
+	i := 0
+	for len(buf) < max {
+		for i < len(s) && asciiSpace(s[i]) {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		if c := s[i]; c == ',' || c == '.' {
+			buf = append(buf, s[i:i+1])
+			if c == '.' {
+				break
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) {
+			c := s[j]
+			if asciiLetter(c) || asciiDigit(c) || c == '\'' || c == '-' {
+				j++
+				continue
+			}
+			if c >= 0x80 && strings.HasPrefix(s[j:], "’") {
+				j += len("’")
+				continue
+			}
+			break
+		}
+		if j == i {
+			break
+		}
+		buf = append(buf, strings.ReplaceAll(strings.ToLower(s[i:j]), "’", "'"))
+		i = j
+		if i < len(s) && !asciiSpace(s[i]) && s[i] != ',' && s[i] != '.' {
+			break
+		}
+	}
+	return buf
 }
 
 // tailWords returns the lower-cased words (and commas) at the end of s, up
