@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/precedent-dev/precedent/extract"
 	"github.com/precedent-dev/precedent/lexicon"
 )
@@ -75,9 +79,16 @@ type careData struct {
 
 // careRules fill Conservative care (Case.ConservativeCare).
 type careRules struct {
-	f       careData
-	matcher *lexicon.Matcher
-	ranks   map[string]int // status -> rank, 0 strongest
+	f        careData
+	matcher  *lexicon.Matcher // validates the terms (duplicates)
+	terms    *termMatcher
+	ranks    map[string]int // status -> rank, 0 strongest
+	cueF     *literalFilter // over f.Cues
+	cuePF    *literalFilter // over f.Cues, by prefix
+	generalF *literalFilter // over f.General
+	anch     []*regexp.Regexp
+	bound    []bool         // the cue starts with \b
+	qtyF     *literalFilter // over f.Sessions then f.Durations
 }
 
 // careStatuses are the values of Care.Status.
@@ -133,6 +144,9 @@ func newCareRules(data fs.FS) (*careRules, error) {
 	if r.matcher, err = lexicon.NewMatcher(terms); err != nil {
 		return nil, fail(0, "terms: %v", err)
 	}
+	if r.terms, err = newTermMatcher(terms); err != nil {
+		return nil, fail(0, "%v", err)
+	}
 	for i := range r.f.Cues {
 		c := &r.f.Cues[i]
 		if c.Pattern.Regexp == nil {
@@ -176,6 +190,23 @@ func newCareRules(data fs.FS) (*careRules, error) {
 			return nil, err
 		}
 	}
+	var res []*regexp.Regexp
+	for _, c := range r.f.Cues {
+		res = append(res, c.Pattern.Regexp)
+	}
+	r.cueF = newLiteralFilter(res)
+	r.cuePF = newPrefixFilter(res)
+	r.generalF = newLiteralFilter([]*regexp.Regexp{r.f.General.Regexp})
+	for _, re := range res {
+		r.anch = append(r.anch, regexp.MustCompile(`^(?:`+re.String()+`)`))
+		parsed, err := syntax.Parse(re.String(), syntax.Perl)
+		r.bound = append(r.bound, err == nil && startsWithWordBoundary(parsed.Simplify()))
+	}
+	res = nil
+	for _, q := range append(append([]careQty{}, f.Sessions...), f.Durations...) {
+		res = append(res, q.Pattern.Regexp)
+	}
+	r.qtyF = newLiteralFilter(res)
 	for _, u := range f.Units {
 		if u != "day" && u != "week" && u != "month" && u != "year" {
 			return nil, fail(0, "unit %q: want day, week, month or year", u)
@@ -214,26 +245,21 @@ func (r *careRules) apply(d *caseDoc) {
 	if len(zones) == 0 {
 		return
 	}
+	// The text in ASCII lower case, every white-space byte a space: terms
+	// and cue words are looked up in it (same offsets as the text).
+	lowered, starts := r.terms.scan(c.Text)
 	var mentions, blockers []careMention
-	z := 0
-	for _, m := range r.matcher.Match(c.Text) {
-		for z < len(zones) && zones[z].end <= m.Start {
-			z++
-		}
-		if z == len(zones) {
-			break
-		}
-		if m.Start < zones[z].start {
-			continue
-		}
-		cm := careMention{code: m.Code, start: m.Start, end: m.End}
-		if m.Code == blockerCode {
-			blockers = append(blockers, cm)
-		} else {
-			mentions = append(mentions, cm)
+	for _, z := range zones {
+		for _, cm := range r.terms.match(c.Text, lowered, starts, z.start, z.end) {
+			if cm.code == blockerCode {
+				blockers = append(blockers, cm)
+			} else {
+				mentions = append(mentions, cm)
+			}
 		}
 	}
 	// Sentence by sentence.
+	sc := &careScratch{lowered: lowered, cue: make([]bool, len(r.f.Cues)), qty: make([]bool, len(r.f.Sessions)+len(r.f.Durations))}
 	for i := 0; i < len(mentions); {
 		sent, ok := d.sentenceAt(mentions[i].start)
 		if !ok || sent.End < mentions[i].end {
@@ -243,10 +269,26 @@ func (r *careRules) apply(d *caseDoc) {
 		for j < len(mentions) && mentions[j].start < sent.End {
 			j++
 		}
-		r.sentence(d, sent, mentions[i:j], blockersIn(blockers, sent))
+		r.sentence(d, sc, sent, mentions[i:j], blockersIn(blockers, sent))
 		i = j
 	}
 }
+
+// careScratch is the per-letter scratch space of the care stage.
+type careScratch struct {
+	lowered  []byte // the letter, see lowerSpaced
+	lower    []byte // the sentence in lowered
+	cue, qty []bool // regexps that can match the sentence
+	general  [1]bool
+	starts   []cueStart
+	lastEnd  []int
+}
+
+// A cueStart is a place where cue i may match.
+type cueStart struct{ i, start int }
+
+// cueWindow bounds the length of a cue match.
+const cueWindow = 120
 
 func blockersIn(bs []careMention, s extract.Sentence) []careMention {
 	i := sort.Search(len(bs), func(i int) bool { return bs[i].start >= s.Start })
@@ -259,27 +301,30 @@ func blockersIn(bs []careMention, s extract.Sentence) []careMention {
 
 // sentence assesses the mentions of one sentence and adds their merged
 // Care items.
-func (r *careRules) sentence(d *caseDoc, s extract.Sentence, ms []careMention, bs []careMention) {
+func (r *careRules) sentence(d *caseDoc, sc *careScratch, s extract.Sentence, ms []careMention, bs []careMention) {
 	text := d.c.Text
 	st := text[s.Start:s.End]
+	sc.lower = sc.lowered[s.Start:s.End]
+	clear(sc.cue)
+	clear(sc.qty)
+	r.cueF.mark(sc.lower, sc.cue)
+	r.qtyF.mark(sc.lower, sc.qty)
 	clauses := clausesOf(text, s)
 	for k := range ms {
 		ms[k].clause = clauseOf(clauses, ms[k].start)
 	}
-	var hits []cueHit
-	for i := range r.f.Cues {
-		cu := &r.f.Cues[i]
-		for _, loc := range cu.Pattern.FindAllStringIndex(st, -1) {
-			hits = append(hits, cueHit{cue: cu, start: s.Start + loc[0], end: s.Start + loc[1]})
-		}
-	}
+	hits := r.cueHits(sc, st, s.Start)
 	r.target(text, hits, ms, bs)
 	for k := range ms {
 		m := &ms[k]
 		m.status = r.status(d, k, m, hits)
 	}
-	r.quantities(d, s, clauses, ms)
-	general := r.f.General.MatchString(st) && !r.f.Patient.MatchString(st)
+	r.quantities(d, sc, s, clauses, ms)
+	general := false
+	sc.general[0] = false
+	if r.generalF.mark(sc.lower, sc.general[:]); sc.general[0] {
+		general = r.f.General.MatchString(st) && !r.f.Patient.MatchString(st)
+	}
 
 	// Merge by modality, in order of first mention.
 	done := make([]bool, len(ms))
@@ -321,6 +366,47 @@ func (r *careRules) sentence(d *caseDoc, s extract.Sentence, ms []careMention, b
 		})
 	}
 }
+
+// cueHits finds the cues of sentence st (at offset base): each cue with
+// known first words is tried, anchored, only where one of them stands;
+// the others are searched when a word they need is in the sentence.
+func (r *careRules) cueHits(sc *careScratch, st string, base int) []cueHit {
+	var hits []cueHit
+	sc.starts = sc.starts[:0]
+	r.cuePF.each(sc.lower, func(i, start int) { sc.starts = append(sc.starts, cueStart{i, start}) })
+	sort.Slice(sc.starts, func(a, b int) bool {
+		x, y := sc.starts[a], sc.starts[b]
+		return x.start < y.start || x.start == y.start && x.i < y.i
+	})
+	if sc.lastEnd == nil {
+		sc.lastEnd = make([]int, len(r.f.Cues))
+	}
+	for i := range sc.lastEnd {
+		sc.lastEnd[i] = 0
+	}
+	for _, c := range sc.starts {
+		if c.start < sc.lastEnd[c.i] || r.bound[c.i] && c.start > 0 && isWordByte(st[c.start-1]) {
+			continue
+		}
+		loc := r.anch[c.i].FindStringIndex(st[c.start:min(len(st), c.start+cueWindow)])
+		if loc == nil {
+			continue
+		}
+		sc.lastEnd[c.i] = c.start + loc[1]
+		hits = append(hits, cueHit{cue: &r.f.Cues[c.i], start: base + c.start, end: base + c.start + loc[1]})
+	}
+	for _, i := range r.cuePF.always {
+		if !sc.cue[i] {
+			continue
+		}
+		for _, loc := range r.f.Cues[i].Pattern.FindAllStringIndex(st, -1) {
+			hits = append(hits, cueHit{cue: &r.f.Cues[i], start: base + loc[0], end: base + loc[1]})
+		}
+	}
+	return hits
+}
+
+func isWordByte(c byte) bool { return isAlnum(c) || c == '_' }
 
 // clausesOf cuts sentence s at semicolons.
 func clausesOf(text string, s extract.Sentence) []textRange {
@@ -550,39 +636,69 @@ func (r *careRules) labelStatus(d *caseDoc, pos int) string {
 
 // quantities attaches session counts and durations of sentence s to its
 // mentions.
-func (r *careRules) quantities(d *caseDoc, s extract.Sentence, clauses []textRange, ms []careMention) {
+func (r *careRules) quantities(d *caseDoc, sc *careScratch, s extract.Sentence, clauses []textRange, ms []careMention) {
 	text := d.c.Text
-	st := text[s.Start:s.End]
-	for _, q := range r.f.Sessions {
-		ni := q.Pattern.SubexpIndex("n")
-		for _, loc := range q.Pattern.FindAllStringSubmatchIndex(st, -1) {
-			n, ok := r.number(st[loc[2*ni]:loc[2*ni+1]])
-			if !ok {
+	// Only the text near mentions can hold their quantities: windows
+	// around them, widened to word starts, merged.
+	margin := r.f.Reach + quantityLen
+	var wins []textRange
+	for _, m := range ms {
+		a := max(m.clause.start, m.start-margin)
+		for a > m.clause.start && !isBlank(text[a-1]) && text[a-1] != '\n' {
+			a--
+		}
+		b := min(m.clause.end, m.end+margin)
+		if n := len(wins); n > 0 && a <= wins[n-1].end {
+			wins[n-1].end = max(wins[n-1].end, b)
+			continue
+		}
+		wins = append(wins, textRange{a, b})
+	}
+	for _, w := range wins {
+		st := text[w.start:w.end]
+		for qi, q := range r.f.Sessions {
+			if !sc.qty[qi] {
 				continue
 			}
-			if m := r.attach(text, s.Start+loc[0], s.Start+loc[1], clauses, ms, q.NotFor); m != nil && m.sessions == nil {
-				v := n
-				m.sessions = &v
+			ni := q.Pattern.SubexpIndex("n")
+			for _, loc := range q.Pattern.FindAllStringSubmatchIndex(st, -1) {
+				n, ok := r.number(st[loc[2*ni]:loc[2*ni+1]])
+				if !ok {
+					continue
+				}
+				if m := r.attach(text, w.start+loc[0], w.start+loc[1], clauses, ms, q.NotFor); m != nil && m.sessions == nil {
+					v := n
+					m.sessions = &v
+				}
 			}
 		}
-	}
-	for _, q := range r.f.Durations {
-		ni, ui := q.Pattern.SubexpIndex("n"), q.Pattern.SubexpIndex("u")
-		for _, loc := range q.Pattern.FindAllStringSubmatchIndex(st, -1) {
-			n, ok := r.number(st[loc[2*ni]:loc[2*ni+1]])
-			unit := r.f.Units[strings.ToLower(st[loc[2*ui]:loc[2*ui+1]])]
-			if !ok || unit == "" {
+		for qi, q := range r.f.Durations {
+			if !sc.qty[len(r.f.Sessions)+qi] {
 				continue
 			}
-			if m := r.attach(text, s.Start+loc[0], s.Start+loc[1], clauses, ms, q.NotFor); m != nil && m.duration == nil {
-				m.duration = &Duration{Value: float64(n), Unit: unit}
-				if v, err := strconv.ParseFloat(st[loc[2*ni]:loc[2*ni+1]], 64); err == nil {
-					m.duration.Value = v
+			ni, ui := q.Pattern.SubexpIndex("n"), q.Pattern.SubexpIndex("u")
+			for _, loc := range q.Pattern.FindAllStringSubmatchIndex(st, -1) {
+				num := st[loc[2*ni]:loc[2*ni+1]]
+				n, ok := r.number(num)
+				unit := r.f.Units[strings.ToLower(st[loc[2*ui]:loc[2*ui+1]])]
+				if !ok || unit == "" {
+					continue
+				}
+				if m := r.attach(text, w.start+loc[0], w.start+loc[1], clauses, ms, q.NotFor); m != nil && m.duration == nil {
+					m.duration = &Duration{Value: float64(n), Unit: unit}
+					if v, err := strconv.ParseFloat(num, 64); err == nil {
+						m.duration.Value = v
+					}
 				}
 			}
 		}
 	}
 }
+
+// quantityLen bounds the length of a session count or duration ("twenty-four
+// (24) additional physical therapy sessions" is longer: its count is then
+// missed when the window cuts it).
+const quantityLen = 40
 
 var ofAfterRE = regexp.MustCompile(`^\s+(?:of|in)\b`)
 
@@ -623,4 +739,438 @@ func (r *careRules) number(s string) (int, bool) {
 	}
 	v, ok := r.f.Numbers[strings.ToLower(s)]
 	return v, ok
+}
+
+// A literalFilter tells which of a list of regexps can match a text, with
+// one Aho-Corasick pass instead of one regexp search each: every regexp
+// gets a set of literals (ASCII lower case) one of which any match
+// contains. A regexp for which no such set is known is always tried.
+// (ASCII lower-casing is exact for the rule files' (?i) patterns except for
+// the Kelvin sign and the long s, which letters do not contain.)
+type literalFilter struct {
+	trie   *ahocorasick.Trie
+	owners [][]int // trie pattern -> regexp indexes
+	always []int
+	n      int
+	prefix bool // the literals start every match (see newPrefixFilter)
+}
+
+// newPrefixFilter is newLiteralFilter with literals that every match
+// starts with (after zero-width assertions such as \b), at least two bytes
+// long, so that a regexp need only be tried where one of them stands.
+func newPrefixFilter(res []*regexp.Regexp) *literalFilter {
+	return buildLiteralFilter(res, true)
+}
+
+func newLiteralFilter(res []*regexp.Regexp) *literalFilter {
+	return buildLiteralFilter(res, false)
+}
+
+func buildLiteralFilter(res []*regexp.Regexp, prefix bool) *literalFilter {
+	f := &literalFilter{n: len(res), prefix: prefix}
+	index := map[string]int{}
+	tb := ahocorasick.NewTrieBuilder()
+	for i, re := range res {
+		parsed, err := syntax.Parse(re.String(), syntax.Perl)
+		var lits []string
+		switch {
+		case err != nil:
+		case prefix:
+			lits = prefixLiterals(parsed.Simplify())
+		default:
+			lits = requiredLiterals(parsed.Simplify())
+		}
+		if len(lits) == 0 {
+			f.always = append(f.always, i)
+			continue
+		}
+		for _, l := range lits {
+			k, ok := index[l]
+			if !ok {
+				k = len(f.owners)
+				index[l] = k
+				f.owners = append(f.owners, nil)
+				tb.AddString(l)
+			}
+			f.owners[k] = append(f.owners[k], i)
+		}
+	}
+	if len(f.owners) > 0 {
+		f.trie = tb.Build()
+	}
+	return f
+}
+
+// mark sets may[i] for every regexp i that can match lowered (the text in
+// ASCII lower case).
+func (f *literalFilter) mark(lowered []byte, may []bool) {
+	for _, i := range f.always {
+		may[i] = true
+	}
+	if f.trie == nil {
+		return
+	}
+	f.trie.Walk(lowered, func(_, _, pattern int64) bool {
+		for _, i := range f.owners[pattern] {
+			may[i] = true
+		}
+		return true
+	})
+}
+
+// each calls fn(i, start) for every regexp i and place start (an offset
+// into lowered) where a match may start, in the order of the ends of the
+// literals found. Only for a prefix filter.
+func (f *literalFilter) each(lowered []byte, fn func(i, start int)) {
+	if f.trie == nil {
+		return
+	}
+	f.trie.Walk(lowered, func(end, n, pattern int64) bool {
+		for _, i := range f.owners[pattern] {
+			fn(i, int(end-n+1))
+		}
+		return true
+	})
+}
+
+// prefixLiterals returns lower-case strings of at least two bytes one of
+// which every match of re starts with, or nil.
+func prefixLiterals(re *syntax.Regexp) []string {
+	set, _ := prefixSet(re)
+	if len(set) == 0 || shortest(set) < 2 {
+		return nil
+	}
+	return set
+}
+
+// prefixSet returns strings one of which every match of re starts with;
+// exact is true when every match is one of them.
+func prefixSet(re *syntax.Regexp) (set []string, exact bool) {
+	switch re.Op {
+	case syntax.OpLiteral, syntax.OpCharClass:
+		return literalSet(re)
+	case syntax.OpCapture:
+		return prefixSet(re.Sub[0])
+	case syntax.OpPlus:
+		s, _ := prefixSet(re.Sub[0])
+		return s, false
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			s, _ := prefixSet(re.Sub[0])
+			return s, false
+		}
+	case syntax.OpAlternate:
+		var out []string
+		exact := true
+		for _, sub := range re.Sub {
+			s, e := prefixSet(sub)
+			if len(s) == 0 {
+				return nil, false
+			}
+			for _, x := range s {
+				out = appendNew(out, x)
+			}
+			exact = exact && e
+		}
+		if len(out) > maxLiterals {
+			return nil, false
+		}
+		return out, exact
+	case syntax.OpConcat:
+		run := []string{""}
+		for _, sub := range re.Sub {
+			switch sub.Op {
+			case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpBeginText, syntax.OpEmptyMatch:
+				continue // zero width
+			}
+			p, e := prefixSet(sub)
+			if len(p) == 0 || len(run)*len(p) > maxLiterals || shortest(run) >= 3 {
+				return run, false
+			}
+			var joined []string
+			for _, a := range run {
+				for _, b := range p {
+					joined = appendNew(joined, a+b)
+				}
+			}
+			run = joined
+			if !e {
+				return run, false
+			}
+		}
+		return run, true
+	}
+	return nil, false
+}
+
+// startsWithWordBoundary reports whether re begins with \b.
+func startsWithWordBoundary(re *syntax.Regexp) bool {
+	for re.Op == syntax.OpCapture || re.Op == syntax.OpConcat && len(re.Sub) > 0 {
+		re = re.Sub[0]
+	}
+	return re.Op == syntax.OpWordBoundary
+}
+
+// lowerSpaced returns s in ASCII lower case with every white-space byte a
+// space.
+func lowerSpaced(s string) []byte {
+	buf := make([]byte, len(s))
+	for i := 0; i < len(s); i++ {
+		buf[i] = lowerSpacedTable[s[i]]
+	}
+	return buf
+}
+
+var lowerSpacedTable = func() (t [256]byte) {
+	for i := range t {
+		c := byte(i)
+		switch {
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			c = ' '
+		}
+		t[i] = c
+	}
+	return t
+}()
+
+// A termMatcher finds care terms as the lexicon matcher does (synonyms in
+// any case, abbreviations as written, whole words, leftmost-longest), over
+// a lowerSpaced text and without folding white-space runs: a term broken
+// by two spaces or a blank line is not found (Normalize folds spaces). It
+// tries, at each word start, the terms that begin with its first two bytes.
+type termMatcher struct {
+	buckets map[uint16][]termPat // by first two bytes; longest first
+	bigram  [256][4]uint64       // the two bytes of a two-byte term
+	tri     [1 << 16]bool        // hashes of the first three bytes of a longer term
+}
+
+func triHash(a, b, c byte) int { return (int(a)*961 + int(b)*31 + int(c)) & (1<<16 - 1) }
+
+type termPat struct {
+	p       string // lower case, single spaces
+	entries []lexicon.Term
+}
+
+func newTermMatcher(terms []lexicon.Term) (*termMatcher, error) {
+	m := &termMatcher{buckets: map[uint16][]termPat{}}
+	index := map[string][2]int{}
+	for _, t := range terms {
+		p := strings.Join(strings.Fields(strings.ToLower(t.Text)), " ")
+		if len(p) < 2 || !isWordByte(p[0]) {
+			return nil, fmt.Errorf("term %q: want two bytes or more, starting with a letter or digit", t.Text)
+		}
+		t.Text = strings.Join(strings.Fields(t.Text), " ")
+		key := uint16(p[0])<<8 | uint16(p[1])
+		if at, ok := index[p]; ok {
+			tp := &m.buckets[uint16(at[0])][at[1]]
+			tp.entries = append(tp.entries, t)
+			continue
+		}
+		index[p] = [2]int{int(key), len(m.buckets[key])}
+		if len(p) == 2 {
+			m.bigram[p[0]][p[1]>>6] |= 1 << (p[1] & 63)
+		} else {
+			m.tri[triHash(p[0], p[1], p[2])] = true
+		}
+		m.buckets[key] = append(m.buckets[key], termPat{p: p, entries: []lexicon.Term{t}})
+	}
+	for _, b := range m.buckets {
+		sort.SliceStable(b, func(i, j int) bool { return len(b[i].p) > len(b[j].p) })
+	}
+	// Sorting moved patterns: index is stale from here on (not used).
+	return m, nil
+}
+
+// scan returns text lowerSpaced and the word starts where a term may
+// begin (its first two or three bytes begin some term), in one pass.
+func (m *termMatcher) scan(text string) ([]byte, []int) {
+	lowered := make([]byte, len(text))
+	var starts []int
+	prevWord := false
+	for i := 0; i < len(text); i++ {
+		c := lowerSpacedTable[text[i]]
+		lowered[i] = c
+		word := wordByteTable[c]
+		if word && !prevWord && i+1 < len(text) {
+			c1 := lowerSpacedTable[text[i+1]]
+			if m.bigram[c][c1>>6]&(1<<(c1&63)) != 0 || i+2 < len(text) && m.tri[triHash(c, c1, lowerSpacedTable[text[i+2]])] {
+				starts = append(starts, i)
+			}
+		}
+		prevWord = word
+	}
+	return lowered, starts
+}
+
+// wordByteTable marks the bytes of words: ASCII letters, digits and '_',
+// and the bytes of non-ASCII characters.
+var wordByteTable = func() (t [256]bool) {
+	for i := range t {
+		t[i] = isWordByte(byte(i)) || i >= 0x80
+	}
+	return t
+}()
+
+// match returns the terms of text[from:to] in order, non-overlapping, trying
+// the word starts of scan.
+func (m *termMatcher) match(text string, lowered []byte, starts []int, from, to int) []careMention {
+	var out []careMention
+	k := sort.SearchInts(starts, from)
+	last := from
+	for ; k < len(starts) && starts[k] < to; k++ {
+		i := starts[k]
+		if i < last || i+1 >= to {
+			continue
+		}
+	pats:
+		for _, tp := range m.buckets[uint16(lowered[i])<<8|uint16(lowered[i+1])] {
+			end := i + len(tp.p)
+			if end > to || string(lowered[i:end]) != tp.p || !wordBoundary(text, i) || !wordBoundary(text, end) {
+				continue
+			}
+			for _, e := range tp.entries {
+				if e.Kind == lexicon.Abbreviation && strings.Join(strings.Fields(text[i:end]), " ") != e.Text {
+					continue
+				}
+				out = append(out, careMention{code: e.Code, start: i, end: end})
+				last = end
+				break pats
+			}
+		}
+	}
+	return out
+}
+
+// wordBoundary reports whether offset i of text is not inside a word
+// (letters and digits).
+func wordBoundary(text string, i int) bool {
+	if i <= 0 || i >= len(text) {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	next, _ := utf8.DecodeRuneInString(text[i:])
+	return !(isWordRune(r) && isWordRune(next))
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// maxLiterals bounds the literal set of one regexp.
+const maxLiterals = 64
+
+// requiredLiterals returns lower-case strings one of which every match of
+// re contains, or nil when it knows none.
+func requiredLiterals(re *syntax.Regexp) []string {
+	set, _ := literalSet(re)
+	for _, s := range set {
+		if s == "" {
+			return nil
+		}
+	}
+	return set
+}
+
+// literalSet returns a set of strings one of which every match of re
+// contains; exact is true when every match is one of them.
+func literalSet(re *syntax.Regexp) (set []string, exact bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{strings.ToLower(string(re.Rune))}, true
+	case syntax.OpCharClass:
+		var out []string
+		for k := 0; k+1 < len(re.Rune); k += 2 {
+			if re.Rune[k+1]-re.Rune[k] > 10 {
+				return nil, false
+			}
+			for r := re.Rune[k]; r <= re.Rune[k+1]; r++ {
+				out = appendNew(out, strings.ToLower(string(r)))
+			}
+		}
+		return out, len(out) > 0 && len(out) <= 12
+	case syntax.OpCapture:
+		return literalSet(re.Sub[0])
+	case syntax.OpPlus:
+		s, _ := literalSet(re.Sub[0])
+		return s, false
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			s, _ := literalSet(re.Sub[0])
+			return s, false
+		}
+	case syntax.OpAlternate:
+		var out []string
+		exact := true
+		for _, sub := range re.Sub {
+			s, e := literalSet(sub)
+			if len(s) == 0 {
+				return nil, false
+			}
+			for _, x := range s {
+				out = appendNew(out, x)
+			}
+			exact = exact && e
+		}
+		if len(out) > maxLiterals {
+			return nil, false
+		}
+		return out, exact
+	case syntax.OpConcat:
+		// Join exact neighbours ("ha" + [sd] -> "has", "had"); of the
+		// pieces, keep the set whose shortest string is longest.
+		var best []string
+		var run []string // exact strings of the current run of exact parts
+		inRun := false
+		consider := func(s []string) {
+			if len(s) > 0 && (best == nil || shortest(s) > shortest(best)) {
+				best = s
+			}
+		}
+		for _, sub := range re.Sub {
+			switch sub.Op {
+			case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText, syntax.OpEmptyMatch:
+				continue // zero width: does not break a run
+			}
+			s, e := literalSet(sub)
+			if e && inRun && len(run)*len(s) <= maxLiterals {
+				var joined []string
+				for _, a := range run {
+					for _, b := range s {
+						joined = appendNew(joined, a+b)
+					}
+				}
+				run = joined
+				continue
+			}
+			if inRun {
+				consider(run)
+			}
+			consider(s)
+			run, inRun = s, e
+		}
+		if inRun {
+			consider(run)
+		}
+		return best, false
+	}
+	return nil, false
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func shortest(set []string) int {
+	n := -1
+	for _, s := range set {
+		if n < 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return n
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // The timeline stage finds the encounters of the clinical history: IRO
@@ -54,6 +56,7 @@ type timelineData struct {
 	Zones    []string      `yaml:"zones"`
 	Bridge   []string      `yaml:"bridge"`
 	Window   int           `yaml:"window"`
+	MaxTitle int           `yaml:"max_title"`
 	Date     lstr          `yaml:"date"`
 	Headings []startRule   `yaml:"headings"`
 	Cues     []startRule   `yaml:"cues"`
@@ -63,7 +66,9 @@ type timelineData struct {
 
 // timelineRules fill Encounters of the clinical history (Case.Encounters).
 type timelineRules struct {
-	f timelineData
+	f            timelineData
+	typeCache    sync.Map // title -> type
+	typeCacheLen atomic.Int64
 }
 
 func newTimelineRules(data fs.FS) (*timelineRules, error) {
@@ -77,8 +82,8 @@ func newTimelineRules(data fs.FS) (*timelineRules, error) {
 	if len(f.Zones) == 0 || len(f.Headings)+len(f.Cues) == 0 {
 		return nil, fail(0, "zones and headings or cues are required")
 	}
-	if f.Window < 32 {
-		return nil, fail(0, "window must be at least 32 bytes")
+	if f.Window < 32 || f.MaxTitle < 8 {
+		return nil, fail(0, "window must be at least 32 bytes, max_title at least 8")
 	}
 	if f.Date.S == "" {
 		return nil, fail(0, "date is required")
@@ -139,6 +144,14 @@ func knownType(t string) bool {
 	}
 	return false
 }
+
+// headingDateReach is how far from the start of its line the date of a
+// heading starts ("2. XX/XX/XX: Office Visit.").
+const headingDateReach = 8
+
+// afterDate is how far after its date a cue may reach ("On 10-31-16, the
+// injured worker").
+const afterDate = 48
 
 // A textRange is a byte range of the text.
 type textRange struct{ start, end int }
@@ -231,10 +244,10 @@ func (r *timelineRules) starts(d *caseDoc, run textRange) []encStart {
 			para := paragraphStart(text, run.start, p)
 			for i := range r.f.Headings {
 				h := &r.f.Headings[i]
-				if h.Paragraph && !para {
+				if h.Paragraph && !para || h.date >= 0 && !hasDateIn(d.c.Dates, q, min(lineEnd, q+headingDateReach)) {
 					continue
 				}
-				if s, ok := r.try(d, h, q, min(run.end, q+r.f.Window)); ok {
+				if s, ok := r.try(d, h, q, lineEnd); ok && len(s.title) <= r.f.MaxTitle {
 					s.heading, s.para = true, para
 					heads = append(heads, s)
 					break
@@ -246,15 +259,31 @@ func (r *timelineRules) starts(d *caseDoc, run textRange) []encStart {
 
 	var cues []encStart
 	i := sort.Search(len(d.sents), func(i int) bool { return d.sents[i].End > run.start })
+	dates := d.c.Dates
 	for ; i < len(d.sents) && d.sents[i].Start < run.end; i++ {
 		q := skipSpace(text, max(d.sents[i].Start, run.start), run.end)
 		limit := min(d.sents[i].End, run.end, q+r.f.Window)
-		if q >= limit || !hasDateIn(d.c.Dates, q, limit) {
+		if q >= limit {
 			continue
 		}
-		for k := range r.f.Cues {
-			if s, ok := r.try(d, &r.f.Cues[k], q, limit); ok {
-				s.sent, s.para = i, paragraphStart(text, run.start, lineStart(text, q)) && onlyBlanks(text, lineStart(text, q), q)
+		// Inside a heading entry only a paragraph start can begin one.
+		para := paragraphStart(text, run.start, lineStart(text, q)) && onlyBlanks(text, lineStart(text, q), q)
+		if len(heads) > 0 && heads[0].pos < q && !para || headingAt(heads, q) {
+			continue
+		}
+		// A cue has a date, with a few words after it at most: the regexps
+		// read no further (their cost grows with their input).
+		k := sort.Search(len(dates), func(k int) bool { return dates[k].Start >= q })
+		end := -1
+		for ; k < len(dates) && dates[k].End <= limit; k++ {
+			end = min(limit, dates[k].End+afterDate)
+		}
+		if end < 0 {
+			continue
+		}
+		for c := range r.f.Cues {
+			if s, ok := r.try(d, &r.f.Cues[c], q, end); ok {
+				s.sent, s.para = i, para
 				cues = append(cues, s)
 				break
 			}
@@ -282,6 +311,12 @@ func (r *timelineRules) starts(d *caseDoc, run textRange) []encStart {
 	return append(out, heads[h:]...)
 }
 
+// headingAt reports whether a heading of heads starts at q.
+func headingAt(heads []encStart, q int) bool {
+	i := sort.Search(len(heads), func(i int) bool { return heads[i].pos >= q })
+	return i < len(heads) && heads[i].pos == q
+}
+
 // try matches rule sr at q, within text[q:limit].
 func (r *timelineRules) try(d *caseDoc, sr *startRule, q, limit int) (encStart, bool) {
 	text := d.c.Text
@@ -295,11 +330,8 @@ func (r *timelineRules) try(d *caseDoc, sr *startRule, q, limit int) (encStart, 
 	s := encStart{pos: q, typ: sr.Type}
 	if sr.title >= 0 && m[2*sr.title] >= 0 {
 		s.title = strings.Join(strings.Fields(text[q+m[2*sr.title]:q+m[2*sr.title+1]]), " ")
-		for _, t := range r.f.Types {
-			if t.Pattern.MatchString(s.title) {
-				s.typ = t.Type
-				break
-			}
+		if t := r.typeOf(s.title); t != "" {
+			s.typ = t
 		}
 	}
 	if sr.date >= 0 && m[2*sr.date] >= 0 {
@@ -307,6 +339,28 @@ func (r *timelineRules) try(d *caseDoc, sr *startRule, q, limit int) (encStart, 
 	}
 	return s, true
 }
+
+// typeOf returns the type of the first types rule matching title, or "".
+// Titles repeat ("Office Visit", "UR"): answers are kept, up to
+// maxTypeCache titles.
+func (r *timelineRules) typeOf(title string) string {
+	if t, ok := r.typeCache.Load(title); ok {
+		return t.(string)
+	}
+	typ := ""
+	for _, t := range r.f.Types {
+		if t.Pattern.MatchString(title) {
+			typ = t.Type
+			break
+		}
+	}
+	if r.typeCacheLen.Add(1) <= maxTypeCache {
+		r.typeCache.Store(title, typ)
+	}
+	return typ
+}
+
+const maxTypeCache = 4096
 
 // cueEnd returns where the cue encounter s ends: after the last sentence
 // that still describes its visit, at most next.

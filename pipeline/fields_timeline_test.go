@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/precedent-dev/precedent/internal/testenv"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -70,15 +73,15 @@ func TestTimelineRuleExamples(t *testing.T) {
 // TestTimelineRuleErrors checks that bad rule files are rejected with the
 // file and line.
 func TestTimelineRuleErrors(t *testing.T) {
-	base := "zones: [clinical_summary]\nwindow: 200\ndate: '\\d+/\\d+/\\d+'\n"
+	base := "zones: [clinical_summary]\nwindow: 200\nmax_title: 80\ndate: '\\d+/\\d+/\\d+'\n"
 	tests := []struct{ name, data, want string }{
-		{"unknown key", base + "colour: red\n", "timeline.yaml:4: unknown field colour"},
+		{"unknown key", base + "colour: red\n", "timeline.yaml:5: unknown field colour"},
 		{"no rules", base, "timeline.yaml: zones and headings or cues are required"},
-		{"bad regexp", base + "headings:\n  - pattern: '(?P<title>x'\n", "timeline.yaml:5: bad regexp"},
-		{"cue without date", base + "cues:\n  - pattern: 'Per (?P<title>x)'\n", "timeline.yaml:5: a cue needs {date}"},
-		{"no title no type", base + "cues:\n  - pattern: 'On {date}'\n", "timeline.yaml:5: a rule without"},
-		{"bad type", base + "cues:\n  - pattern: 'On {date}'\n    type: visit\n", "timeline.yaml:5: unknown type"},
-		{"small window", "zones: [x]\nwindow: 3\ndate: 'x'\ncues:\n  - pattern: '{date}'\n    type: ur\n", "timeline.yaml: window"},
+		{"bad regexp", base + "headings:\n  - pattern: '(?P<title>x'\n", "timeline.yaml:6: bad regexp"},
+		{"cue without date", base + "cues:\n  - pattern: 'Per (?P<title>x)'\n", "timeline.yaml:6: a cue needs {date}"},
+		{"no title no type", base + "cues:\n  - pattern: 'On {date}'\n", "timeline.yaml:6: a rule without"},
+		{"bad type", base + "cues:\n  - pattern: 'On {date}'\n    type: visit\n", "timeline.yaml:6: unknown type"},
+		{"small window", "zones: [x]\nwindow: 3\nmax_title: 80\ndate: 'x'\ncues:\n  - pattern: '{date}'\n    type: ur\n", "timeline.yaml: window"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -333,4 +336,71 @@ func FuzzTimeline(f *testing.F) {
 			t.Errorf("not deterministic")
 		}
 	})
+}
+
+// TestCorpusTimelineCare runs the timeline and care stages over the corpus
+// letters: invariants on every letter, and coverage that would drop if a
+// rule broke.
+func TestCorpusTimelineCare(t *testing.T) {
+	pdfs := testenv.CorpusPDFs(t)
+	p := newTestPipeline(t)
+	withEnc, withCare, encs, care := 0, 0, 0, 0
+	types := map[string]int{}
+	for i, f := range pdfs {
+		c, err := p.ExtractFile(context.Background(), f)
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(f), err)
+		}
+		checkEncounters(t, c)
+		checkCare(t, c)
+		if len(c.Encounters) > 0 {
+			withEnc++
+		}
+		if len(c.ConservativeCare) > 0 {
+			withCare++
+		}
+		encs += len(c.Encounters)
+		care += len(c.ConservativeCare)
+		for _, e := range c.Encounters {
+			types[e.Type]++
+		}
+		if i%20 == 0 && testing.Verbose() { // a sample to read
+			for _, e := range c.Encounters {
+				t.Logf("%s: encounter %d %s %q: %.80q", filepath.Base(f), e.Index, e.Type, e.Title, e.Text)
+			}
+			for _, k := range c.ConservativeCare {
+				t.Logf("%s: care %s %s guideline=%v: %.80q", filepath.Base(f), k.Modality, k.Status, k.InGuideline, k.Text)
+			}
+		}
+	}
+	n := len(pdfs)
+	t.Logf("%d letters: %d with encounters (%d in all, %v), %d with conservative care (%d items)", n, withEnc, encs, types, withCare, care)
+	if withEnc*10 < n*9 {
+		t.Errorf("only %d of %d letters have an encounter", withEnc, n)
+	}
+	if withCare*10 < n*8 {
+		t.Errorf("only %d of %d letters mention conservative care", withCare, n)
+	}
+	if types["other"]*3 > encs {
+		t.Errorf("%d of %d encounters have type other", types["other"], encs)
+	}
+}
+
+// BenchmarkTimelineCare measures the timeline and care stages together on
+// the IRO seed (the text pipeline must reach 1,000 letters/s on one core;
+// these two stages should take well under 0.2 ms).
+func BenchmarkTimelineCare(b *testing.B) {
+	p := newTestPipeline(b)
+	c := extractFixture(b, p, "iro_si_injection_upheld.txt")
+	d := &caseDoc{c: c, sents: p.splitter.Split(c.Text)}
+	d.guide = p.ruleText.ranges(d)
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Encounters, c.ConservativeCare = c.Encounters[:0], c.ConservativeCare[:0]
+		p.timeline.apply(d)
+		p.care.apply(d)
+	}
+	if len(c.Encounters) != 15 || len(c.ConservativeCare) == 0 {
+		b.Fatalf("%d encounters, %d care items", len(c.Encounters), len(c.ConservativeCare))
+	}
 }
