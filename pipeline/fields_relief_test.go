@@ -308,12 +308,24 @@ func checkItems(t *testing.T, c *Case) {
 }
 
 func fuzzSeeds(f *testing.F) {
-	for _, name := range []string{"iro_si_injection_upheld.txt", "imr_si_block_upheld.txt", "imr_mixed_items.txt"} {
-		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+	// Excerpts of the seeds: the fuzzer mutates whole 15 KB letters too
+	// slowly to get anywhere.
+	for _, ex := range []struct{ name, at string }{
+		{"iro_si_injection_upheld.txt", "f/u L5/S1 hardware block"},
+		{"iro_si_injection_upheld.txt", "Straight leg raises are"},
+		{"imr_si_block_upheld.txt", "complained of constant back pain"},
+		{"imr_si_block_upheld.txt", "A positive diagnostic response"},
+		{"iro_esi_overturned.txt", "EHL strength"},
+	} {
+		data, err := os.ReadFile(filepath.Join(lettersDir, ex.name))
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(string(data))
+		i := strings.Index(string(data), ex.at)
+		if i < 0 {
+			f.Fatalf("%s lacks %q", ex.name, ex.at)
+		}
+		f.Add(string(data[i:min(len(data), i+1200)]))
 	}
 	for _, s := range []string{"", "/", "/10", "8/10", "of 10", "4+/5", "of", "relief", "85% relief", "pain 3/10 with meds, 8/10 without",
 		"from 8/10 to", "pre-procedure pain 8/10, post-procedure pain", "4/5 on the right, 5/5", "x\n10/10/2016 relief 50%-",
