@@ -154,7 +154,9 @@ func TestReliefPatterns(t *testing.T) {
 			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Before, v.After, v.Procedure = 37.5, 8, 5, "chiropractic" })}},
 		// Certainty and rule text.
 		{"hypothetical", "Repeat blocks are planned if the blocks provide at least 80% relief.",
-			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Comparator, v.Certainty, v.InGuideline = 80, ">=", "hypothetical", true })}},
+			[]reliefView{rv(func(v *reliefView) {
+				v.Percent, v.Comparator, v.Certainty, v.InGuideline = 80, ">=", "hypothetical", true
+			})}},
 		{"criteria", "Criteria for the use of sacroiliac blocks: the duration of pain relief should be at least 6 weeks with at least > 70% pain relief recorded for this period.",
 			[]reliefView{rv(func(v *reliefView) {
 				v.Percent, v.Comparator, v.Duration, v.Procedure, v.Certainty, v.InGuideline = 70, ">", "6 week", "si_joint_injection", "hypothetical", true
