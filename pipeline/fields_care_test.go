@@ -201,6 +201,16 @@ func TestCareTable(t *testing.T) {
 			},
 		},
 		{
+			name: "a Plan heading makes later mentions of its entry planned, up to the next heading",
+			text: iroHead + "XX/XX/XX: Office Visit. Plan: Injection. Acupuncture as well. Physical Exam: Massage therapy for the neck.\n\n" +
+				"XX/XX/XX: Office Visit. HPI: Acupuncture.\n" + iroTail,
+			want: []careWant{
+				{"acupuncture", "planned", 0, "", false},
+				{"massage", "done", 0, "", false},
+				{"acupuncture", "done", 0, "", false},
+			},
+		},
+		{
 			name: "mentions of one modality in a sentence are merged",
 			text: imrHead + "The applicant's medication list included Flexeril, Norco and Motrin, which were continued. " +
 				"Physical therapy appointments were scheduled but the injured worker did not go to the appointment.\n" + imrTail,
