@@ -138,7 +138,11 @@ var reliefQualValues = []string{"none", "minimal", "partial", "significant", "co
 // durationUnits are the duration units of the record contract.
 var durationUnits = []string{"hour", "day", "week", "month", "year"}
 
-func newReliefRules(data fs.FS) (*reliefRules, error) {
+func newReliefRules(data fs.FS) (*reliefRules, error) { return newReliefRulesWith(data, nil, nil) }
+
+// newReliefRulesWith builds the stage over a given lexicon and context cues
+// (nil: the embedded ones).
+func newReliefRulesWith(data fs.FS, lx *lexicon.Lexicon, cx *lexicon.Context) (*reliefRules, error) {
 	const file = "relief.yaml"
 	r := &reliefRules{}
 	if err := decodeRules(data, file, &r.f); err != nil {
@@ -247,11 +251,16 @@ func newReliefRules(data fs.FS) (*reliefRules, error) {
 	r.gapAfter = wordMap(f.GapAfterCue)
 	r.notTreat = wordMap(f.NotTreatments)
 	r.numberWords = f.NumberWords
-	if r.lex, err = lexicon.Load(nil); err != nil {
-		return nil, err
+	r.lex, r.ctx = lx, cx
+	if r.lex == nil {
+		if r.lex, err = lexicon.Load(nil); err != nil {
+			return nil, err
+		}
 	}
-	if r.ctx, err = lexicon.LoadContext(nil); err != nil {
-		return nil, err
+	if r.ctx == nil {
+		if r.ctx, err = lexicon.LoadContext(nil); err != nil {
+			return nil, err
+		}
 	}
 	for _, code := range f.NotTreatments {
 		if _, ok := r.lex.Concept(code); !ok {

@@ -58,10 +58,14 @@ func New(opts Options) (*Pipeline, error) {
 	if p.timeline, err = newTimelineRules(data); err != nil {
 		return nil, err
 	}
-	if p.findings, err = newFindingRules(data); err != nil {
+	cues, err := lexicon.LoadContext(opts.Lexicon)
+	if err != nil {
 		return nil, err
 	}
-	if p.relief, err = newReliefRules(data); err != nil {
+	if p.findings, err = newFindingRulesWith(p.lex, cues); err != nil {
+		return nil, err
+	}
+	if p.relief, err = newReliefRulesWith(data, p.lex, cues); err != nil {
 		return nil, err
 	}
 	if p.scores, err = newScoreRules(data); err != nil {
