@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/precedent-dev/precedent/extract"
+	"github.com/precedent-dev/precedent/internal/rules"
 )
 
 // A caseDoc is what the stages after the letter-level fields share: the record
@@ -58,6 +59,8 @@ type ruleTextRules struct {
 	Zones            []string `yaml:"zones"`
 	RuleSentences    []rx     `yaml:"rule_sentences"`
 	PatientSentences []rx     `yaml:"patient_sentences"`
+
+	rule, patient []*rules.Matcher // the regexps above, with prefilters
 }
 
 func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
@@ -67,6 +70,12 @@ func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
 	}
 	if len(g.Zones) == 0 || len(g.RuleSentences) == 0 {
 		return nil, &RuleError{File: "ruletext.yaml", Reason: "zones and rule_sentences are required"}
+	}
+	for _, r := range g.RuleSentences {
+		g.rule = append(g.rule, rules.NewMatcher(r.Regexp))
+	}
+	for _, r := range g.PatientSentences {
+		g.patient = append(g.patient, rules.NewMatcher(r.Regexp))
 	}
 	return &g, nil
 }
@@ -85,7 +94,7 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 	for _, s := range d.sents {
 		t := d.c.Text[s.Start:s.End]
 		rule := false
-		for _, r := range g.RuleSentences {
+		for _, r := range g.rule {
 			if r.MatchString(t) {
 				rule = true
 				break
@@ -94,7 +103,7 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 		if !rule {
 			continue
 		}
-		for _, p := range g.PatientSentences {
+		for _, p := range g.patient {
 			if p.MatchString(t) {
 				rule = false
 				break
