@@ -70,7 +70,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "evaluate: corpus findings truths:", err)
 		return 2
 	}
+	heldout, err := evaluate.LoadFindingsTruths(os.DirFS(*truth), "findings/heldout")
+	if err != nil {
+		fmt.Fprintln(stderr, "evaluate: held-out findings truths:", err)
+		return 2
+	}
 	clinical := evaluate.NewScorer() // findings, relief, scores, strength
+	held := evaluate.NewScorer()     // the same on held-out letters
+	heldLetters := 0
 	clinicalLetters := 0
 	pdfs, _ := filepath.Glob(filepath.Join(*corpus, "*.pdf"))
 	sort.Strings(pdfs)
@@ -95,6 +102,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if t := corpusFindings[name]; t != nil {
 				clinical.AddFindings(name, c, t)
 				clinicalLetters++
+			}
+			if t := heldout[name]; t != nil {
+				held.AddFindings(name, c, t)
+				heldLetters++
 			}
 		}
 		fmt.Fprintf(stdout, "corpus %s: %d PDFs, %d extracted, %d failed\n\n", *corpus, len(pdfs), cov.Letters, cov.Failed)
@@ -153,6 +164,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "\nfindings, relief, pain scores and strength (%d annotated letters)\n", clinicalLetters)
 	clinical.WriteTable(stdout)
 	all.Mismatches = append(all.Mismatches, clinical.Mismatches...)
+	if heldLetters > 0 {
+		// Held-out letters: annotated blind and never used to tune rules.
+		// Their mismatches are not listed, so that they stay held out.
+		fmt.Fprintf(stdout, "\nheld-out: findings, relief, pain scores and strength (%d letters never used for tuning)\n", heldLetters)
+		held.WriteTable(stdout)
+	}
 	if *verbose {
 		fmt.Fprintln(stdout, "\nmismatches (letter, field, want, got):")
 		for _, m := range all.Mismatches {
