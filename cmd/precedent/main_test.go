@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -221,5 +223,41 @@ func TestBadLexiconNamesFileAndLine(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "mine.yaml:6") {
 		t.Errorf("error should name mine.yaml:6, got %q", errOut)
+	}
+}
+
+func TestExtractCSVOneRowPerFinding(t *testing.T) {
+	out, errOut, code := runCLI(t, "", "extract", "--format", "csv", iroSeed, imrSeed)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 10 || strings.Join(rows[0], ",") != strings.Join(findingsHeader, ",") {
+		t.Fatalf("want a header and one row per finding, got %d rows, header %v", len(rows), rows[0])
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	faber, paths := 0, map[string]bool{}
+	for _, r := range rows[1:] {
+		paths[r[col["path"]]] = true
+		if r[col["code"]] == "faber" && r[col["status"]] == "positive" && r[col["laterality"]] == "right" {
+			faber++
+		}
+		start, _ := strconv.Atoi(r[col["start"]])
+		end, _ := strconv.Atoi(r[col["end"]])
+		if start >= end {
+			t.Errorf("row with bad offsets: %v", r)
+		}
+	}
+	if faber == 0 {
+		t.Error("no row for the IRO seed's positive right FABER")
+	}
+	if !paths[iroSeed] || !paths[imrSeed] {
+		t.Errorf("rows should come from both letters, got %v", paths)
 	}
 }
