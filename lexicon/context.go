@@ -68,6 +68,11 @@ type Assessment struct {
 	// SideDetail is "right>left" or "left>right" when the text says one
 	// side is worse, else "".
 	SideDetail string
+	// Excluded is true when an excluded cue says the term is no finding
+	// of the patient: a test result ("Electromyographic indicators of
+	// radiculopathy"), a disease a guideline names ("focal nerve
+	// entrapments, such as ... radiculopathy"). The Tagger drops it.
+	Excluded bool
 }
 
 // Cue kinds of context.yaml.
@@ -81,10 +86,11 @@ const (
 	kindHypothetical = "hypothetical"
 	kindFamily       = "family"
 	kindHistorical   = "historical"
+	kindExcluded     = "excluded"
 )
 
 var cueKinds = []string{kindNegated, kindPositive, kindNotPerformed, kindPseudo, kindTerminator,
-	kindPossible, kindHypothetical, kindFamily, kindHistorical}
+	kindPossible, kindHypothetical, kindFamily, kindHistorical, kindExcluded}
 
 // Directions of a cue's scope.
 const (

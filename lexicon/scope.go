@@ -155,15 +155,18 @@ func (s *scan) reach(h *ctxHit, t *target, bound string) int {
 	if h.start < t.start && t.start < h.end || h.start < t.end && t.end < h.end {
 		return 0 // the cue overlaps the term's edge ("not tender over ...")
 	}
+	// An excluded cue speaks of a whole test result ("EMG showed ..."):
+	// only a terminator proper ends it, not a status cue.
+	hard := cu.kind == kindExcluded
 	if h.end <= t.start && (dir == dirForward || dir == dirBoth) {
 		d := s.dist(h.end, t.start)
-		if d <= cu.scope && !s.terminated(h.end, t.start, h, false) {
+		if d <= cu.scope && !s.terminated(h.end, t.start, h, hard) {
 			return d
 		}
 	}
 	if t.end <= h.start && (dir == dirBackward || dir == dirBoth) {
 		d := s.dist(t.end, h.start)
-		if d <= cu.scope && !s.terminated(t.end, h.start, h, false) {
+		if d <= cu.scope && !s.terminated(t.end, h.start, h, hard) {
 			return d
 		}
 	}
@@ -268,6 +271,8 @@ func (s *scan) assess(ts []target) {
 				t.a.Experiencer = Family
 			case kindHistorical:
 				t.a.Historical = true
+			case kindExcluded:
+				t.a.Excluded = true
 			}
 		}
 		switch {

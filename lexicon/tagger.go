@@ -216,6 +216,9 @@ func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []
 	for i, c := range cs {
 		t := &ts[i]
 		a := t.a
+		if a.Excluded {
+			continue
+		}
 		f := &tg.findings[c.f]
 		if a.Status == "" {
 			a.Status = c.signStatus
