@@ -43,7 +43,7 @@ func newFindingRulesWith(lx *lexicon.Lexicon, ctx *lexicon.Context) (*findingRul
 // apply tags the findings of d. A test named without a result is kept only
 // inside rule text, where a guideline lists the tests that count as
 // positive findings ("Patrick's test (FABER)"); there it is positive and
-// in_guideline.
+// in_guideline. Every finding in rule text is hypothetical.
 func (r *findingRules) apply(d *caseDoc) {
 	ms := r.tagger.Tag(d.c.Text, d.sents)
 	seen := map[Finding]bool{}
@@ -56,6 +56,13 @@ func (r *findingRules) apply(d *caseDoc) {
 			}
 			status = lexicon.Positive
 		}
+		certainty := m.Certainty
+		if inGuide {
+			// Rule text names a finding a rule requires or excludes
+			// ("Radiculopathy must be documented"), not one this
+			// patient has.
+			certainty = lexicon.Hypothetical
+		}
 		label := m.Code
 		if c, ok := r.lx.Concept(m.Code); ok {
 			label = c.Label
@@ -67,7 +74,7 @@ func (r *findingRules) apply(d *caseDoc) {
 			Status:      status,
 			Laterality:  m.Laterality,
 			SideDetail:  m.SideDetail,
-			Certainty:   m.Certainty,
+			Certainty:   certainty,
 			Experiencer: m.Experiencer,
 			InGuideline: inGuide,
 			Historical:  m.Historical,

@@ -34,7 +34,7 @@ func TestFindingsSeeds(t *testing.T) {
 		"straight_leg_raise negative bilateral",
 		"paraspinal_tenderness positive left",
 		"spinous_tenderness positive",
-		"reflex_change negative",
+		"reflex_change negative bilateral", // "Lower extremities reflexes are symmetrically present"
 		"sensory_deficit negative",
 		"straight_leg_raise negative",
 	} {
@@ -117,9 +117,9 @@ func TestFindingsGuideline(t *testing.T) {
 	r.apply(d)
 	var got []string
 	for _, f := range c.Findings {
-		got = append(got, fmt.Sprintf("%s %s %v", f.Code, f.Status, f.InGuideline))
+		got = append(got, fmt.Sprintf("%s %s %v %s", f.Code, f.Status, f.InGuideline, f.Certainty))
 	}
-	want := []string{"faber positive true", "gaenslen positive true", "thigh_thrust positive true"}
+	want := []string{"faber positive true hypothetical", "gaenslen positive true hypothetical", "thigh_thrust positive true hypothetical"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("got %q, want %q", got, want)
 	}
