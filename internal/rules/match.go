@@ -50,6 +50,15 @@ type Matcher struct {
 	region   [256]bool
 	regionOK bool
 	maxLen   int
+
+	// start scan (FindAll*, FindStringSubmatchIndex, MatchString): a
+	// non-empty match starts, after the zero-width assertions startAsserts,
+	// with a byte of first; startRE is the rest of the pattern, anchored,
+	// run at those places on startWindow bytes (0: the rest of the text).
+	startRE      *regexp.Regexp
+	startFirst   [256]bool
+	startAsserts []syntax.Op
+	startWindow  int
 }
 
 // A foldLit is a literal; with fold set it is lowercase ASCII and matches
@@ -76,6 +85,7 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 		m.need = lits
 	}
 	m.initPrefix(tree)
+	m.initStart(tree)
 	if n, ok := maxLen(tree); ok && n > 0 && !hasAssert(tree) {
 		if needBytes(tree, &m.region) {
 			m.regionOK, m.maxLen = true, n
@@ -119,7 +129,140 @@ func (m *Matcher) MayMatchString(s string) bool {
 
 // MatchString is re.MatchString(s), skipped when MayMatchString says no.
 func (m *Matcher) MatchString(s string) bool {
-	return m.MayMatchString(s) && m.re.MatchString(s)
+	if !m.MayMatchString(s) {
+		return false
+	}
+	if m.startRE != nil {
+		return m.nextStart(s, 0) != nil
+	}
+	return m.re.MatchString(s)
+}
+
+// FindStringSubmatchIndex is re.FindStringSubmatchIndex(s).
+func (m *Matcher) FindStringSubmatchIndex(s string) []int {
+	if !m.MayMatchString(s) {
+		return nil
+	}
+	if m.startRE != nil {
+		return m.nextStart(s, 0)
+	}
+	return m.re.FindStringSubmatchIndex(s)
+}
+
+// initStart sets up the start scan when the pattern is: zero-width word or
+// line assertions at one position, then a part whose non-empty matches
+// start with a known ASCII or UTF-8 leading byte and that cannot test an
+// assertion before its first byte (the anchored part would see no text
+// before it).
+func (m *Matcher) initStart(tree *syntax.Regexp) {
+	subs := []*syntax.Regexp{tree}
+	if tree.Op == syntax.OpConcat {
+		subs = tree.Sub
+	}
+	k := 0
+	var asserts []syntax.Op
+	for k < len(subs) && isAssert(subs[k].Op) {
+		switch subs[k].Op {
+		case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginText, syntax.OpBeginLine:
+		default:
+			return
+		}
+		asserts = append(asserts, subs[k].Op)
+		k++
+	}
+	if k == len(subs) {
+		return
+	}
+	restTree := &syntax.Regexp{Op: syntax.OpConcat, Sub: subs[k:]}
+	var first [256]bool
+	ok, empty := firstBytes(restTree, &first)
+	if !ok || empty || assertFirst(restTree) {
+		return
+	}
+	for c := 0x80; c < 0xC0; c++ {
+		if first[c] {
+			return // a continuation byte: positions are not bytes
+		}
+	}
+	rest, err := regexp.Compile(`^(?:` + restTree.String() + `)`)
+	if err != nil || rest.NumSubexp() != m.re.NumSubexp() {
+		return
+	}
+	m.startRE, m.startAsserts, m.startFirst = rest, asserts, first
+	if n, ok := maxLen(restTree); ok && !hasEndText(restTree) {
+		m.startWindow = n + utf8.UTFMax // room for a final \b to look on
+	}
+}
+
+// assertFirst reports whether re may test a zero-width assertion before
+// it consumes a byte.
+func assertFirst(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	case syntax.OpCapture, syntax.OpPlus, syntax.OpStar, syntax.OpQuest, syntax.OpRepeat:
+		return assertFirst(re.Sub[0])
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			if assertFirst(s) {
+				return true
+			}
+			var set [256]bool
+			if ok, empty := firstBytes(s, &set); !ok || !empty {
+				return !ok
+			}
+		}
+		return false
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if assertFirst(s) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// nextStart returns the leftmost match starting at or after from (offsets
+// into s), or nil: the first place where a match can start and the
+// anchored rest matches. The match there is the one the regexp prefers.
+func (m *Matcher) nextStart(s string, from int) []int {
+	for i := from; i < len(s); i++ {
+		if !m.startFirst[s[i]] || !assertsAt(m.startAsserts, s, i) {
+			continue
+		}
+		end := len(s)
+		if m.startWindow > 0 {
+			end = min(end, i+m.startWindow)
+		}
+		loc := m.startRE.FindStringSubmatchIndex(s[i:end])
+		if loc == nil {
+			continue
+		}
+		for k := range loc {
+			if loc[k] >= 0 {
+				loc[k] += i
+			}
+		}
+		return loc
+	}
+	return nil
+}
+
+// startAll is FindAllStringSubmatchIndex by the start scan (matches are
+// never empty, so each search resumes where the last match ended).
+func (m *Matcher) startAll(s string) [][]int {
+	var out [][]int
+	for from := 0; ; {
+		loc := m.nextStart(s, from)
+		if loc == nil {
+			return out
+		}
+		out = append(out, loc)
+		from = loc[1]
+	}
 }
 
 // A Text is a document searched by several matchers; it keeps an ASCII
@@ -194,6 +337,12 @@ func (m *Matcher) MatchText(t *Text) bool {
 
 // FindAllStringSubmatchIndex is re.FindAllStringSubmatchIndex(s, -1).
 func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
+	if !m.MayMatchString(s) {
+		return nil
+	}
+	if m.startRE != nil && !m.regionOK {
+		return m.startAll(s)
+	}
 	if !m.regionOK {
 		return m.re.FindAllStringSubmatchIndex(s, -1)
 	}
@@ -237,7 +386,7 @@ func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
 
 // FindAllStringIndex is re.FindAllStringIndex(s, -1).
 func (m *Matcher) FindAllStringIndex(s string) [][]int {
-	if !m.regionOK {
+	if !m.regionOK && m.startRE == nil {
 		return m.re.FindAllStringIndex(s, -1)
 	}
 	out := m.FindAllStringSubmatchIndex(s)

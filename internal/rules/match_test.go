@@ -34,13 +34,25 @@ var matcherPatterns = []string{
 	`x$`,
 	`(?m)^ab`,
 	`\Bab`,
+	`(?i)\b(?P<age>\d{1,3})[- ]?(?:year|yr)s?[- ]?old,?\s+(?:(?:injured|white)\s+)*(?P<sex>male|female|man|woman)?`,
+	`(?i)\b(?:age[ds]?|aged)\s*:?\s*(?P<age>\d{1,3})\b`,
+	`\bMs\.?\s+[A-Z]|\bMrs\.?\s+[A-Z]`,
+	`\b(?:[Ss]he|[Hh]er|[Hh]ers|[Hh]erself)\b`,
+	`(?i)\b(?:he|his|him|she|her|hers)\s*/\s*(?:he|his|him|she|her|hers)\b`,
+	`a(?:\bb|c)`,
+	`(?:x|\b)y`,
+	`é\b`,
+	`(?i)(?P<d>\d{1,2})\s+(?P<m>jan(?:uary)?|may)\.?,?\s+(?P<y>\d{4})`,
+	`(?s)ab.*`,
+	`a+$`,
 }
 
 func randomText(r *rand.Rand, n int) string {
 	pieces := []string{"a", "b", "c", "x", "X", "k", "K", "\u212a", "s", "ſ", "é", "”", "\"", ".", ":", ")", "%", "/", " ", "\n", "1", "2", "0", "-",
 		"IMR", "imr ", "CM17-0005418", "Independent  Medical\nReview", "iro case", "IRO CASE", "Adverse determination",
 		"MAXIMUS Federal Services", "requested", "Upheld", "overturned", "Item: ", "XX/XX/XX:", "10/16/14:", "in.Per", "blocks:1. ",
-		"Description of the services", "REVIEW OUTCOME:", "(2) ", "key", "sks", "ab", "\xff", "\xe2\x80"}
+		"Description of the services", "REVIEW OUTCOME:", "(2) ", "key", "sks", "ab", "\xff", "\xe2\x80",
+		"46 year old", " 52 yr-old, ", "white ", "Male", "woman", "aged: 4", "Age 120", "Mrs. B", "Ms ", "he/she", "His / her", "herself", "She", "hers", "_", "10 Jan. 2015", "may 7, 2014"}
 	var b strings.Builder
 	for b.Len() < n {
 		b.WriteString(pieces[r.Intn(len(pieces))])
@@ -67,6 +79,9 @@ func TestMatcherAgreesWithRegexp(t *testing.T) {
 			}
 			if d := cmp.Diff(re.FindAllStringSubmatchIndex(s, -1), m.FindAllStringSubmatchIndex(s)); d != "" {
 				t.Fatalf("%s: FindAllStringSubmatchIndex(%q):\n%s", p, s, d)
+			}
+			if d := cmp.Diff(re.FindStringSubmatchIndex(s), m.FindStringSubmatchIndex(s)); d != "" {
+				t.Fatalf("%s: FindStringSubmatchIndex(%q):\n%s", p, s, d)
 			}
 			if d := cmp.Diff(re.FindAllStringIndex(s, -1), m.FindAllStringIndex(s)); d != "" {
 				t.Fatalf("%s: FindAllStringIndex(%q):\n%s", p, s, d)
