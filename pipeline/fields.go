@@ -31,7 +31,7 @@ type fieldRules struct {
 	letter        *letterFile
 	services      *serviceFile
 	reviewerRules *reviewerRules
-	patientRules  *patientFile
+	patientRules  *patientRules
 	guide         *guidelineFile
 	guideMatcher  *lexicon.Matcher
 	lex           *lexicon.Lexicon

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/precedent-dev/precedent/internal/rules"
 	"github.com/precedent-dev/precedent/lexicon"
 )
 
@@ -103,7 +104,14 @@ func loadReviewerRules(fsys fs.FS) (*reviewerRules, error) {
 	return &reviewerRules{reviewerFile: f, specialties: sp, states: st}, nil
 }
 
-func loadPatientRules(fsys fs.FS) (*patientFile, error) {
+// patientRules are the patient rules with their regexps prefiltered.
+type patientRules struct {
+	patientFile
+	ageSex, age, slashPair *rules.Matcher
+	titles, pronouns       map[string]*rules.Matcher
+}
+
+func loadPatientRules(fsys fs.FS) (*patientRules, error) {
 	const name = "patient.yaml"
 	var f patientFile
 	if err := decodeRules(fsys, name, &f); err != nil {
@@ -135,7 +143,15 @@ func loadPatientRules(fsys fs.FS) (*patientFile, error) {
 	if f.MinPronouns < 1 {
 		return nil, &RuleError{File: name, Reason: "min_pronouns must be at least 1"}
 	}
-	return &f, nil
+	p := &patientRules{patientFile: f, ageSex: rules.NewMatcher(f.AgeSex.Regexp), age: rules.NewMatcher(f.Age.Regexp),
+		slashPair: rules.NewMatcher(f.SlashPair.Regexp), titles: map[string]*rules.Matcher{}, pronouns: map[string]*rules.Matcher{}}
+	for k, re := range f.Titles {
+		p.titles[k] = rules.NewMatcher(re.Regexp)
+	}
+	for k, re := range f.Pronouns {
+		p.pronouns[k] = rules.NewMatcher(re.Regexp)
+	}
+	return p, nil
 }
 
 var numberWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -206,7 +222,7 @@ func (r *fieldRules) patient(c *Case, wins []window) {
 	for _, w := range wins {
 		seg := text[w.start:w.end]
 		ai, si := p.AgeSex.SubexpIndex("age"), p.AgeSex.SubexpIndex("sex")
-		for _, m := range p.AgeSex.FindAllStringSubmatchIndex(seg, -1) {
+		for _, m := range p.ageSex.FindAllStringSubmatchIndex(seg) {
 			if c.Patient.Age == nil {
 				if a, err := strconv.Atoi(seg[m[2*ai]:m[2*ai+1]]); err == nil && a > 0 && a < 120 {
 					c.Patient.Age = &a
@@ -220,8 +236,9 @@ func (r *fieldRules) patient(c *Case, wins []window) {
 			}
 		}
 		if c.Patient.Age == nil {
-			if m := p.Age.FindStringSubmatch(seg); m != nil {
-				if a, err := strconv.Atoi(m[p.Age.SubexpIndex("age")]); err == nil && a > 0 && a < 120 {
+			if m := p.age.FindStringSubmatchIndex(seg); m != nil {
+				ai := p.Age.SubexpIndex("age")
+				if a, err := strconv.Atoi(seg[m[2*ai]:m[2*ai+1]]); err == nil && a > 0 && a < 120 {
 					c.Patient.Age = &a
 				}
 			}
@@ -231,7 +248,7 @@ func (r *fieldRules) patient(c *Case, wins []window) {
 		return
 	}
 	for _, sex := range []string{"female", "male"} {
-		re, ok := p.Titles[sex]
+		re, ok := p.titles[sex]
 		if !ok {
 			continue
 		}
@@ -244,9 +261,19 @@ func (r *fieldRules) patient(c *Case, wins []window) {
 	}
 	counts := map[string]int{}
 	for _, w := range wins {
-		seg := p.SlashPair.ReplaceAllStringFunc(text[w.start:w.end], func(s string) string { return strings.Repeat(" ", len(s)) })
-		for sex, re := range p.Pronouns {
-			counts[sex] += len(re.FindAllStringIndex(seg, -1))
+		seg := text[w.start:w.end]
+		// "he/she" is blanked out (same length) before pronouns are counted.
+		if pairs := p.slashPair.FindAllStringIndex(seg); len(pairs) > 0 {
+			b := []byte(seg)
+			for _, loc := range pairs {
+				for k := loc[0]; k < loc[1]; k++ {
+					b[k] = ' '
+				}
+			}
+			seg = string(b)
+		}
+		for sex, re := range p.pronouns {
+			counts[sex] += len(re.FindAllStringIndex(seg))
 		}
 	}
 	switch {
