@@ -411,14 +411,29 @@ func (s *scan) sides(ts []target) {
 		t := &ts[j]
 		hs := t.sides
 		if len(hs) == 0 {
-			// Share the list's sides written outside its items.
-			for k := range ts {
+			// Share the list's sides written right before its head
+			// (only fillers between) or after its tail in the same
+			// phrase (no comma between): in "on the right, tenderness
+			// over the right greater trochanter and lumbar paraspinal
+			// tenderness" the sides are the trochanter's alone.
+			head, tail := j, j
+			for head > 0 && ts[head-1].list == t.list {
+				head--
+			}
+			for tail+1 < len(ts) && ts[tail+1].list == t.list {
+				tail++
+			}
+			for k := head; k <= tail; k++ {
 				u := &ts[k]
-				if u.list != t.list || k == j {
+				if k == j {
 					continue
 				}
 				for _, h := range u.sides {
-					if !(u.start <= h.start && h.end <= u.end) {
+					if u.start <= h.start && h.end <= u.end {
+						continue
+					}
+					if h.end <= ts[head].start && s.gapOf(h.end, ts[head].start, s.c.fillers, true) ||
+						h.start >= ts[tail].end && !s.hasComma(ts[tail].end, h.start) {
 						hs = append(hs, h)
 					}
 				}
@@ -426,6 +441,16 @@ func (s *scan) sides(ts []target) {
 		}
 		t.a.Laterality, t.a.SideDetail = combineSides(hs)
 	}
+}
+
+// hasComma reports whether a comma lies in [a, b).
+func (s *scan) hasComma(a, b int) bool {
+	for i := a; i < b && i < len(s.text); i++ {
+		if s.text[i] == ',' {
+			return true
+		}
+	}
+	return false
 }
 
 // combineSides folds side words into a laterality and a side detail.

@@ -260,6 +260,17 @@ func TestScopeRules(t *testing.T) {
 		{"terminator", "No numbness but tenderness over the SI joints",
 			[]short{{"numbness", "negative", "", "", d}, {"si_tenderness", "positive", "", "", d}}},
 		{"w/o", "Spondylosis w/o myelopathy or radiculopathy", []short{{"radicular_pain", "negative", "", "", d}}},
+		{"radiation to a limb", "low back pain radiating to the bilateral lower extremities",
+			[]short{{"radicular_pain", "positive", "bilateral", "", d}}},
+		{"without radiation", "low back pain without radiation", []short{{"radicular_pain", "negative", "", "", d}}},
+		{"no radiation below the knee", "No radiation below the knee", []short{{"radicular_pain", "negative", "", "", d}}},
+		{"radiation to the buttock only", "pain radiating to the right buttock", nil},
+		{"plural limbs are bilateral", "He notes numbness in the lower extremities", []short{{"numbness", "positive", "bilateral", "", d}}},
+		{"side before a comma is not the list's", "4+/5 strength on the right, tenderness over the right greater trochanter and lumbar paraspinal tenderness",
+			[]short{{"trochanteric_tenderness", "positive", "right", "", d}, {"paraspinal_tenderness", "positive", "", "", d}}},
+		{"side after the list is shared", "intermittent numbness and tingling down his bilateral LE",
+			[]short{{"numbness", "positive", "bilateral", "", d}, {"tingling", "positive", "bilateral", "", d}}},
+		{"EMG result is no finding", "Electromyographic indicators of acute cervical radiculopathy were not seen", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
