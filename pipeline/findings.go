@@ -46,7 +46,14 @@ func newFindingRulesWith(lx *lexicon.Lexicon, ctx *lexicon.Context) (*findingRul
 // in_guideline. Every finding in rule text is hypothetical.
 func (r *findingRules) apply(d *caseDoc) {
 	ms := r.tagger.Tag(d.c.Text, d.sents)
-	seen := map[Finding]bool{}
+	// Two mentions of one finding in one clause ("positive Lasegue's and
+	// single straight leg raise") are two findings; one mention read
+	// twice (pairs of a list) is one.
+	type mentionKey struct {
+		f          Finding
+		start, end int
+	}
+	seen := map[mentionKey]bool{}
 	for _, m := range ms {
 		inGuide := d.inGuideline(m.Start, m.End)
 		status := m.Status
@@ -80,7 +87,7 @@ func (r *findingRules) apply(d *caseDoc) {
 			Historical:  m.Historical,
 		}
 		f.Section = d.section(m.Start)
-		key := f // Encounter is a pointer: compare without it
+		key := mentionKey{f, m.Start, m.End} // Encounter is a pointer: compare without it
 		if seen[key] {
 			continue
 		}
