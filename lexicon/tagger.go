@@ -264,12 +264,12 @@ func (tg *Tagger) composite(sc *scan, f int, m Match, lms []Match, sms []Match) 
 		var d int
 		switch {
 		case sg.End <= m.Start:
-			d = sc.dist(sg.End, m.Start)
+			d = tg.siteDist(sc, lms, sg.End, m.Start)
 			if sc.terminated(sg.End, m.Start, nil, true) {
 				continue
 			}
 		case m.End <= sg.Start:
-			d = sc.dist(m.End, sg.Start)
+			d = tg.siteDist(sc, lms, m.End, sg.Start)
 			if sc.terminated(m.End, sg.Start, nil, true) {
 				continue
 			}
@@ -294,6 +294,41 @@ func (tg *Tagger) composite(sc *scan, f int, m Match, lms []Match, sms []Match) 
 		c.signStatus = Negative
 	}
 	return c, true
+}
+
+// siteDist is the distance in tokens between a site and its sign over
+// [a, b): the other sites of a list, its joiners and side words do not
+// count, so in "tenderness to palpation noted over the lumbar paraspinal
+// muscles and in the bilateral sacroiliac joints" the SI joints are as
+// near the sign as the paraspinal muscles.
+func (tg *Tagger) siteDist(sc *scan, lms []Match, a, b int) int {
+	if b <= a {
+		return 0
+	}
+	for _, m := range lms {
+		if _, ok := tg.byCode[m.Code]; ok && a <= m.Start && m.End <= b {
+			return sc.dist(a, b) // another finding between: no list of sites
+		}
+	}
+	d := 0
+	i := sort.Search(len(sc.toks), func(i int) bool { return sc.toks[i].start >= a })
+	for ; i < len(sc.toks) && sc.toks[i].start < b; i++ {
+		t := sc.toks[i]
+		if sc.c.joiners[asciiLower(sc.text[t.start:t.end])] || sc.inSide(t.start, t.end) {
+			continue
+		}
+		inSite := false
+		for _, m := range lms {
+			if m.Start <= t.start && t.end <= m.End {
+				_, inSite = tg.bySite[m.Code]
+				break
+			}
+		}
+		if !inSite {
+			d++
+		}
+	}
+	return d
 }
 
 // overlapsOther reports whether [start, end) overlaps a match that is not

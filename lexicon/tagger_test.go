@@ -270,6 +270,10 @@ func TestScopeRules(t *testing.T) {
 			[]short{{"trochanteric_tenderness", "positive", "right", "", d}, {"paraspinal_tenderness", "positive", "", "", d}}},
 		{"side after the list is shared", "intermittent numbness and tingling down his bilateral LE",
 			[]short{{"numbness", "positive", "bilateral", "", d}, {"tingling", "positive", "bilateral", "", d}}},
+		{"sites of a list share the sign", "tenderness to palpation noted over the lumbar paraspinal muscles and in the bilateral sacroiliac joints",
+			[]short{{"paraspinal_tenderness", "positive", "", "", d}, {"si_tenderness", "positive", "bilateral", "", d}}},
+		{"no list across another finding", "axial low back pain without radicular findings, facet tenderness",
+			[]short{{"radicular_pain", "negative", "", "", d}}},
 		{"EMG result is no finding", "Electromyographic indicators of acute cervical radiculopathy were not seen", nil},
 	}
 	for _, tt := range tests {
