@@ -122,6 +122,7 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 	ss := append([]extract.Sentence(nil), sents...)
 	sort.SliceStable(ss, func(i, j int) bool { return ss[i].Start < ss[j].Start })
 	li := 0
+	prev := -1 // index in out of the previous sentence's findings, or -1
 	for _, s := range ss {
 		s.Start, s.End = max(0, min(s.Start, len(text))), max(0, min(s.End, len(text)))
 		if s.End <= s.Start {
@@ -141,6 +142,7 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 			lj++
 		}
 		if !direct && !sites {
+			out, prev = tg.followUp(text, s, prev, out)
 			continue
 		}
 		var ssms []Match
@@ -152,11 +154,14 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 			}
 		}
 		if !direct && !tg.anySign(lms[li:lj], ssms) {
+			out, prev = tg.followUp(text, s, prev, out)
 			continue
 		}
 		// Context cues only where a finding may be: most sentences
 		// have none.
+		n := len(out)
 		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hits(text, s.Start, s.End), ssms, out)
+		prev = n
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Start != out[j].Start {
@@ -165,6 +170,58 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		return out[i].Code < out[j].Code
 	})
 	return out
+}
+
+// maxFollowUp is the longest sentence followUp reads (bytes).
+const maxFollowUp = 40
+
+// followUp reads a sentence of only a status and a side right after a
+// sentence of sided findings: "Positive FABER, Gaenslen's and thigh thrust
+// on the right. Negative on the left." gives the three tests negative on
+// the left. out[prev:] are the previous sentence's findings (prev < 0:
+// none); it returns out and the new prev (-1: the chain ends).
+func (tg *Tagger) followUp(text string, s extract.Sentence, prev int, out []Mention) ([]Mention, int) {
+	if prev < 0 || prev >= len(out) || s.End-s.Start > maxFollowUp {
+		return out, -1
+	}
+	hits := tg.ctx.hits(text, s.Start, s.End)
+	sc := tg.ctx.newScan(text, s.Start, s.End, hits)
+	status, side := "", ""
+	for _, tk := range sc.toks {
+		w := text[tk.start:tk.end]
+		if tg.ctx.fillers[asciiLower(w)] || w == "." {
+			continue
+		}
+		var h *ctxHit
+		for i := range hits {
+			if hits[i].start <= tk.start && tk.end <= hits[i].end {
+				h = &hits[i]
+				break
+			}
+		}
+		switch {
+		case h != nil && h.t.side == sideWord && (side == "" || side == h.t.value):
+			side = h.t.value
+		case h != nil && h.t.cue != nil && statusOf(h.t.cue.kind) != "" && (status == "" || status == statusOf(h.t.cue.kind)):
+			status = statusOf(h.t.cue.kind)
+		default:
+			return out, -1
+		}
+	}
+	if status == "" || side == "" {
+		return out, -1
+	}
+	start, end := trimSpace(text, s.Start, s.End)
+	n := len(out)
+	for _, m := range out[prev:n] {
+		if m.Laterality == "" || m.Laterality == side || m.Laterality == Bilateral || m.Status == "" || m.Status == status {
+			continue
+		}
+		m.Start, m.End, m.EvidenceStart, m.EvidenceEnd = start, end, start, end
+		m.Status, m.Laterality, m.SideDetail = status, side, ""
+		out = append(out, m)
+	}
+	return out, -1
 }
 
 // anySign reports whether a site of lms has a sign of its findings in sms.

@@ -451,6 +451,35 @@ func parseTxtar(s string) (string, map[string]string) {
 	return comment.String(), secs
 }
 
+// TestFollowUp: a sentence of only a status and a side speaks of the sided
+// findings of the sentence before.
+func TestFollowUp(t *testing.T) {
+	tg := testTagger(t)
+	sp, err := extract.NewSplitter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const d = Definite
+	tests := []struct {
+		text string
+		want []short
+	}{
+		{"Positive FABER, Gaenslen's and thigh thrust on the right. Negative on the left.",
+			[]short{{"faber", "positive", "right", "", d}, {"gaenslen", "positive", "right", "", d}, {"thigh_thrust", "positive", "right", "", d},
+				{"faber", "negative", "left", "", d}, {"gaenslen", "negative", "left", "", d}, {"thigh_thrust", "negative", "left", "", d}}},
+		{"Positive FABER on the right. Negative SI compression. Negative on the left.",
+			[]short{{"faber", "positive", "right", "", d}, {"compression", "negative", "", "", d}}},
+		{"Positive FABER. Negative on the left.", []short{{"faber", "positive", "", "", d}}},
+		{"Positive FABER on the right. The MRI was negative on the left side of the image.", []short{{"faber", "positive", "right", "", d}}},
+	}
+	for _, tt := range tests {
+		got := shorts(tg.Tag(tt.text, sp.Split(tt.text)))
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.text, diff)
+		}
+	}
+}
+
 // FuzzTag: no panic, offsets in bounds, sorted, deterministic.
 func FuzzTag(f *testing.F) {
 	for _, s := range []string{
