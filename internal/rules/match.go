@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"sync"
 	"regexp"
 	"regexp/syntax"
 	"strings"
@@ -59,6 +60,263 @@ type Matcher struct {
 	startFirst   [256]bool
 	startAsserts []syntax.Op
 	startWindow  int
+	startLeads   *leadSet
+
+	// MatchAt: every non-empty match starts with one of leads (nil:
+	// unknown); anchored is the pattern anchored at the start, compiled
+	// on first use.
+	leads        *leadSet
+	anchoredOnce sync.Once
+	anchored     *regexp.Regexp
+}
+
+// A leadSet holds literals, lowercase ASCII where they are letters, one of
+// which every match starts with, compared ASCII case-insensitively (a
+// superset of the matches: a prefilter), by their first byte.
+type leadSet struct {
+	by [256][]string
+}
+
+// The comparison (hasPrefixFold) is ASCII case-insensitive, and takes the
+// long s and the Kelvin sign for s and k, the only runes outside ASCII that
+// fold to ASCII letters.
+//
+// maxLeads bounds the literals of a leadSet; maxLeadLen their length.
+const (
+	maxLeads   = 64
+	maxLeadLen = 8
+)
+
+// newLeadSet returns the leadSet of re, or nil when unknown or useless (a
+// literal is empty, or there are too many).
+func newLeadSet(re *syntax.Regexp) *leadSet {
+	lits, _, ok := leads(re)
+	if !ok || len(lits) == 0 {
+		return nil
+	}
+	n := maxLeadLen
+	for _, l := range lits {
+		n = min(n, len(l))
+	}
+	if n < 2 {
+		return nil // no better than the first byte
+	}
+	ls := &leadSet{}
+	seen := map[string]bool{}
+	for _, l := range lits {
+		l = l[:n]
+		if !seen[l] {
+			seen[l] = true
+			ls.by[l[0]] = append(ls.by[l[0]], l)
+		}
+	}
+	return ls
+}
+
+// at reports whether s[i:] starts with one of the literals.
+func (ls *leadSet) at(s string, i int) bool {
+	for _, l := range ls.by[lowerByte(s[i])] {
+		if hasPrefixFold(s[i:], l) {
+			return true
+		}
+	}
+	var alt byte
+	switch s[i] {
+	case 0xC5: // the long s (U+017F) folds to s
+		alt = 's'
+	case 0xE2: // the Kelvin sign (U+212A) folds to k
+		alt = 'k'
+	default:
+		return false
+	}
+	for _, l := range ls.by[alt] {
+		if hasPrefixFold(s[i:], l) {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasPrefixFold reports whether s starts with lit (lowercase) with ASCII
+// letters of s in any case, and s and k also matched by the long s and
+// the Kelvin sign they fold to.
+func hasPrefixFold(s, lit string) bool {
+	j := 0
+	for k := 0; k < len(lit); k++ {
+		if j >= len(s) {
+			return false
+		}
+		if lowerByte(s[j]) == lit[k] {
+			j++
+			continue
+		}
+		switch {
+		case lit[k] == 's' && strings.HasPrefix(s[j:], "\u017f"):
+			j += len("\u017f")
+		case lit[k] == 'k' && strings.HasPrefix(s[j:], "\u212a"):
+			j += len("\u212a")
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// asciiFold returns the ASCII lowercase letter r folds to, if any.
+func asciiFold(r rune) (byte, bool) {
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f < utf8.RuneSelf {
+			return lowerByte(byte(f)), true
+		}
+	}
+	return 0, false
+}
+
+// leads returns literals one of which every match of re starts with
+// (lowercased: they are compared ASCII case-insensitively); exact reports
+// that they are exactly the matches of re. Case-folded letters must fold
+// within ASCII (not k or s).
+func leads(re *syntax.Regexp) (lits []string, exact, ok bool) {
+	fold := re.Flags&syntax.FoldCase != 0
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return []string{""}, true, true
+	case syntax.OpLiteral:
+		var b strings.Builder
+		for _, r := range re.Rune {
+			if r == utf8.RuneError || fold && r >= utf8.RuneSelf && unicode.SimpleFold(r) != r {
+				if b.Len() == 0 {
+					return nil, false, false
+				}
+				return []string{b.String()}, false, true
+			}
+			if r < utf8.RuneSelf {
+				b.WriteByte(lowerByte(byte(r)))
+			} else {
+				b.WriteRune(r)
+			}
+			if b.Len() >= maxLeadLen {
+				return []string{b.String()}, false, true
+			}
+		}
+		return []string{b.String()}, true, true
+	case syntax.OpCharClass:
+		seen := map[string]bool{}
+		for k := 0; k+1 < len(re.Rune); k += 2 {
+			if re.Rune[k+1]-re.Rune[k] > 16 {
+				return nil, false, false
+			}
+			for r := re.Rune[k]; r <= re.Rune[k+1]; r++ {
+				l := string(r)
+				switch {
+				case r < utf8.RuneSelf:
+					l = string(lowerByte(byte(r)))
+				case r == utf8.RuneError:
+					return nil, false, false // matches invalid bytes
+				case unicode.SimpleFold(r) != r:
+					c, ok := asciiFold(r)
+					if !ok {
+						return nil, false, false
+					}
+					l = string(c) // the long s and the Kelvin sign: see hasPrefixFold
+				}
+				if !seen[l] {
+					seen[l] = true
+					lits = append(lits, l)
+				}
+			}
+		}
+		return lits, true, len(lits) > 0 && len(lits) <= maxLeads
+	case syntax.OpCapture:
+		return leads(re.Sub[0])
+	case syntax.OpPlus:
+		lits, _, ok := leads(re.Sub[0])
+		return lits, false, ok
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil, false, false
+		}
+		lits, _, ok := leads(re.Sub[0])
+		return lits, false, ok
+	case syntax.OpQuest:
+		lits, exact, ok := leads(re.Sub[0])
+		if !ok || !exact {
+			return nil, false, false
+		}
+		return append(lits, ""), true, true
+	case syntax.OpAlternate:
+		exact = true
+		for _, sub := range re.Sub {
+			l, e, ok := leads(sub)
+			if !ok {
+				return nil, false, false
+			}
+			lits, exact = append(lits, l...), exact && e
+		}
+		return lits, exact, len(lits) <= maxLeads
+	case syntax.OpConcat:
+		lits, exact = []string{""}, true
+		for _, sub := range re.Sub {
+			l, e, ok := leads(sub)
+			if !ok || len(lits)*len(l) > maxLeads {
+				return lits, false, true
+			}
+			var next []string
+			long := false
+			for _, a := range lits {
+				for _, b := range l {
+					c := a + b
+					if len(c) > maxLeadLen {
+						c, long = c[:maxLeadLen], true
+					}
+					next = append(next, c)
+				}
+			}
+			lits = next
+			if !e || long {
+				return lits, false, true
+			}
+		}
+		return lits, exact, true
+	}
+	return nil, false, false
+}
+
+// MatchAt returns the submatch indexes (offsets into s) of the match that
+// the regexp prefers starting at i, looking at no more than window bytes
+// (0: the rest of s), or nil. It is the pattern anchored with ^ run on
+// s[i:i+window]: assertions see no text before i.
+func (m *Matcher) MatchAt(s string, i, window int) []int {
+	if i >= len(s) {
+		return nil
+	}
+	if !m.empty {
+		if m.firstKnown && !m.first[s[i]] {
+			return nil
+		}
+		if m.leads != nil && !m.leads.at(s, i) {
+			return nil
+		}
+	}
+	m.anchoredOnce.Do(func() { m.anchored = regexp.MustCompile(`^(?:` + m.re.String() + `)`) })
+	end := len(s)
+	if window > 0 {
+		end = min(end, i+window)
+	}
+	loc := m.anchored.FindStringSubmatchIndex(s[i:end])
+	for k := range loc {
+		if loc[k] >= 0 {
+			loc[k] += i
+		}
+	}
+	return loc
 }
 
 // A foldLit is a literal; with fold set it is lowercase ASCII and matches
@@ -86,6 +344,7 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 	}
 	m.initPrefix(tree)
 	m.initStart(tree)
+	m.leads = newLeadSet(tree)
 	if n, ok := maxLen(tree); ok && n > 0 && !hasAssert(tree) {
 		if needBytes(tree, &m.region) {
 			m.regionOK, m.maxLen = true, n
@@ -189,6 +448,7 @@ func (m *Matcher) initStart(tree *syntax.Regexp) {
 		return
 	}
 	m.startRE, m.startAsserts, m.startFirst = rest, asserts, first
+	m.startLeads = newLeadSet(restTree)
 	if n, ok := maxLen(restTree); ok && !hasEndText(restTree) {
 		m.startWindow = n + utf8.UTFMax // room for a final \b to look on
 	}
@@ -230,7 +490,7 @@ func assertFirst(re *syntax.Regexp) bool {
 // anchored rest matches. The match there is the one the regexp prefers.
 func (m *Matcher) nextStart(s string, from int) []int {
 	for i := from; i < len(s); i++ {
-		if !m.startFirst[s[i]] || !assertsAt(m.startAsserts, s, i) {
+		if !m.startFirst[s[i]] || !assertsAt(m.startAsserts, s, i) || m.startLeads != nil && !m.startLeads.at(s, i) {
 			continue
 		}
 		end := len(s)
@@ -526,6 +786,8 @@ func literalRuns(re *syntax.Regexp) []foldLit {
 	}
 	for _, r := range re.Rune {
 		switch {
+		case r == utf8.RuneError:
+			flush() // matches any invalid byte, not its UTF-8 form
 		case !fold && r < utf8.RuneSelf:
 			b.WriteRune(r)
 		case fold && foldSafe(r):
@@ -547,7 +809,7 @@ func literalPrefix(re *syntax.Regexp) (foldLit, bool) {
 		return foldLit{}, false
 	}
 	first := re.Rune[0]
-	if re.Flags&syntax.FoldCase != 0 && !foldSafe(first) {
+	if first == utf8.RuneError || re.Flags&syntax.FoldCase != 0 && !foldSafe(first) {
 		return foldLit{}, false
 	}
 	return runs[0], true

@@ -3,6 +3,7 @@ package rules
 import (
 	"math/rand"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"testing"
 
@@ -45,6 +46,14 @@ var matcherPatterns = []string{
 	`(?i)(?P<d>\d{1,2})\s+(?P<m>jan(?:uary)?|may)\.?,?\s+(?P<y>\d{4})`,
 	`(?s)ab.*`,
 	`a+$`,
+	`(?i)(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})`,
+	`(?P<m>[0-9X]{1,2})/(?P<d>[0-9X]{1,2})/(?P<y>[0-9X]{4}|[0-9X]{2})`,
+	`(?i)(?P<m>january|may|june)\s+(?:of\s+)?(?P<y>\d{4})`,
+	`(?:”|\.)[a-c]X`,
+	`(?i)(?:sept|Kelvin|é)\.`,
+	`\x{FFFD}a|[\x{FFFD}b]c`,
+	`(?:ab|cd)*e`,
+	`x*`,
 }
 
 func randomText(r *rand.Rand, n int) string {
@@ -52,6 +61,7 @@ func randomText(r *rand.Rand, n int) string {
 		"IMR", "imr ", "CM17-0005418", "Independent  Medical\nReview", "iro case", "IRO CASE", "Adverse determination",
 		"MAXIMUS Federal Services", "requested", "Upheld", "overturned", "Item: ", "XX/XX/XX:", "10/16/14:", "in.Per", "blocks:1. ",
 		"Description of the services", "REVIEW OUTCOME:", "(2) ", "key", "sks", "ab", "\xff", "\xe2\x80",
+		"Jan. 7, 2014", "SEPT 30th, 2016", "june 2015", "may of 2016", "Kelvin.", "\u212aelvin.", "ſept.", "é.", "É.", "\ufffda", "\ufffdc", "abcde", "12/XX/2016",
 		"46 year old", " 52 yr-old, ", "white ", "Male", "woman", "aged: 4", "Age 120", "Mrs. B", "Ms ", "he/she", "His / her", "herself", "She", "hers", "_", "10 Jan. 2015", "may 7, 2014"}
 	var b strings.Builder
 	for b.Len() < n {
@@ -65,7 +75,7 @@ func TestMatcherAgreesWithRegexp(t *testing.T) {
 	for _, p := range matcherPatterns {
 		re := regexp.MustCompile(p)
 		m := NewMatcher(re)
-		for k := 0; k < 3000; k++ {
+		for k := 0; k < 2000; k++ {
 			s := randomText(r, r.Intn(120))
 			want := re.MatchString(s)
 			if !m.MayMatchString(s) && want {
@@ -79,6 +89,27 @@ func TestMatcherAgreesWithRegexp(t *testing.T) {
 			}
 			if d := cmp.Diff(re.FindAllStringSubmatchIndex(s, -1), m.FindAllStringSubmatchIndex(s)); d != "" {
 				t.Fatalf("%s: FindAllStringSubmatchIndex(%q):\n%s", p, s, d)
+			}
+			anchored := regexp.MustCompile(`^(?:` + p + `)`)
+			for i := 0; i <= len(s) && k%4 == 0; i++ {
+				for _, w := range []int{0, 12} {
+					end := len(s)
+					if w > 0 {
+						end = min(end, i+w)
+					}
+					want := anchored.FindStringSubmatchIndex(s[i:end])
+					for k := range want {
+						if want[k] >= 0 {
+							want[k] += i
+						}
+					}
+					if i == len(s) {
+						want = nil // MatchAt never tries the end of the text
+					}
+					if d := cmp.Diff(want, m.MatchAt(s, i, w)); d != "" {
+						t.Fatalf("%s: MatchAt(%q, %d, %d):\n%s", p, s, i, w, d)
+					}
+				}
 			}
 			if d := cmp.Diff(re.FindStringSubmatchIndex(s), m.FindStringSubmatchIndex(s)); d != "" {
 				t.Fatalf("%s: FindStringSubmatchIndex(%q):\n%s", p, s, d)
@@ -108,6 +139,40 @@ func TestMatcherShortcuts(t *testing.T) {
 			t.Errorf("%s: prefix scan %v, region scan %v; want %v, %v", tc.pattern, m.rest != nil, m.regionOK, tc.prefix, tc.regions)
 		}
 	}
+}
+
+func TestLeadSet(t *testing.T) {
+	for _, tc := range []struct {
+		pattern string
+		want    int // literals; 0: none
+	}{
+		{`(?i)(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d`, 12},
+		{`[0-9X]{1,2}/`, 0},
+		{`(?i)sept`, 1},
+		{`(?i)[sk]ep|[ſ]ep`, 2},
+		{`\bfoo`, 0},
+		{`(?:ab|cd)e`, 2},
+	} {
+		ls := newLeadSet(mustSimplify(t, tc.pattern))
+		n := 0
+		if ls != nil {
+			for _, l := range ls.by {
+				n += len(l)
+			}
+		}
+		if n != tc.want {
+			t.Errorf("%s: %d lead literals, want %d", tc.pattern, n, tc.want)
+		}
+	}
+}
+
+func mustSimplify(t *testing.T, p string) *syntax.Regexp {
+	t.Helper()
+	re, err := syntax.Parse(p, syntax.Perl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return re.Simplify()
 }
 
 func FuzzMatcher(f *testing.F) {
