@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/precedent-dev/precedent/internal/rules"
 )
 
 type dateFile struct {
@@ -20,7 +22,8 @@ const maxDateLen = 48
 type dateRules struct {
 	months   map[string]int
 	patterns []rx
-	starts   []*startMatcher // one per pattern
+	matchers []*rules.Matcher // one per pattern
+	groups   [][3]int         // per pattern: the m, y and d group numbers
 }
 
 func loadDateRules(fsys fs.FS) (*dateRules, error) {
@@ -44,7 +47,8 @@ func loadDateRules(fsys fs.FS) (*dateRules, error) {
 	}
 	r := &dateRules{months: f.Months, patterns: f.Patterns}
 	for _, p := range f.Patterns {
-		r.starts = append(r.starts, newStartMatcher(p.Regexp, maxDateLen))
+		r.matchers = append(r.matchers, rules.NewMatcher(p.Regexp))
+		r.groups = append(r.groups, [3]int{p.SubexpIndex("m"), p.SubexpIndex("y"), p.SubexpIndex("d")})
 	}
 	return r, nil
 }
@@ -84,16 +88,15 @@ func (r *dateRules) find(text string) []Date {
 		prio int
 	}
 	var cands []cand
-	for pi, p := range r.patterns {
-		mi, yi, di := p.SubexpIndex("m"), p.SubexpIndex("y"), p.SubexpIndex("d")
-		sm := r.starts[pi]
-		for i := 0; i < len(text); i++ {
-			// A date never starts glued to the preceding token, so only
-			// positions after a separator are tried, anchored.
-			if gluedBefore(text, i) {
-				continue
-			}
-			loc := sm.matchAt(text, i)
+	for i := 0; i < len(text); i++ {
+		// A date never starts glued to the preceding token, so only
+		// positions after a separator are tried, each pattern anchored
+		// there (Go's regexp would try every position of the text).
+		if gluedBefore(text, i) {
+			continue
+		}
+		for pi, m := range r.matchers {
+			loc := m.MatchAt(text, i, maxDateLen)
 			if loc == nil {
 				continue
 			}
@@ -101,13 +104,14 @@ func (r *dateRules) find(text string) []Date {
 			if e == s || gluedAfter(text, e) {
 				continue
 			}
+			g := r.groups[pi]
 			part := func(i int) string {
 				if i < 0 || loc[2*i] < 0 {
 					return ""
 				}
 				return text[loc[2*i]:loc[2*i+1]]
 			}
-			iso, redacted, ok := r.iso(part(mi), part(di), part(yi))
+			iso, redacted, ok := r.iso(part(g[0]), part(g[2]), part(g[1]))
 			if !ok {
 				continue
 			}

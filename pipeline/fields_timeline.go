@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/precedent-dev/precedent/internal/rules"
 )
 
 // The timeline stage finds the encounters of the clinical history: IRO
@@ -30,7 +32,7 @@ type startRule struct {
 	NoMatch   []string `yaml:"no_match"`
 
 	re    *regexp.Regexp // anchored, {date} expanded
-	first *startMatcher  // cheap test of the first byte
+	m     *rules.Matcher // re with prefilters (first byte, leading literals)
 	title int            // submatch index of "title", or -1
 	date  int            // submatch index of "date", or -1
 }
@@ -115,7 +117,7 @@ func newTimelineRules(data fs.FS) (*timelineRules, error) {
 			if !knownType(sr.Type) {
 				return nil, fail(sr.Pattern.Line, "unknown type %q", sr.Type)
 			}
-			sr.first = newStartMatcher(re, f.Window)
+			sr.m = rules.NewMatcher(re)
 		}
 	}
 	for i := range f.Ends {
@@ -320,12 +322,14 @@ func headingAt(heads []encStart, q int) bool {
 // try matches rule sr at q, within text[q:limit].
 func (r *timelineRules) try(d *caseDoc, sr *startRule, q, limit int) (encStart, bool) {
 	text := d.c.Text
-	if !sr.first.any && !sr.first.first[text[q]] {
-		return encStart{}, false
-	}
-	m := sr.re.FindStringSubmatchIndex(text[q:limit])
+	m := sr.m.MatchAt(text[:limit], q, 0) // sr.re on text[q:limit]
 	if m == nil {
 		return encStart{}, false
+	}
+	for k := range m {
+		if m[k] >= 0 {
+			m[k] -= q
+		}
 	}
 	s := encStart{pos: q, typ: sr.Type}
 	if sr.title >= 0 && m[2*sr.title] >= 0 {
