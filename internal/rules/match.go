@@ -1,10 +1,10 @@
 package rules
 
 import (
-	"sync"
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
