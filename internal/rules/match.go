@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp"
 	"regexp/syntax"
+	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -542,6 +543,66 @@ func (t *Text) Lower() string {
 		t.lower, t.done = asciiLower(t.S), true
 	}
 	return t.lower
+}
+
+// Hits are the places in a Text where the literals of a Matcher's MayMatch
+// occur: they answer MayMatch for any stretch of the text without searching
+// it again (one search of the whole text for many sentences or windows).
+type Hits struct {
+	all bool     // no literals: anything may match
+	at  [][2]int // occurrences [start, end), sorted by start
+}
+
+// Hits finds the literals of MayMatch in t.
+func (m *Matcher) Hits(t *Text) *Hits {
+	if m.need == nil {
+		return &Hits{all: true}
+	}
+	h := &Hits{}
+	for _, l := range m.need {
+		hay := t.S
+		if l.fold {
+			hay = t.Lower()
+		}
+		for off := 0; off <= len(hay); {
+			i := strings.Index(hay[off:], l.s)
+			if i < 0 {
+				break
+			}
+			h.at = append(h.at, [2]int{off + i, off + i + len(l.s)})
+			off += i + 1
+		}
+	}
+	if len(m.need) > 1 {
+		sort.Slice(h.at, func(i, j int) bool { return h.at[i][0] < h.at[j][0] })
+	}
+	return h
+}
+
+// MayMatch is the Matcher's MayMatch(t.S[a:b]) for the Text of h.
+func (h *Hits) MayMatch(a, b int) bool {
+	if h.all {
+		return true
+	}
+	i := sort.Search(len(h.at), func(i int) bool { return h.at[i][0] >= a })
+	for ; i < len(h.at) && h.at[i][0] < b; i++ {
+		if h.at[i][1] <= b {
+			return true
+		}
+	}
+	return false
+}
+
+// MatchRange is m.MatchString(t.S[a:b]), with h = m.Hits(t).
+func (m *Matcher) MatchRange(t *Text, h *Hits, a, b int) bool {
+	s := t.S[a:b]
+	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) || !h.MayMatch(a, b) {
+		return false
+	}
+	if m.startRE != nil {
+		return m.nextStart(s, 0) != nil
+	}
+	return m.re.MatchString(s)
 }
 
 // maxPrefixTries bounds the anchored attempts of MatchText before it gives
