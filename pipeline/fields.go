@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/precedent-dev/precedent/extract"
 	"github.com/precedent-dev/precedent/lexicon"
 )
 
@@ -108,7 +107,8 @@ func (r *fieldRules) win(name string, c *Case) []window {
 }
 
 // apply fills the letter-level fields of c.
-func (r *fieldRules) apply(c *Case, sents []extract.Sentence) {
+func (r *fieldRules) apply(d *caseDoc) {
+	c := d.c
 	text := c.Text
 	c.Dates = r.dates.find(text)
 
@@ -121,7 +121,7 @@ func (r *fieldRules) apply(c *Case, sents []extract.Sentence) {
 			c.CaseNumber = cn.Text
 		}
 	}
-	cued := r.cuedDates(text, c.Dates)
+	cued := r.cuedDates(d.text(), c.Dates)
 	pick := func(field string) *Date {
 		if d := headerDates[field]; d != nil {
 			return d

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"github.com/precedent-dev/precedent/internal/rules"
 	"io/fs"
 	"sort"
 )
@@ -24,6 +25,8 @@ type dateCue struct {
 	Field  string `yaml:"field"`
 	Before *rx    `yaml:"before"`
 	After  *rx    `yaml:"after"`
+
+	m *rules.Matcher // Before or After, with prefilters
 }
 
 type letterFile struct {
@@ -63,12 +66,15 @@ func loadLetterRules(fsys fs.FS) (*letterFile, error) {
 			}
 		}
 	}
-	for _, c := range f.DateCues {
+	for i := range f.DateCues {
+		c := &f.DateCues[i]
 		line := 0
 		if c.Before != nil {
 			line = c.Before.Line
+			c.m = rules.NewMatcher(c.Before.Regexp)
 		} else if c.After != nil {
 			line = c.After.Line
+			c.m = rules.NewMatcher(c.After.Regexp)
 		}
 		if !contains(dateFields, c.Field) {
 			return nil, &RuleError{File: name, Line: line, Reason: fmt.Sprintf("date cue: unknown field %q", c.Field)}
@@ -232,17 +238,26 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // cuedDates finds dates named by the words around them.
-func (r *fieldRules) cuedDates(text string, dates []Date) map[string]*Date {
+func (r *fieldRules) cuedDates(t *rules.Text, dates []Date) map[string]*Date {
+	text := t.S
 	out := map[string]*Date{}
+	hits := make([]*rules.Hits, len(r.letter.DateCues)) // made on first use
 	for i := range dates {
 		d := dates[i]
-		before := text[max(0, d.Start-90):d.Start]
-		after := text[d.End:min(len(text), d.End+60)]
-		for _, c := range r.letter.DateCues {
+		for k := range r.letter.DateCues {
+			c := &r.letter.DateCues[k]
 			if out[c.Field] != nil {
 				continue
 			}
-			if c.Before != nil && c.Before.MatchString(before) || c.After != nil && c.After.MatchString(after) {
+			if hits[k] == nil {
+				hits[k] = c.m.Hits(t)
+			}
+			// the 90 bytes before the date, or the 60 after it
+			a, b := max(0, d.Start-90), d.Start
+			if c.After != nil {
+				a, b = d.End, min(len(text), d.End+60)
+			}
+			if c.m.MatchRange(t, hits[k], a, b) {
 				dd := d
 				out[c.Field] = &dd
 			}

@@ -144,7 +144,7 @@ func apply(t *testing.T, r *fieldRules, text string) *Case {
 	t.Helper()
 	c := &Case{Text: text, Outcome: "unknown", Services: []Service{}, Reviewer: Reviewer{Specialties: []string{}, Licensure: []string{}},
 		Sections: []Section{{Name: "other", Start: 0, End: len(text)}}}
-	r.apply(c, nil)
+	r.apply(&caseDoc{c: c})
 	return c
 }
 

@@ -142,8 +142,8 @@ func (p *Pipeline) FromDocument(doc *extract.Document) *Case {
 		c.Sections = append(c.Sections, Section(s))
 	}
 	sents := p.splitter.Split(doc.Text)
-	p.fields.apply(c, sents)
 	d := &caseDoc{c: c, sents: sents}
+	p.fields.apply(d)
 	d.guide = p.ruleText.ranges(d)
 	p.timeline.apply(d) // encounters first: the later stages name theirs
 	p.findings.apply(d)

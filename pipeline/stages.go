@@ -18,6 +18,17 @@ type caseDoc struct {
 	// guide are the byte ranges of rule text (guideline quotes, criteria
 	// lists, rule sentences), sorted and disjoint.
 	guide []extract.Sentence
+
+	t *rules.Text // c.Text for the prefilters; see text
+}
+
+// text returns the case text as a rules.Text, made once and shared by the
+// stages (it keeps the lowercase copy the prefilters search).
+func (d *caseDoc) text() *rules.Text {
+	if d.t == nil {
+		d.t = rules.NewText(d.c.Text)
+	}
+	return d.t
 }
 
 // inGuideline reports whether [start, end) lies in rule text.
@@ -91,11 +102,18 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 			}
 		}
 	}
+	// The literals of every pattern are found once in the whole text; a
+	// pattern runs on a sentence only when one of them lies in it.
+	t := d.text()
+	ruleHits := make([]*rules.Hits, len(g.rule))
+	for k, r := range g.rule {
+		ruleHits[k] = r.Hits(t)
+	}
+	patientHits := make([]*rules.Hits, len(g.patient)) // made on first use
 	for _, s := range d.sents {
-		t := d.c.Text[s.Start:s.End]
 		rule := false
-		for _, r := range g.rule {
-			if r.MatchString(t) {
+		for k, r := range g.rule {
+			if r.MatchRange(t, ruleHits[k], s.Start, s.End) {
 				rule = true
 				break
 			}
@@ -103,8 +121,11 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 		if !rule {
 			continue
 		}
-		for _, p := range g.patient {
-			if p.MatchString(t) {
+		for k, p := range g.patient {
+			if patientHits[k] == nil {
+				patientHits[k] = p.Hits(t)
+			}
+			if p.MatchRange(t, patientHits[k], s.Start, s.End) {
 				rule = false
 				break
 			}
