@@ -102,14 +102,14 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 			}
 		}
 	}
-	// The literals of every pattern are found once in the whole text; a
-	// pattern runs on a sentence only when one of them lies in it.
+	// The literals of the rule patterns are found once in the whole text; a
+	// pattern runs on a sentence only when one of them lies in it. Patient
+	// patterns run on the few rule sentences only.
 	t := d.text()
 	ruleHits := make([]*rules.Hits, len(g.rule))
 	for k, r := range g.rule {
 		ruleHits[k] = r.Hits(t)
 	}
-	patientHits := make([]*rules.Hits, len(g.patient)) // made on first use
 	for _, s := range d.sents {
 		rule := false
 		for k, r := range g.rule {
@@ -121,11 +121,8 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 		if !rule {
 			continue
 		}
-		for k, p := range g.patient {
-			if patientHits[k] == nil {
-				patientHits[k] = p.Hits(t)
-			}
-			if p.MatchRange(t, patientHits[k], s.Start, s.End) {
+		for _, p := range g.patient {
+			if p.MatchString(t.S[s.Start:s.End]) {
 				rule = false
 				break
 			}

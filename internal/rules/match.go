@@ -549,44 +549,54 @@ func (t *Text) Lower() string {
 // occur: they answer MayMatch for any stretch of the text without searching
 // it again (one search of the whole text for many sentences or windows).
 type Hits struct {
-	all bool     // no literals: anything may match
-	at  [][2]int // occurrences [start, end), sorted by start
+	all  bool    // anything may match (no literals, or common ones)
+	lens []int   // per literal: its length
+	at   [][]int // per literal: where it occurs, in order
 }
 
-// Hits finds the literals of MayMatch in t.
+// Hits finds the literals of MayMatch in t. A literal found more than once
+// in 256 bytes is little use as a filter: then MayMatch always says yes.
 func (m *Matcher) Hits(t *Text) *Hits {
 	if m.need == nil {
 		return &Hits{all: true}
 	}
 	h := &Hits{}
+	seen := map[foldLit]bool{}
 	for _, l := range m.need {
+		if seen[l] {
+			continue
+		}
+		seen[l] = true
 		hay := t.S
 		if l.fold {
 			hay = t.Lower()
 		}
+		limit := len(hay)/256 + 1
+		var at []int
 		for off := 0; off <= len(hay); {
 			i := strings.Index(hay[off:], l.s)
 			if i < 0 {
 				break
 			}
-			h.at = append(h.at, [2]int{off + i, off + i + len(l.s)})
+			if at = append(at, off+i); len(at) > limit {
+				return &Hits{all: true}
+			}
 			off += i + 1
 		}
-	}
-	if len(m.need) > 1 {
-		sort.Slice(h.at, func(i, j int) bool { return h.at[i][0] < h.at[j][0] })
+		h.lens, h.at = append(h.lens, len(l.s)), append(h.at, at)
 	}
 	return h
 }
 
-// MayMatch is the Matcher's MayMatch(t.S[a:b]) for the Text of h.
+// MayMatch is a cheap test to run before a match of t.S[a:b], for the
+// Text of h: false means no match (Matcher.MayMatch(t.S[a:b]) is false).
 func (h *Hits) MayMatch(a, b int) bool {
 	if h.all {
 		return true
 	}
-	i := sort.Search(len(h.at), func(i int) bool { return h.at[i][0] >= a })
-	for ; i < len(h.at) && h.at[i][0] < b; i++ {
-		if h.at[i][1] <= b {
+	for k, at := range h.at {
+		i := sort.SearchInts(at, a)
+		if i < len(at) && at[i]+h.lens[k] <= b {
 			return true
 		}
 	}

@@ -116,8 +116,8 @@ func TestMatcherAgreesWithRegexp(t *testing.T) {
 				h := m.Hits(txt)
 				a := r.Intn(len(s))
 				b := a + r.Intn(len(s)-a+1)
-				if h.MayMatch(a, b) != m.MayMatch(s[a:b]) {
-					t.Fatalf("%s: Hits.MayMatch(%q) = %v", p, s[a:b], !m.MayMatch(s[a:b]))
+				if !h.MayMatch(a, b) && m.MayMatch(s[a:b]) {
+					t.Fatalf("%s: Hits.MayMatch(%q) = false", p, s[a:b])
 				}
 				if got := m.MatchRange(txt, h, a, b); got != re.MatchString(s[a:b]) {
 					t.Fatalf("%s: MatchRange(%q) = %v", p, s[a:b], got)
