@@ -261,3 +261,50 @@ func TestExtractCSVOneRowPerFinding(t *testing.T) {
 		t.Errorf("rows should come from both letters, got %v", paths)
 	}
 }
+
+func TestCheckTextAndJSON(t *testing.T) {
+	const rfa = "../../fixtures/letters/imr_page_damage.txt" // left SI joint RF ablation, upheld
+	out, errOut, code := runCLI(t, "", "check", rfa)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"odg-si-rfa/0", "not_met", "criteria_not_met", "agrees with the decision (upheld)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q:\n%s", want, out)
+		}
+	}
+	out, errOut, code = runCLI(t, "", "check", "--format", "json", rfa)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		CaseID string `json:"case_id"`
+		Sets   []struct {
+			ID      string `json:"id"`
+			Verdict string `json:"verdict"`
+			Agrees  *bool  `json:"agrees_with_decision"`
+			Results []struct {
+				ID, Status, Reason string
+				Evidence           []struct {
+					Text       string
+					Start, End int
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range rep.Sets {
+		if s.ID == "odg-si-rfa" {
+			found = true
+			if s.Verdict != "criteria_not_met" || s.Agrees == nil || !*s.Agrees || len(s.Results) == 0 || len(s.Results[0].Evidence) == 0 {
+				t.Errorf("odg-si-rfa report wrong: %+v", s)
+			}
+		}
+	}
+	if !found || len(rep.CaseID) != 16 {
+		t.Errorf("report lacks the SI RF set or the case id: %s", out)
+	}
+}

@@ -31,6 +31,7 @@ type command struct {
 
 var commands = map[string]command{
 	"extract": {"print case records of letters (PDF or text)", runExtract},
+	"check":   {"check letters against guideline criteria", runCheck},
 	"version": {"print the version", runVersion},
 }
 
