@@ -51,6 +51,11 @@ type Matcher struct {
 	// is at most maxLen bytes long.
 	region   [256]bool
 	regionOK bool
+	// pair: every match also holds a byte of pairA right before a byte
+	// of pairB (". " then a capital); when set, regions grow around such
+	// pairs instead of around the bytes of region.
+	pair         bool
+	pairA, pairB [256]bool
 	maxLen   int
 
 	// start scan (FindAll*, FindStringSubmatchIndex, MatchString): a
@@ -349,6 +354,7 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 	if n, ok := maxLen(tree); ok && n > 0 && !hasAssert(tree) {
 		if needBytes(tree, &m.region) {
 			m.regionOK, m.maxLen = true, n
+			m.pair = needPair(tree, &m.pairA, &m.pairB, &m.region)
 		}
 	}
 	return m
@@ -681,7 +687,7 @@ func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
 	n := m.maxLen
 	for a := 0; a < len(s); {
 		p := a
-		for p < len(s) && !m.region[s[p]] {
+		for p < len(s) && !m.needAt(s, p) {
 			p++
 		}
 		if p == len(s) {
@@ -692,7 +698,7 @@ func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
 		// every match lies in one region; regions are searched alone.
 		start, end := max(0, p-n+1), min(len(s), p+n)
 		for q := p + 1; q < len(s) && q < end+n-1; q++ {
-			if m.region[s[q]] {
+			if m.needAt(s, q) {
 				end = min(len(s), q+n)
 			}
 		}
@@ -713,6 +719,121 @@ func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
 		a = end
 	}
 	return out
+}
+
+// needAt reports whether s[p] is a byte every match holds (then a match
+// around p is possible).
+func (m *Matcher) needAt(s string, p int) bool {
+	if m.pair {
+		return m.pairA[s[p]] && p+1 < len(s) && m.pairB[s[p+1]]
+	}
+	return m.region[s[p]]
+}
+
+// needPair finds two adjacent one-byte-wide parts of re's top-level
+// sequence (captures and nested sequences looked through): every match
+// holds a byte of a right before a byte of b. It picks the rarest pair,
+// and only one rarer than the needed bytes of single (by byteWeight).
+func needPair(re *syntax.Regexp, a, b, single *[256]bool) bool {
+	var seq []*syntax.Regexp
+	var flat func(re *syntax.Regexp)
+	flat = func(re *syntax.Regexp) {
+		switch re.Op {
+		case syntax.OpCapture:
+			flat(re.Sub[0])
+		case syntax.OpConcat:
+			for _, s := range re.Sub {
+				flat(s)
+			}
+		case syntax.OpLiteral:
+			// each rune a part of its own
+			for _, r := range re.Rune {
+				seq = append(seq, &syntax.Regexp{Op: syntax.OpLiteral, Rune: []rune{r}, Flags: re.Flags})
+			}
+		default:
+			seq = append(seq, re)
+		}
+	}
+	flat(re)
+	weight := func(s *[256]bool) int {
+		w := 0
+		for c := range s {
+			if s[c] {
+				w += byteWeight(c)
+			}
+		}
+		return w
+	}
+	// byteWeight/650 is roughly a byte's frequency: a pair weighs the
+	// product of its parts.
+	const scale = 650
+	best := weight(single) * scale
+	found := false
+	for k := 0; k+1 < len(seq); k++ {
+		var x, y [256]bool
+		if !lastASCII(seq[k], &x) || !firstOne(seq[k+1], &y) {
+			continue
+		}
+		if w := weight(&x) * weight(&y); w < best {
+			*a, *b, best, found = x, y, w, true
+		}
+	}
+	return found
+}
+
+// lastASCII sets set to the bytes re's matches end with, when re matches
+// exactly one ASCII character (or ends with one, for a bounded repeat of
+// one).
+func lastASCII(re *syntax.Regexp, set *[256]bool) bool {
+	switch re.Op {
+	case syntax.OpRepeat, syntax.OpPlus:
+		if re.Op == syntax.OpRepeat && re.Min < 1 {
+			return false
+		}
+		return lastASCII(re.Sub[0], set)
+	case syntax.OpCapture:
+		return lastASCII(re.Sub[0], set)
+	case syntax.OpLiteral, syntax.OpCharClass:
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if !lastASCII(s, set) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpConcat:
+		if len(re.Sub) == 0 {
+			return false
+		}
+		return lastASCII(re.Sub[len(re.Sub)-1], set)
+	default:
+		return false
+	}
+	var one [256]bool
+	if ok, empty := firstBytes(re, &one); !ok || empty {
+		return false
+	}
+	if re.Op == syntax.OpLiteral && len(re.Rune) != 1 {
+		r := re.Rune[len(re.Rune)-1]
+		one = [256]bool{}
+		addRune(r, re.Flags&syntax.FoldCase != 0, &one)
+	}
+	for c := 0x80; c < 0x100; c++ {
+		if one[c] {
+			return false
+		}
+	}
+	for c := range one {
+		set[c] = set[c] || one[c]
+	}
+	return true
+}
+
+// firstOne sets set to the first bytes of re's matches, when they are
+// never empty and start with one known byte.
+func firstOne(re *syntax.Regexp, set *[256]bool) bool {
+	ok, empty := firstBytes(re, set)
+	return ok && !empty
 }
 
 // FindAllStringIndex is re.FindAllStringIndex(s, -1).

@@ -146,6 +146,9 @@ func TestMatcherShortcuts(t *testing.T) {
 		{`(?:X{1,2}|[0-9]{1,2})/(?:X{1,2}|[0-9]{1,2})/(?:X{2,4}|[0-9]{2}|[0-9]{4}):`, false, true},
 		{`[a-z]{2}\.([A-Z][a-z])`, false, true},
 	} {
+		if m := NewMatcher(regexp.MustCompile(tc.pattern)); tc.regions && !m.pair {
+			t.Errorf("%s: no byte pair", tc.pattern)
+		}
 		m := NewMatcher(regexp.MustCompile(tc.pattern))
 		if (m.rest != nil) != tc.prefix || m.regionOK != tc.regions {
 			t.Errorf("%s: prefix scan %v, region scan %v; want %v, %v", tc.pattern, m.rest != nil, m.regionOK, tc.prefix, tc.regions)
