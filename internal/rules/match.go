@@ -56,7 +56,7 @@ type Matcher struct {
 	// pairs instead of around the bytes of region.
 	pair         bool
 	pairA, pairB [256]bool
-	maxLen   int
+	maxLen       int
 
 	// start scan (FindAll*, FindStringSubmatchIndex, MatchString): a
 	// non-empty match starts, after the zero-width assertions startAsserts,
