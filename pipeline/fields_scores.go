@@ -29,6 +29,7 @@ type scoreRules struct {
 	muscleRE   *regexp.Regexp
 	muscleNext *regexp.Regexp
 	muscleMore *regexp.Regexp
+	bilateral  map[string]bool // muscle names that are both sides
 }
 
 type scoreLevelCue struct {
@@ -65,6 +66,8 @@ type scoreFile struct {
 	ScoreNotBefore rx                 `yaml:"score_not_before"`
 	ScoreNotAfter  rx                 `yaml:"score_not_after"`
 	Continuation   rx                 `yaml:"continuation"`
+	RangeJoiner    rx                 `yaml:"range_joiner"`
+	RangeNotBefore rx                 `yaml:"range_not_before"`
 	Qualifiers     []scoreQualifier   `yaml:"qualifiers"`
 	Sites          []scoreTerms       `yaml:"sites"`
 	SiteAfterTo    string             `yaml:"site_after_to"`
@@ -85,6 +88,7 @@ type scoreFile struct {
 	SideWords      map[string]string  `yaml:"side_words"`
 	SideWord       rx                 `yaml:"side_word"`
 	Muscles        []string           `yaml:"muscles"`
+	BilateralLimbs []string           `yaml:"bilateral_limbs"`
 }
 
 // scoreQualifiers are the Score.Qualifier values of the record.
@@ -104,7 +108,8 @@ func newScoreRules(data fs.FS) (*scoreRules, error) {
 		"score_value": &f.ScoreValue, "out_of_10": &f.OutOf10, "out_of_5": &f.OutOf5, "out_of_value": &f.OutOfValue,
 		"level_value": &f.LevelValue, "level_not_after": &f.LevelNotAfter, "pain_before_cue": &f.PainBeforeCue,
 		"context_word": &f.ContextWord, "context_after": &f.ContextAfter, "score_not_before": &f.ScoreNotBefore,
-		"score_not_after": &f.ScoreNotAfter, "continuation": &f.Continuation, "grade": &f.Grade,
+		"score_not_after": &f.ScoreNotAfter, "continuation": &f.Continuation,
+		"range_joiner": &f.RangeJoiner, "range_not_before": &f.RangeNotBefore, "grade": &f.Grade,
 		"grade_out_of": &f.GradeOutOf, "strength_word": &f.StrengthWord, "grade_not_after": &f.GradeNotAfter,
 		"muscle_stops": &f.MuscleStops, "side_after": &f.SideAfter, "side_word": &f.SideWord,
 	} {
@@ -162,6 +167,10 @@ func newScoreRules(data fs.FS) (*scoreRules, error) {
 	}
 	if r.siteRE, r.siteOf, err = termsRegexp(f.Sites, func(g scoreTerms) string { return g.Site }); err != nil {
 		return nil, bad("sites: %v", err)
+	}
+	r.bilateral = map[string]bool{}
+	for _, m := range f.BilateralLimbs {
+		r.bilateral[muscleName(m)] = true
 	}
 	if r.muscleRE, _, err = termsRegexp([]scoreTerms{{Muscle: "muscle", Terms: f.Muscles}}, func(g scoreTerms) string { return g.Muscle }); err != nil {
 		return nil, bad("muscles: %v", err)
@@ -329,6 +338,7 @@ func (r *scoreRules) apply(d *caseDoc) {
 		}
 	})
 	scores = dedupeScores(scores)
+	scores = r.ranges(text, scores)
 	scores = r.continuations(d, scores)
 	r.finishScores(d, scores)
 	r.finishGrades(d, grades)
@@ -438,6 +448,25 @@ func dedupeScores(scores []scoreAt) []scoreAt {
 		}
 		out = append(out, s)
 		last = s.ve
+	}
+	return out
+}
+
+// ranges joins two scores written as a range, "6/10 to 8/10", into one
+// score with value_max.
+func (r *scoreRules) ranges(text string, scores []scoreAt) []scoreAt {
+	out := scores[:0]
+	for i := 0; i < len(scores); i++ {
+		s := scores[i]
+		if i+1 < len(scores) && s.ValueMax == nil && scores[i+1].ValueMax == nil && scores[i+1].Value > s.Value &&
+			s.ve <= scores[i+1].vs && scores[i+1].vs-s.ve <= 8 &&
+			r.f.RangeJoiner.MatchString(text[s.ve:scores[i+1].vs]) &&
+			!r.f.RangeNotBefore.MatchString(clip(text, s.vs-24, s.vs)) {
+			mx := scores[i+1].Value
+			s.ValueMax, s.ve = &mx, scores[i+1].ve
+			i++
+		}
+		out = append(out, s)
 	}
 	return out
 }
@@ -620,7 +649,12 @@ func (r *scoreRules) gradeBefore(text string, mark, end int, re rx) (gradeAt, bo
 	if r.f.GradeNotAfter.MatchString(text[end:min(len(text), end+30)]) {
 		return gradeAt{}, false
 	}
+	// The grade as written: "4+/5", and "5 of 5" or "4 out of 5" for a
+	// scale written out (white space folded).
 	grade := g + "/5"
+	if text[mark] != '/' {
+		grade = strings.Join(strings.Fields(text[gs:end]), " ")
+	}
 	return gradeAt{gs: gs, ge: end, grade: grade, value: v}, true
 }
 
@@ -735,11 +769,16 @@ func (r *scoreRules) finishGrades(d *caseDoc, grades []gradeAt) {
 				muscles = append(muscles, muscleAt{side: side, start: g.gs})
 			}
 		}
-		// "upper and lower extremities": two muscles.
+		// "upper and lower extremities": two muscles. Plural limbs with no
+		// side written are both sides ("5/5 in the upper extremities").
 		var split []muscleAt
 		for _, m := range muscles {
 			for _, n := range expandMuscle(m.name) {
-				split = append(split, muscleAt{n, m.side, m.start})
+				side := m.side
+				if side == "" && r.bilateral[n] {
+					side = "bilateral"
+				}
+				split = append(split, muscleAt{n, side, m.start})
 			}
 		}
 		muscles = split
