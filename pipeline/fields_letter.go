@@ -13,6 +13,8 @@ type windowRule struct {
 	End    []rx     `yaml:"end"`
 	Zones  []string `yaml:"zones"`
 	Repeat bool     `yaml:"repeat"`
+
+	start, end []*rules.Matcher // Start and End, with prefilters
 }
 
 type headerRule struct {
@@ -46,7 +48,14 @@ func loadLetterRules(fsys fs.FS) (*letterFile, error) {
 		return nil, err
 	}
 	seen := map[string]bool{}
-	for _, w := range f.Windows {
+	for i := range f.Windows {
+		w := &f.Windows[i]
+		for _, re := range w.Start {
+			w.start = append(w.start, rules.NewMatcher(re.Regexp))
+		}
+		for _, re := range w.End {
+			w.end = append(w.end, rules.NewMatcher(re.Regexp))
+		}
 		line := 0
 		if len(w.Start) > 0 {
 			line = w.Start[0].Line
@@ -104,7 +113,7 @@ func (w *windowRule) find(text string, sections []Section) []window {
 	from := 0
 	for from <= len(text) {
 		s, e := -1, -1
-		for _, re := range w.Start {
+		for _, re := range w.start {
 			if loc := re.FindStringIndex(text[from:]); loc != nil && (s < 0 || from+loc[0] < s) {
 				s, e = from+loc[0], from+loc[1]
 			}
@@ -113,7 +122,7 @@ func (w *windowRule) find(text string, sections []Section) []window {
 			break
 		}
 		end := len(text)
-		for _, re := range w.End {
+		for _, re := range w.end {
 			if loc := re.FindStringIndex(text[e:]); loc != nil && e+loc[0] < end {
 				end = e + loc[0]
 			}

@@ -415,6 +415,20 @@ func (m *Matcher) FindStringSubmatchIndex(s string) []int {
 	return m.re.FindStringSubmatchIndex(s)
 }
 
+// FindStringIndex is re.FindStringIndex(s).
+func (m *Matcher) FindStringIndex(s string) []int {
+	if !m.MayMatchString(s) {
+		return nil
+	}
+	if m.startRE != nil {
+		if loc := m.nextStart(s, 0); loc != nil {
+			return loc[:2:2]
+		}
+		return nil
+	}
+	return m.re.FindStringIndex(s)
+}
+
 // initStart sets up the start scan when the pattern is: zero-width word or
 // line assertions at one position, then a part whose non-empty matches
 // start with a known ASCII or UTF-8 leading byte and that cannot test an

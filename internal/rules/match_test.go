@@ -123,6 +123,9 @@ func TestMatcherAgreesWithRegexp(t *testing.T) {
 					t.Fatalf("%s: MatchRange(%q) = %v", p, s[a:b], got)
 				}
 			}
+			if d := cmp.Diff(re.FindStringIndex(s), m.FindStringIndex(s)); d != "" {
+				t.Fatalf("%s: FindStringIndex(%q):\n%s", p, s, d)
+			}
 			if d := cmp.Diff(re.FindStringSubmatchIndex(s), m.FindStringSubmatchIndex(s)); d != "" {
 				t.Fatalf("%s: FindStringSubmatchIndex(%q):\n%s", p, s, d)
 			}
