@@ -30,6 +30,9 @@ type reliefRules struct {
 	lex         *lexicon.Lexicon
 	ctx         *lexicon.Context
 	numberWords map[string]float64
+	// patient are the patient-sentence cues of ruletext.yaml: relief in a
+	// guideline zone, in a sentence about this patient, is not rule text.
+	patient []rx
 }
 
 type reliefCue struct {
@@ -124,6 +127,7 @@ type reliefFile struct {
 	DurationsBefore      []rx                `yaml:"durations_before"`
 	DurationHints        []string            `yaml:"duration_hints"`
 	DurationUnquantified rx                  `yaml:"duration_unquantified"`
+	DurationApposition   rx                  `yaml:"duration_apposition"`
 	Units                map[string]string   `yaml:"units"`
 	MaxDurationGap       int                 `yaml:"max_duration_gap"`
 	BeforeAfterTriggers  []string            `yaml:"before_after_triggers"`
@@ -160,6 +164,7 @@ func newReliefRulesWith(data fs.FS, lx *lexicon.Lexicon, cx *lexicon.Context) (*
 
 		"documentation": &f.Documentation.Pattern, "documentation_after": &f.DocumentationAfter.Pattern,
 		"duration_unquantified": &f.DurationUnquantified, "percent_joiner": &f.PercentJoiner,
+		"duration_apposition": &f.DurationApposition,
 	} {
 		if err := required(file, re, key); err != nil {
 			return nil, err
@@ -199,7 +204,7 @@ func newReliefRulesWith(data fs.FS, lx *lexicon.Lexicon, cx *lexicon.Context) (*
 			return nil, bad(re.Line, "percent regexp needs a group num, word or half")
 		}
 	}
-	for _, re := range append(append([]rx{}, f.Durations...), f.DurationsBefore...) {
+	for _, re := range append(append([]rx{f.DurationApposition}, f.Durations...), f.DurationsBefore...) {
 		if err := needGroups(file, re, "num", "unit"); err != nil {
 			return nil, err
 		}
@@ -262,6 +267,17 @@ func newReliefRulesWith(data fs.FS, lx *lexicon.Lexicon, cx *lexicon.Context) (*
 			return nil, err
 		}
 	}
+	rt := data
+	if _, err := fs.Stat(data, "ruletext.yaml"); err != nil {
+		if rt, err = fs.Sub(fieldData, "data"); err != nil {
+			return nil, err
+		}
+	}
+	g, err := loadRuleTextRules(rt)
+	if err != nil {
+		return nil, err
+	}
+	r.patient = g.PatientSentences
 	for _, code := range f.NotTreatments {
 		if _, ok := r.lex.Concept(code); !ok {
 			return nil, bad(0, "not_treatments: %q is not a lexicon concept", code)
@@ -471,7 +487,7 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 	var out []reliefHit
 	seen := map[string]bool{}
 	for _, h := range local {
-		inGuide := d.inGuideline(h.lo, h.hi)
+		inGuide := r.inGuideline(d, sent, h.lo, h.hi)
 		if h.Percent == nil {
 			// One qualitative statement per value and sentence; a bare cue
 			// says nothing next to a percent or inside rule text.
@@ -502,6 +518,23 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 		out = append(out, h)
 	}
 	return out
+}
+
+// inGuideline reports whether the statement at [lo, hi) of sent is rule
+// text: in a rule-text range, and not in a sentence about this patient (a
+// reviewer's sentence about the patient inside a guideline-quote zone: "the
+// prior diagnostic injection provided 75% relief for only 3 weeks").
+func (r *reliefRules) inGuideline(d *caseDoc, sent extract.Sentence, lo, hi int) bool {
+	if !d.inGuideline(lo, hi) {
+		return false
+	}
+	st := d.c.Text[sent.Start:sent.End]
+	for _, p := range r.patient {
+		if p.MatchString(st) {
+			return false
+		}
+	}
+	return true
 }
 
 // certainty says whether the statement at [start, end) is asserted,
@@ -697,42 +730,54 @@ func (r *reliefRules) duration(after string, res []rx) *Duration {
 	}
 	var best *Duration
 	bestAt := len(after) + 1
+	// A duration after an unquantified one ("for the duration of the local
+	// anesthetic") is not this statement's, unless it gives that one's
+	// length (", about 6 hours").
+	q := r.f.DurationUnquantified.FindStringIndex(after)
+	if q != nil {
+		bestAt = q[0]
+		if am := r.f.DurationApposition.FindStringSubmatchIndex(after[q[1]:]); am != nil {
+			best, _ = r.durationOf(after[q[1]:], am, r.f.DurationApposition)
+		}
+	}
 	for _, re := range res {
 		m := re.FindStringSubmatchIndex(after)
 		if m == nil || m[0] >= bestAt {
 			continue
 		}
-		var num, unit string
-		for gi, name := range re.SubexpNames() {
-			if m[2*gi] < 0 {
-				continue
-			}
-			switch name {
-			case "num":
-				num = strings.ToLower(after[m[2*gi]:m[2*gi+1]])
-			case "unit":
-				unit = strings.ToLower(after[m[2*gi]:m[2*gi+1]])
-			}
+		if dur, ok := r.durationOf(after, m, re); ok {
+			best, bestAt = dur, m[0]
 		}
-		v, err := strconv.ParseFloat(num, 64)
-		if err != nil {
-			var ok bool
-			if v, ok = r.numberWords[strings.Join(strings.Fields(num), " ")]; !ok {
-				continue
-			}
-		}
-		u, ok := r.f.Units[unit]
-		if !ok {
-			continue
-		}
-		// A duration after an unquantified one ("for the duration of the
-		// local anesthetic") is not this statement's.
-		if q := r.f.DurationUnquantified.FindStringIndex(after); q != nil && q[0] < m[0] {
-			continue
-		}
-		best, bestAt = &Duration{Value: v, Unit: u}, m[0]
 	}
 	return best
+}
+
+// durationOf reads the num and unit groups of a duration match m of re in s.
+func (r *reliefRules) durationOf(s string, m []int, re rx) (*Duration, bool) {
+	var num, unit string
+	for gi, name := range re.SubexpNames() {
+		if m[2*gi] < 0 {
+			continue
+		}
+		switch name {
+		case "num":
+			num = strings.ToLower(s[m[2*gi]:m[2*gi+1]])
+		case "unit":
+			unit = strings.ToLower(s[m[2*gi]:m[2*gi+1]])
+		}
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		var ok bool
+		if v, ok = r.numberWords[strings.Join(strings.Fields(num), " ")]; !ok {
+			return nil, false
+		}
+	}
+	u, ok := r.f.Units[unit]
+	if !ok {
+		return nil, false
+	}
+	return &Duration{Value: v, Unit: u}, true
 }
 
 // beforeAfter tries the before/after patterns at offset s.
@@ -770,7 +815,7 @@ func (r *reliefRules) beforeAfter(d *caseDoc, sent extract.Sentence, s int) (rel
 		procs := r.procedures(text, sent)
 		h.Procedure = r.procedureFor(d, sent, procs, h.lo, false)
 		h.Duration = r.duration(clip(text, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap)), r.f.Durations)
-		h.InGuideline = d.inGuideline(h.lo, h.hi)
+		h.InGuideline = r.inGuideline(d, sent, h.lo, h.hi)
 		h.Certainty = r.certainty(d, sent, h.lo, h.hi)
 		start, end := r.evidence(text, sent, h.lo, h.hi)
 		h.Span = d.span(start, end)

@@ -147,6 +147,12 @@ func TestReliefPatterns(t *testing.T) {
 			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Duration, v.Procedure = 60, "3 day", "epidural_steroid_injection" })}},
 		{"local anesthetic", "The nerve block gave 80% relief for the duration of the local anesthetic.",
 			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Procedure = 80, "injection_other" })}},
+		{"anesthetic about hours", "She reported 85% relief of her right buttock pain for the duration of the anesthetic, about 6 hours.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Duration = 85, "6 hour" })}},
+		{"anesthetic then other hours", "The nerve block gave 80% relief for the duration of the local anesthetic and the pain returned for 6 hours.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Procedure = 80, "injection_other" })}},
+		{"spelled range", "The ESI gave 60% pain relief for six to eight weeks.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Duration, v.Procedure = 60, "6 week", "epidural_steroid_injection" })}},
 		// Before and after.
 		{"pre post", "SI joint injection: pre-procedure pain 8/10, post-procedure pain 1/10.",
 			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Before, v.After, v.Procedure = 87.5, 8, 1, "si_joint_injection" })}},
@@ -485,5 +491,36 @@ func BenchmarkRelief(b *testing.B) {
 	for b.Loop() {
 		c.Relief = c.Relief[:0]
 		p.relief.apply(d)
+	}
+}
+
+// TestReliefInGuidelineZone: relief inside a guideline-quote zone is rule
+// text, unless its sentence is about this patient (the patient-sentence
+// cues of ruletext.yaml).
+func TestReliefInGuidelineZone(t *testing.T) {
+	p := stagePipeline(t)
+	tests := []struct {
+		name, text string
+		want       bool
+	}{
+		{"quoted rule", "Repeat blocks are supported when the prior block gave at least 50% to 70% pain relief for 6 weeks.", true},
+		{"quoted threshold", "A positive response is 80% relief for the duration of the local anesthetic.", true},
+		{"prior injection", "In addition, the prior diagnostic injection provided 75% relief for only 3 weeks.", false},
+		{"the prior injection starts", "The previous epidural injection gave 60% relief.", false},
+		{"dated patient letter", "In the handwritten letter dated 01/04/2017 by the patient, chiropractic care had not alleviated the sharp, shooting pains.", false},
+		{"she", "She reported 70% relief after the facet injection.", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &Case{Text: tt.text, Relief: []Relief{},
+				Sections: []Section{{Name: "guideline_quote", Start: 0, End: len(tt.text)}}}
+			p.relief.apply(stageDoc(p, c))
+			if len(c.Relief) != 1 {
+				t.Fatalf("relief of %q: %+v, want one statement", tt.text, c.Relief)
+			}
+			if c.Relief[0].InGuideline != tt.want {
+				t.Errorf("in_guideline of %q = %v, want %v", tt.text, c.Relief[0].InGuideline, tt.want)
+			}
+		})
 	}
 }
