@@ -68,6 +68,11 @@ type Matcher struct {
 	startWindow  int
 	startLeads   *leadSet
 
+	// tail: the pattern ends with $ (end of text), has no other assertion
+	// and its matches are at most tail bytes long: MatchString looks at
+	// the last tail bytes only.
+	tail int
+
 	// MatchAt: every non-empty match starts with one of leads (nil:
 	// unknown); anchored is the pattern anchored at the start, compiled
 	// on first use.
@@ -351,6 +356,12 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 	m.initPrefix(tree)
 	m.initStart(tree)
 	m.leads = newLeadSet(tree)
+	if tree.Op == syntax.OpConcat && len(tree.Sub) > 1 && tree.Sub[len(tree.Sub)-1].Op == syntax.OpEndText {
+		body := &syntax.Regexp{Op: syntax.OpConcat, Sub: tree.Sub[:len(tree.Sub)-1]}
+		if n, ok := maxLen(body); ok && n > 0 && !hasAssert(body) {
+			m.tail = n
+		}
+	}
 	if n, ok := maxLen(tree); ok && n > 0 && !hasAssert(tree) {
 		if needBytes(tree, &m.region) {
 			m.regionOK, m.maxLen = true, n
@@ -395,6 +406,13 @@ func (m *Matcher) MayMatchString(s string) bool {
 
 // MatchString is re.MatchString(s), skipped when MayMatchString says no.
 func (m *Matcher) MatchString(s string) bool {
+	if m.tail > 0 && len(s) > m.tail {
+		cut := len(s) - m.tail
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut-- // start at a rune, as the regexp does
+		}
+		s = s[cut:]
+	}
 	if !m.MayMatchString(s) {
 		return false
 	}

@@ -54,6 +54,9 @@ var matcherPatterns = []string{
 	`\x{FFFD}a|[\x{FFFD}b]c`,
 	`(?:ab|cd)*e`,
 	`x*`,
+	`(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`,
+	`é.$`,
+	`[^a]b$`,
 }
 
 func randomText(r *rand.Rand, n int) string {
