@@ -178,10 +178,17 @@ var ligatures = map[rune]string{
 
 // cleanChars applies the character rules of Normalize to one page.
 func cleanChars(s string) string {
+	if plainASCII(s) {
+		return s // nothing to change, and ASCII is NFC
+	}
 	s = normalizeNewlines(strings.ToValidUTF8(s, "\uFFFD"))
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
+	for i, r := range s {
+		if c := s[i]; 0x20 <= c && c < 0x7f {
+			b.WriteByte(c) // printable ASCII (and the space) stays
+			continue
+		}
 		switch {
 		case r == '\n':
 			b.WriteByte('\n')
@@ -193,13 +200,23 @@ func cleanChars(s string) string {
 			b.WriteByte(' ')
 		case unicode.IsControl(r):
 			// dropped
-		case ligatures[r] != "":
+		case 0xFB00 <= r && r <= 0xFB06 && ligatures[r] != "":
 			b.WriteString(ligatures[r])
 		default:
 			b.WriteRune(r)
 		}
 	}
 	return norm.NFC.String(b.String())
+}
+
+// plainASCII reports whether s holds only printable ASCII, spaces and \n.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 || c >= 0x7f) && c != '\n' {
+			return false
+		}
+	}
+	return true
 }
 
 // foldSpaces trims l and folds runs of spaces to one.
@@ -357,7 +374,53 @@ func joinHyphenated(lines []cleanLine) {
 	}
 }
 
-var reHyphenated = regexp.MustCompile(`[\pL\pN]+(?:-[\pL\pN]+)+`)
+// hyphenatedWords returns the hyphenated words of s, as
+// regexp.MustCompile(`[\pL\pN]+(?:-[\pL\pN]+)+`).FindAllString(s, -1) would:
+// a maximal run of letters and digits, then one or more "-" and a run.
+func hyphenatedWords(s string) []string {
+	var out []string
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if !isLetterDigit(r) {
+			i += w
+			continue
+		}
+		start := i
+		j := runEnd(s, i)
+		parts := 0
+		for j+1 < len(s) && s[j] == '-' {
+			if r, _ := utf8.DecodeRuneInString(s[j+1:]); !isLetterDigit(r) {
+				break
+			}
+			j = runEnd(s, j+1)
+			parts++
+		}
+		if parts > 0 {
+			out = append(out, s[start:j])
+		}
+		i = j
+	}
+	return out
+}
+
+func isLetterDigit(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.In(r, unicode.N)
+}
+
+// runEnd returns the end of the run of letters and digits starting at i.
+func runEnd(s string, i int) int {
+	for i < len(s) {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if !isLetterDigit(r) {
+			break
+		}
+		i += w
+	}
+	return i
+}
 
 // hyphenPairs returns the lowercased "a-b" pairs of the hyphenated words
 // written on one line in the document ("anti-non-steroidal" gives "anti-non"
@@ -368,7 +431,7 @@ func hyphenPairs(lines []cleanLine) map[string]bool {
 		if l.drop || !strings.Contains(l.text, "-") {
 			continue
 		}
-		for _, w := range reHyphenated.FindAllString(strings.ToLower(l.text), -1) {
+		for _, w := range hyphenatedWords(strings.ToLower(l.text)) {
 			parts := strings.Split(w, "-")
 			for k := 0; k+1 < len(parts); k++ {
 				pairs[parts[k]+"-"+parts[k+1]] = true
@@ -425,7 +488,8 @@ func keepHyphen(left, word string, pairs map[string]bool) bool {
 	return pairs[l+"-"+w]
 }
 
-var reGluedEnumerator = regexp.MustCompile(`(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`)
+// reGluedEnumerator ends with $: its Matcher looks at the end of the line only.
+var reGluedEnumerator = rules.NewMatcher(regexp.MustCompile(`(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`))
 
 // joinsAcrossBlank reports whether a run of blank lines between lines a and
 // b is a wrap artifact to remove.

@@ -2,9 +2,12 @@ package extract
 
 import (
 	"bytes"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/precedent-dev/precedent/internal/testenv"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalize(t *testing.T) {
@@ -250,4 +254,50 @@ func slicesEqual(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+func TestHyphenatedWordsAgreesWithRegexp(t *testing.T) {
+	re := regexp.MustCompile(`[\pL\pN]+(?:-[\pL\pN]+)+`)
+	pieces := []string{"a", "Z", "9", "é", "²", "-", "--", " ", ".", "\xff", "\xe2\x80", "L5", "S1", "non", "ⅷ"}
+	r := rand.New(rand.NewSource(1))
+	for k := 0; k < 20000; k++ {
+		var b strings.Builder
+		for n := r.Intn(12); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := hyphenatedWords(s), re.FindAllString(s, -1); !slices.Equal(got, want) {
+			t.Fatalf("hyphenatedWords(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestCleanCharsASCII(t *testing.T) {
+	for _, s := range []string{"plain text\nline two ~", "tab\there", "del\x7f", "cr\r\nlf", "bell\a",
+		"\ufb01ne caf\u00e9\u00ad", "e\u0301 \u2028x", "bad\xff\xe2\x80 ok", "\ufb06\ufb07 \u0085"} {
+		if got, want := cleanChars(s), cleanCharsSlow(s); got != want {
+			t.Errorf("cleanChars(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// cleanCharsSlow is cleanChars without its ASCII shortcuts.
+func cleanCharsSlow(s string) string {
+	s = normalizeNewlines(strings.ToValidUTF8(s, "\uFFFD"))
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n', r == '\v', r == '\u0085', r == '\u2028', r == '\u2029':
+			b.WriteByte('\n')
+		case r == '\u00AD', r == '\u200B', r == '\u200C', r == '\u200D', r == '\u2060', r == '\uFEFF':
+		case unicode.IsSpace(r):
+			b.WriteByte(' ')
+		case unicode.IsControl(r):
+		case ligatures[r] != "":
+			b.WriteString(ligatures[r])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
 }
