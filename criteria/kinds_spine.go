@@ -190,6 +190,16 @@ func (r *radiculopathy) corroboration(c *pipeline.Case) (pos, neg, absent []Evid
 				continue
 			}
 			cms := r.compromise.FindAllStringIndex(sent, -1)
+			if len(cms) == 0 && e-s < 80 && e < len(c.Text) {
+				// A study's heading ("MRI Lumbar Spine.") is read with the
+				// sentence after it ("Impression: ...").
+				_, e = spineSentence(c.Text, e+1)
+				sent = c.Text[s:e]
+				if r.rule.MatchString(sent) {
+					continue
+				}
+				cms = r.compromise.FindAllStringIndex(sent, -1)
+			}
 			if len(cms) == 0 {
 				continue
 			}
@@ -319,17 +329,25 @@ func (r *priorBlock) Eval(in *Input) Outcome {
 	if r.MinDuration != nil {
 		want += " for " + spineDuration(r.MinDuration)
 	}
+	var short, noDur []*pipeline.Relief
 	for _, rl := range best {
-		if r.MinDuration == nil {
+		switch {
+		case r.MinDuration == nil:
 			return Outcome{Status: Met, Reason: fmt.Sprintf("%g%% relief after the %s (at least %s required)", *rl.Percent, r.Procedure, want), Evidence: ev(best)}
-		}
-		if rl.Duration != nil && rl.Duration.Value*spineHours[rl.Duration.Unit] >= r.MinDuration.Value*spineHours[r.MinDuration.Unit] {
-			return Outcome{Status: Met, Reason: fmt.Sprintf("%g%% relief for %s after the %s (at least %s required)", *rl.Percent, spineDuration(rl.Duration), r.Procedure, want), Evidence: ev(best)}
+		case rl.Duration == nil:
+			noDur = append(noDur, rl)
+		case rl.Duration.Value*spineHours[strings.TrimSuffix(rl.Duration.Unit, "s")] >= r.MinDuration.Value*spineHours[r.MinDuration.Unit]:
+			return Outcome{Status: Met, Reason: fmt.Sprintf("%g%% relief for %s after the %s (at least %s required)", *rl.Percent, spineDuration(rl.Duration), r.Procedure, want), Evidence: ev([]*pipeline.Relief{rl})}
+		default:
+			short = append(short, rl)
 		}
 	}
 	switch {
-	case len(best) > 0:
-		return Outcome{Status: NotDocumented, Reason: fmt.Sprintf("relief after the %s is not documented to last %s", r.Procedure, spineDuration(r.MinDuration)), Evidence: ev(best)}
+	case len(short) > 0:
+		rl := short[0]
+		return Outcome{Status: NotMet, Reason: fmt.Sprintf("%g%% relief for only %s after the %s (at least %s required)", *rl.Percent, spineDuration(rl.Duration), r.Procedure, want), Evidence: ev(short)}
+	case len(noDur) > 0 && len(low) == 0:
+		return Outcome{Status: NotDocumented, Reason: fmt.Sprintf("relief after the %s is not documented to last %s", r.Procedure, spineDuration(r.MinDuration)), Evidence: ev(noDur)}
 	case len(low) > 0:
 		rl := low[0]
 		got := rl.Qualitative + " relief"
