@@ -323,7 +323,7 @@ func (s *Splitter) abbreviationBefore(text string, i int) bool {
 
 var (
 	reEnumeratorOnly  = regexp.MustCompile(`^\(?[0-9]{1,2}[.)]$`)
-	reTrailingEnum    = regexp.MustCompile(`[.!?]\s+(\(?[0-9]{1,2}\.)$`)
+	reTrailingEnum    = rules.NewMatcher(regexp.MustCompile(`[.!?]\s+(\(?[0-9]{1,2}\.)$`)) // runs only on text ending with "."
 	reCitationOnly    = regexp.MustCompile(`^\([^()]*\)[.,;]?$`)
 	reLeadingCitation = regexp.MustCompile(`^\([^().!?]*\)[ \t]*`)
 )

@@ -73,6 +73,11 @@ type Matcher struct {
 	// the last tail bytes only.
 	tail int
 
+	// last: the pattern ends with $ and a non-empty part whose last byte is
+	// one of last (ASCII): a text ending otherwise has no match.
+	last      [256]bool
+	lastKnown bool
+
 	// MatchAt: every non-empty match starts with one of leads (nil:
 	// unknown); anchored is the pattern anchored at the start, compiled
 	// on first use.
@@ -361,6 +366,7 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 		if n, ok := maxLen(body); ok && n > 0 && !hasAssert(body) {
 			m.tail = n
 		}
+		m.lastKnown = lastASCII(tree.Sub[len(tree.Sub)-2], &m.last)
 	}
 	if n, ok := maxLen(tree); ok && n > 0 && !hasAssert(tree) {
 		if needBytes(tree, &m.region) {
@@ -395,10 +401,13 @@ func (m *Matcher) MayMatch(s string) bool {
 }
 
 // MayMatchString is a cheap test to run before re.MatchString(s): false
-// means no match. It uses MayMatch and, for a pattern starting with ^,
-// MayStartWith.
+// means no match. It uses MayMatch, for a pattern starting with ^,
+// MayStartWith, and for one ending with $, the last byte.
 func (m *Matcher) MayMatchString(s string) bool {
 	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) {
+		return false
+	}
+	if m.lastKnown && (s == "" || !m.last[s[len(s)-1]]) {
 		return false
 	}
 	return m.MayMatch(s)
