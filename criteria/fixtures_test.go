@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/precedent-dev/precedent/pipeline"
 )
@@ -209,5 +210,50 @@ func TestParseTxtar(t *testing.T) {
 	a := parseTxtar("service: Left SI joint injection\n-- met.txt --\nline one\n-- not_met.txt --\nline two\n")
 	if serviceLine(a.comment) != "Left SI joint injection" || a.files["met.txt"] != "line one\n" || a.files["not_met.txt"] != "line two\n" {
 		t.Errorf("got %+v", a)
+	}
+}
+
+func TestPerYear(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want float64
+		ok   bool
+	}{
+		{"every 3 months", 4, true},
+		{"every month", 12, true},
+		{"every other week", 26, true},
+		{"4 times a year", 4, true},
+		{"quarterly", 4, true},
+		{"as needed", 0, false},
+		{"", 0, false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, ok := PerYear(tc.in)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("PerYear(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+func TestCommonKindParamErrors(t *testing.T) {
+	for _, tc := range []struct{ name, rule, want string }{
+		{"positive_tests min", "{kind: positive_tests, tests: [faber], min: 0}", "min must be at least 1"},
+		{"positive_tests same", "{kind: positive_tests, tests: [faber], min: 1, same: [[faber, gillet]]}", "not among the tests"},
+		{"conservative_care require", "{kind: conservative_care, modalities: [physical_therapy], require: most}", "require"},
+		{"relief comparator", "{kind: relief, min_percent: 80, comparator: '<', after: [si_joint_injection]}", "comparator"},
+		{"relief unit", "{kind: relief, min_percent: 80, min_duration: {value: 6, unit: fortnight}, after: [si_joint_injection]}", "unit"},
+		{"frequency_cap group", "{kind: frequency_cap, max_per_year: 4, history: ['(\\d+) blocks']}", "group named n"},
+		{"diagnosis empty", "{kind: diagnosis, require: []}", "require is empty"},
+		{"findings_present min", "{kind: findings_present, codes: [faber], min: 2}", "min 2"},
+		{"unknown param", "{kind: no_same_day, procedure: [mri]}", "field procedure not found"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			y := "sets:\n  - id: x\n    title: X\n    source: {guideline: ODG}\n    applies_to: [mri]\n    criteria:\n      - id: x/1\n        title: one\n        rule: " + tc.rule + "\n"
+			_, err := Load(fstest.MapFS{"bad.yaml": {Data: []byte(y)}})
+			if err == nil || !strings.Contains(err.Error(), "bad.yaml:9:") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want bad.yaml:9: ... %q", err, tc.want)
+			}
+		})
 	}
 }
