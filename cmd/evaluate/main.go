@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/precedent-dev/precedent/criteria"
 	"github.com/precedent-dev/precedent/extract/pdftext"
 	"github.com/precedent-dev/precedent/internal/evaluate"
 	"github.com/precedent-dev/precedent/pipeline"
@@ -86,6 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "corpus: no PDFs in %s (skipped)\n\n", *corpus)
 	} else {
 		var cov evaluate.Coverage
+		var verdicts []*pipeline.Case
 		for _, path := range pdfs {
 			c, err := p.ExtractFile(ctx, path)
 			if err != nil {
@@ -95,6 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				continue
 			}
 			cov.Add(c)
+			verdicts = append(verdicts, c)
 			name := strings.TrimSuffix(filepath.Base(path), ".pdf")
 			if t := corpusTruth[name]; t != nil {
 				corpusScore.Add(name, c, t)
@@ -110,6 +113,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "corpus %s: %d PDFs, %d extracted, %d failed\n\n", *corpus, len(pdfs), cov.Letters, cov.Failed)
 		cov.WriteTable(stdout)
+		if err := writeCriteriaVerdicts(stdout, verdicts); err != nil {
+			fmt.Fprintln(stderr, "evaluate: criteria:", err)
+			return 2
+		}
 		fmt.Fprintf(stdout, "\ncorpus letters against hand-checked truth (%d letters)\n", len(corpusTruth))
 		corpusScore.WriteTable(stdout)
 	}
@@ -182,3 +189,70 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// criteriaProcedures are the services the criteria verdict table covers.
+var criteriaProcedures = map[string]bool{"epidural_steroid_injection": true, "facet_injection": true, "medial_branch_block": true, "facet_rfa": true, "si_joint_injection": true, "si_joint_rfa": true}
+
+// writeCriteriaVerdicts prints, for every letter disputing an ESI, facet or
+// SI service, each applying set's verdict against the letter's decision,
+// then the counts of verdict × decision.
+func writeCriteriaVerdicts(w io.Writer, cases []*pipeline.Case) error {
+	ch, err := criteria.Load(nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\ncriteria verdicts over the corpus\n")
+	fmt.Fprintf(w, "%-14s %-40s %-27s %-14s %-27s %-10s %s\n", "letter", "service", "procedure", "set", "verdict", "decision", "agrees")
+	count := map[[2]string]int{}
+	letters := 0
+	for _, c := range cases {
+		rep := ch.Check(c)
+		seen := false
+		for _, sv := range c.Services {
+			if !criteriaProcedures[sv.Procedure] {
+				continue
+			}
+			seen = true
+			svc := oneLine(sv.Text)
+			if len(svc) > 40 {
+				svc = svc[:37] + "..."
+			}
+			name := strings.TrimSuffix(filepath.Base(c.Source.Path), filepath.Ext(c.Source.Path))
+			n := 0
+			for _, sr := range rep.Sets {
+				if sr.Service != sv.Text {
+					continue
+				}
+				n++
+				agrees := "-"
+				if sr.Agrees != nil {
+					agrees = fmt.Sprint(*sr.Agrees)
+				}
+				fmt.Fprintf(w, "%-14s %-40s %-27s %-14s %-27s %-10s %s\n", name, svc, sv.Procedure, sr.ID, sr.Verdict, sr.Decision, agrees)
+				count[[2]string{sr.Verdict, sr.Decision}]++
+			}
+			if n == 0 {
+				fmt.Fprintf(w, "%-14s %-40s %-27s %-14s %-27s %-10s %s\n", name, svc, sv.Procedure, "-", "-", sv.Decision, "-")
+				count[[2]string{"-", sv.Decision}]++
+			}
+		}
+		if seen {
+			letters++
+		}
+	}
+	keys := make([][2]string, 0, len(count))
+	for k := range count {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i][0] != keys[j][0] {
+			return keys[i][0] < keys[j][0]
+		}
+		return keys[i][1] < keys[j][1]
+	})
+	fmt.Fprintf(w, "%d letters; verdict × decision:\n", letters)
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %-27s %-10s %d\n", k[0], k[1], count[k])
+	}
+	return nil
+}
