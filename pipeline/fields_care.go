@@ -11,7 +11,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/precedent-dev/precedent/extract"
 	"github.com/precedent-dev/precedent/lexicon"
 )
@@ -742,13 +741,13 @@ func (r *careRules) number(s string) (int, bool) {
 }
 
 // A literalFilter tells which of a list of regexps can match a text, with
-// one Aho-Corasick pass instead of one regexp search each: every regexp
-// gets a set of literals (ASCII lower case) one of which any match
-// contains. A regexp for which no such set is known is always tried.
+// one Aho-Corasick pass (lexicon.Literals) instead of one regexp search
+// each: every regexp gets a set of literals (ASCII lower case) one of which
+// any match contains. A regexp for which no such set is known is always tried.
 // (ASCII lower-casing is exact for the rule files' (?i) patterns except for
 // the Kelvin sign and the long s, which letters do not contain.)
 type literalFilter struct {
-	trie   *ahocorasick.Trie
+	trie   *lexicon.Literals
 	owners [][]int // trie pattern -> regexp indexes
 	always []int
 	n      int
@@ -769,7 +768,7 @@ func newLiteralFilter(res []*regexp.Regexp) *literalFilter {
 func buildLiteralFilter(res []*regexp.Regexp, prefix bool) *literalFilter {
 	f := &literalFilter{n: len(res), prefix: prefix}
 	index := map[string]int{}
-	tb := ahocorasick.NewTrieBuilder()
+	var trieLits []string // by trie pattern index
 	for i, re := range res {
 		parsed, err := syntax.Parse(re.String(), syntax.Perl)
 		var lits []string
@@ -790,13 +789,13 @@ func buildLiteralFilter(res []*regexp.Regexp, prefix bool) *literalFilter {
 				k = len(f.owners)
 				index[l] = k
 				f.owners = append(f.owners, nil)
-				tb.AddString(l)
+				trieLits = append(trieLits, l)
 			}
 			f.owners[k] = append(f.owners[k], i)
 		}
 	}
 	if len(f.owners) > 0 {
-		f.trie = tb.Build()
+		f.trie = lexicon.NewLiterals(trieLits)
 	}
 	return f
 }
@@ -810,11 +809,10 @@ func (f *literalFilter) mark(lowered []byte, may []bool) {
 	if f.trie == nil {
 		return
 	}
-	f.trie.Walk(lowered, func(_, _, pattern int64) bool {
+	f.trie.Walk(lowered, func(_, _, pattern int) {
 		for _, i := range f.owners[pattern] {
 			may[i] = true
 		}
-		return true
 	})
 }
 
@@ -825,11 +823,10 @@ func (f *literalFilter) each(lowered []byte, fn func(i, start int)) {
 	if f.trie == nil {
 		return
 	}
-	f.trie.Walk(lowered, func(end, n, pattern int64) bool {
+	f.trie.Walk(lowered, func(end, n, pattern int) {
 		for _, i := range f.owners[pattern] {
-			fn(i, int(end-n+1))
+			fn(i, end-n+1)
 		}
-		return true
 	})
 }
 
