@@ -488,7 +488,7 @@ func (s *Sectioner) matchHeading(text string, lines []zoneLine, i int, cur strin
 		}
 		for n := 1; n <= r.lines && n <= len(ws); n++ {
 			w := &ws[n-1]
-			loc := r.re.FindStringIndex(w.joined)
+			loc := r.m.FindStringIndex(w.joined)
 			if loc == nil || loc[1] == 0 {
 				continue
 			}
@@ -516,10 +516,10 @@ func (s *Sectioner) matchDecision(text string, lines []zoneLine, i, minLine int,
 	}
 	content := text[l.cs:l.ce]
 	for ri, r := range s.decisions {
-		if !zoneWithin(r.within, cur) || !r.m.MayMatch(content) {
+		if !zoneWithin(r.within, cur) {
 			continue
 		}
-		m := r.re.FindStringSubmatchIndex(content)
+		m := r.m.FindStringSubmatchIndex(content)
 		if m == nil {
 			continue
 		}
@@ -647,25 +647,17 @@ func (s *Sectioner) splitQuotes(text string, z Section, body int) []Section {
 
 func zoneAnyMatch(cs []zoneCue, s string) bool {
 	for _, c := range cs {
-		if c.mayMatch(s) && c.re.MatchString(s) {
+		if c.m.MatchString(s) {
 			return true
 		}
 	}
 	return false
 }
 
-// mayMatch is a cheap test: false means c does not match s.
-func (c *zoneCue) mayMatch(s string) bool {
-	return c.m.MayMatchString(s)
-}
-
 // quoteStart returns the end of the start cue in the sentence, or -1.
 func (q *zoneQuoteRules) quoteStart(sent string) int {
 	for _, c := range q.start {
-		if !c.mayMatch(sent) {
-			continue
-		}
-		if loc := c.re.FindStringIndex(sent); loc != nil {
+		if loc := c.m.FindStringIndex(sent); loc != nil {
 			if zoneAnyMatch(q.reject, sent) || zoneAnyMatch(q.endAnywhere, sent) {
 				return -1
 			}
