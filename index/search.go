@@ -1,0 +1,299 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight"
+	"github.com/blevesearch/bleve/v2/search/highlight/format/plain"
+	simpleFragmenter "github.com/blevesearch/bleve/v2/search/highlight/fragmenter/simple"
+	simpleHighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/simple"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/precedent-dev/precedent/pipeline"
+)
+
+// Snippet markers: a snippet is plain text with each match between
+// MarkStart and MarkEnd. Nothing is escaped.
+const (
+	MarkStart = "[["
+	MarkEnd   = "]]"
+)
+
+// highlighterName is the plain-text highlighter registered by this package.
+const highlighterName = "precedent_plain"
+
+func init() {
+	err := registry.RegisterHighlighter(highlighterName, func(config map[string]interface{}, cache *registry.Cache) (highlight.Highlighter, error) {
+		fragmenter, err := cache.FragmenterNamed(simpleFragmenter.Name)
+		if err != nil {
+			return nil, err
+		}
+		return simpleHighlighter.NewHighlighter(fragmenter,
+			plain.NewFragmentFormatter(MarkStart, MarkEnd), simpleHighlighter.DefaultSeparator), nil
+	})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// DefaultLimit is the number of hits of a query without a Limit.
+const DefaultLimit = 10
+
+// facetSize is the number of terms of each facet.
+const facetSize = 20
+
+// facetFields maps a facet name of Result.Facets to its field.
+var facetFields = []struct{ name, field string }{
+	{"outcome", fieldOutcome},
+	{"procedure", fieldProcedures},
+	{"finding", fieldFindings},
+	{"guideline", fieldGuidelines},
+	{"kind", fieldKind},
+	{"specialty", fieldSpecialties},
+}
+
+// storedFields are the stored fields a hit shows.
+var storedFields = []string{fieldCaseNumber, fieldKind, fieldOutcome, fieldServices, fieldPath}
+
+// A Query is a search: a bleve query string and filters, all ANDed.
+type Query struct {
+	// Q is bleve query-string syntax over the letter text by default
+	// ("hardware removal", +faber -outcome:overturned); "" matches all.
+	Q string
+	// Findings are finding tags: "code", "code:status" or
+	// "code:status:side" ("faber:positive:right"). A bare code matches any
+	// status.
+	Findings []string
+	// Outcome, Procedure and Kind filter on those keywords.
+	Outcome, Procedure, Kind string
+	// MinRelief keeps cases whose largest patient relief percent is at
+	// least this.
+	MinRelief *float64
+	// Limit (default DefaultLimit) and Offset page the hits.
+	Limit, Offset int
+}
+
+// A Hit is one case found.
+type Hit struct {
+	ID         string   `json:"id"`
+	Score      float64  `json:"score"`
+	CaseNumber string   `json:"case_number"`
+	Kind       string   `json:"kind"`
+	Outcome    string   `json:"outcome"`
+	Services   []string `json:"services"`
+	Path       string   `json:"path"`
+	// Snippets are plain-text fragments of the letter with each match
+	// between MarkStart and MarkEnd.
+	Snippets []string `json:"snippets"`
+}
+
+// A Result is the answer to a Query.
+type Result struct {
+	Total uint64 `json:"total"`
+	Hits  []Hit  `json:"hits"`
+	// Facets count the matching cases per term of outcome, procedure,
+	// finding, guideline, kind and specialty (top 20 terms each).
+	Facets map[string]map[string]int `json:"facets"`
+}
+
+// Search runs q. A query string that does not parse gives an error wrapping
+// ErrBadQuery with bleve's reason.
+func (ix *Index) Search(q Query) (*Result, error) {
+	bq, err := buildQuery(q)
+	if err != nil {
+		return nil, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	req := bleve.NewSearchRequestOptions(bq, limit, max(q.Offset, 0), false)
+	req.Fields = storedFields
+	req.SortBy([]string{"-_score", "_id"})
+	for _, f := range facetFields {
+		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize))
+	}
+	if q.Q != "" {
+		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
+		req.Highlight.AddField(fieldText)
+	}
+	res, err := ix.idx.Search(req)
+	if err != nil {
+		return nil, fmt.Errorf("index %s: search: %w", ix.path, err)
+	}
+	out := &Result{Total: res.Total, Hits: hits(res.Hits), Facets: map[string]map[string]int{}}
+	for _, f := range facetFields {
+		counts := map[string]int{}
+		if fr := res.Facets[f.name]; fr != nil && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				counts[t.Term] = t.Count
+			}
+		}
+		out.Facets[f.name] = counts
+	}
+	return out, nil
+}
+
+// buildQuery turns q into a bleve query.
+func buildQuery(q Query) (query.Query, error) {
+	var must []query.Query
+	if s := strings.TrimSpace(q.Q); s != "" {
+		qs := bleve.NewQueryStringQuery(s)
+		if _, err := qs.Parse(); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadQuery, err)
+		}
+		must = append(must, qs)
+	}
+	for _, f := range q.Findings {
+		f = lower(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, ":") {
+			// A bare code: any status.
+			p := bleve.NewPrefixQuery(f + ":")
+			p.SetField(fieldFindings)
+			must = append(must, p)
+			continue
+		}
+		must = append(must, term(fieldFindings, f))
+	}
+	if s := lower(q.Outcome); s != "" {
+		must = append(must, term(fieldOutcome, s))
+	}
+	if s := lower(q.Procedure); s != "" {
+		must = append(must, term(fieldProcedures, s))
+	}
+	if s := lower(q.Kind); s != "" {
+		must = append(must, term(fieldKind, s))
+	}
+	if q.MinRelief != nil {
+		incl := true
+		r := bleve.NewNumericRangeInclusiveQuery(q.MinRelief, nil, &incl, nil)
+		r.SetField(fieldMaxRelief)
+		must = append(must, r)
+	}
+	switch len(must) {
+	case 0:
+		return bleve.NewMatchAllQuery(), nil
+	case 1:
+		return must[0], nil
+	}
+	return bleve.NewConjunctionQuery(must...), nil
+}
+
+func term(field, value string) *query.TermQuery {
+	t := bleve.NewTermQuery(value)
+	t.SetField(field)
+	return t
+}
+
+// hits converts bleve's hits.
+func hits(dm search.DocumentMatchCollection) []Hit {
+	out := make([]Hit, 0, len(dm))
+	for _, h := range dm {
+		out = append(out, Hit{
+			ID:         h.ID,
+			Score:      h.Score,
+			CaseNumber: str(h.Fields[fieldCaseNumber]),
+			Kind:       str(h.Fields[fieldKind]),
+			Outcome:    str(h.Fields[fieldOutcome]),
+			Services:   strs(h.Fields[fieldServices]),
+			Path:       str(h.Fields[fieldPath]),
+			Snippets:   append([]string{}, h.Fragments[fieldText]...),
+		})
+	}
+	return out
+}
+
+func str(v interface{}) string {
+	s, _ := v.(string)
+	return s
+}
+
+// strs reads a stored multi-valued field: bleve returns a single value as
+// a string and several as a slice.
+func strs(v interface{}) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []interface{}:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return []string{}
+}
+
+// Similar is the answer to Index.Similar.
+type Similar struct {
+	Hits []Hit `json:"hits"`
+	// Outcomes counts the outcomes among Hits.
+	Outcomes map[string]int `json:"outcomes"`
+}
+
+// Boosts of the similarity query: a shared procedure weighs most, then its
+// side and levels, then each shared finding tag.
+const (
+	boostProcedure  = 4
+	boostServiceKey = 2
+	boostFinding    = 1
+)
+
+// Similar returns the limit cases (default DefaultLimit) with the most
+// similar services (procedure, laterality, levels) and finding profile,
+// excluding c itself, and the outcome counts among them.
+func (ix *Index) Similar(c *pipeline.Case, limit int) (*Similar, error) {
+	if c == nil {
+		return nil, errors.New("index: Similar of a nil case")
+	}
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	d, err := toDoc(c)
+	if err != nil {
+		return nil, fmt.Errorf("index %s: %w", ix.path, err)
+	}
+	var should []query.Query
+	add := func(field string, values []string, boost float64) {
+		for _, v := range values {
+			t := term(field, v)
+			t.SetBoost(boost)
+			should = append(should, t)
+		}
+	}
+	add(fieldProcedures, d.Procedures, boostProcedure)
+	add(fieldServiceKeys, d.ServiceKeys, boostServiceKey)
+	add(fieldFindings, d.Findings, boostFinding)
+	out := &Similar{Hits: []Hit{}, Outcomes: map[string]int{}}
+	if len(should) == 0 {
+		return out, nil
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddShould(should...)
+	bq.SetMinShould(1)
+	if c.ID != "" {
+		bq.AddMustNot(bleve.NewDocIDQuery([]string{c.ID}))
+	}
+	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
+	req.Fields = storedFields
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := ix.idx.Search(req)
+	if err != nil {
+		return nil, fmt.Errorf("index %s: similar: %w", ix.path, err)
+	}
+	out.Hits = hits(res.Hits)
+	for _, h := range out.Hits {
+		out.Outcomes[h.Outcome]++
+	}
+	return out, nil
+}
