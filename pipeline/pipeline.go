@@ -107,6 +107,22 @@ func (p *Pipeline) ExtractBytes(ctx context.Context, path string, data []byte) (
 
 // FromDocument builds the case record of a loaded document.
 func (p *Pipeline) FromDocument(doc *extract.Document) *Case {
+	c := p.newCase(doc)
+	sents := p.splitter.Split(doc.Text)
+	d := &caseDoc{c: c, sents: sents}
+	p.fields.apply(d)
+	d.guide = p.ruleText.ranges(d)
+	p.timeline.apply(d) // encounters first: the later stages name theirs
+	p.findings.apply(d)
+	p.relief.apply(d)
+	p.scores.apply(d)
+	p.care.apply(d)
+	return c
+}
+
+// newCase returns the record of doc before the stages run: source, text,
+// zones and empty lists.
+func (p *Pipeline) newCase(doc *extract.Document) *Case {
 	c := &Case{
 		Schema: Schema,
 		ID:     doc.SHA256[:16],
@@ -141,15 +157,6 @@ func (p *Pipeline) FromDocument(doc *extract.Document) *Case {
 	for _, s := range doc.Sections {
 		c.Sections = append(c.Sections, Section(s))
 	}
-	sents := p.splitter.Split(doc.Text)
-	d := &caseDoc{c: c, sents: sents}
-	p.fields.apply(d)
-	d.guide = p.ruleText.ranges(d)
-	p.timeline.apply(d) // encounters first: the later stages name theirs
-	p.findings.apply(d)
-	p.relief.apply(d)
-	p.scores.apply(d)
-	p.care.apply(d)
 	return c
 }
 
