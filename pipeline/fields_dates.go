@@ -24,6 +24,7 @@ type dateRules struct {
 	patterns []rx
 	matchers []*rules.Matcher // one per pattern
 	groups   [][3]int         // per pattern: the m, y and d group numbers
+	first    [256]bool        // bytes some pattern's match can start with
 }
 
 func loadDateRules(fsys fs.FS) (*dateRules, error) {
@@ -49,6 +50,13 @@ func loadDateRules(fsys fs.FS) (*dateRules, error) {
 	for _, p := range f.Patterns {
 		r.matchers = append(r.matchers, rules.NewMatcher(p.Regexp))
 		r.groups = append(r.groups, [3]int{p.SubexpIndex("m"), p.SubexpIndex("y"), p.SubexpIndex("d")})
+	}
+	for c := range r.first {
+		for _, m := range r.matchers {
+			if m.MayBeEmpty() || m.MayStartWith(byte(c)) {
+				r.first[c] = true
+			}
+		}
 	}
 	return r, nil
 }
@@ -92,7 +100,7 @@ func (r *dateRules) find(text string) []Date {
 		// A date never starts glued to the preceding token, so only
 		// positions after a separator are tried, each pattern anchored
 		// there (Go's regexp would try every position of the text).
-		if gluedBefore(text, i) {
+		if !r.first[text[i]] || gluedBefore(text, i) {
 			continue
 		}
 		for pi, m := range r.matchers {
