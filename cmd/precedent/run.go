@@ -32,6 +32,9 @@ type command struct {
 var commands = map[string]command{
 	"extract": {"print case records of letters (PDF or text)", runExtract},
 	"check":   {"check letters against guideline criteria", runCheck},
+	"ingest":  {"import letters and folders into the index", runIngest},
+	"search":  {"search the indexed precedents", runSearch},
+	"similar": {"list the precedents most like a letter", runSimilar},
 	"version": {"print the version", runVersion},
 }
 

@@ -78,3 +78,29 @@ func extractAll(e *env, p *pipeline.Pipeline, paths []string, n int, emit func(r
 	wg.Wait()
 	return err
 }
+
+// streamAll calls do for each value received from in, with n workers, and
+// sends what do returns on the returned channel in completion order (not
+// input order). The channel is closed once in is closed and every worker is
+// done. Its buffer holds n values, so with an unbuffered in at most 2n
+// values are in flight: the caller streams an archive of any size through
+// it. The caller must drain the channel.
+func streamAll[In, Out any](in <-chan In, n int, do func(In) Out) <-chan Out {
+	n = max(n, 1)
+	out := make(chan Out, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for v := range in {
+				out <- do(v)
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	return out
+}

@@ -1,0 +1,428 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/precedent-dev/precedent/index"
+	"github.com/precedent-dev/precedent/pipeline"
+)
+
+const ingestUsage = `Usage: precedent ingest [flags] PATH...
+
+Imports letters (PDF or text, sniffed by content) into the index. Folders
+are walked recursively; dot files and dot folders, the index folder and the
+failure log are skipped. A letter whose id (the first 8 bytes of the SHA-256
+of its bytes) is already in the index is skipped without being extracted,
+so running ingest again on the same folders imports only what is new.
+
+Letters are extracted by --workers workers and written in batches of
+--batch cases (and at least every --flush-every). A progress bar is drawn
+on a terminal; in a pipe, an info log line is written every --progress-every
+files (see --log-level). Each failure is one line on stderr and one JSON line
+{"path": ..., "reason": ...} in the failure log (truncated at start). The
+last line on stderr is the summary: imported N, skipped N, failed N.
+
+One process at a time writes the index: ingest fails (exit 2) while another
+ingest or a precedent serve holds it.
+
+Interrupting (Ctrl-C, SIGTERM) stops taking new files, writes the letters
+already extracted, closes the index cleanly and prints the summary; the exit
+status is then 130. Run the same command again to finish: nothing is
+imported twice. A killed process (SIGKILL, power loss) loses at most the
+batches not yet written; the next run imports them.
+
+Exit status: 0 every letter imported or skipped; 1 some failed; 2 usage error
+or nothing could be done (the index cannot be opened); 130 interrupted.
+
+Examples:
+  precedent ingest letters/
+  precedent ingest --index /data/precedent.bleve --workers 4 2019/ 2020/ extra.pdf
+  PRECEDENT_INDEX=/data/precedent.bleve precedent ingest --failures failed.jsonl archive/
+
+Flags:
+`
+
+// exitInterrupted is the exit status of an ingest stopped by a signal.
+const exitInterrupted = 130
+
+// defaultIndex is the index folder when neither --index nor
+// $PRECEDENT_INDEX is given.
+const defaultIndex = "./precedent.bleve"
+
+// indexFlag registers --index with its default from $PRECEDENT_INDEX.
+func indexFlag(fs *flag.FlagSet) *string {
+	def := os.Getenv("PRECEDENT_INDEX")
+	if def == "" {
+		def = defaultIndex
+	}
+	return fs.String("index", def, "index folder (default $PRECEDENT_INDEX, else "+defaultIndex+")")
+}
+
+// lockedMessage says what to do when another process holds the index.
+func lockedMessage(path string) string {
+	return fmt.Sprintf("the index %s is in use by another precedent process (ingest or serve); "+
+		"wait for it to finish, or query the running server at http://127.0.0.1:8080/api/search", path)
+}
+
+// An ingestJob is one file found by the walk, or a walk error.
+type ingestJob struct {
+	path string
+	err  error
+}
+
+// An ingested is the outcome of one file: a case to add, a skip, or a
+// failure.
+type ingested struct {
+	path    string
+	id      string
+	c       *pipeline.Case
+	skipped bool
+	err     error
+}
+
+// A failureLine is one line of the failure log.
+type failureLine struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+func runIngest(e *env, args []string) int {
+	fs := flag.NewFlagSet("precedent ingest", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var (
+		indexPath  = indexFlag(fs)
+		failures   = fs.String("failures", "./precedent-failures.jsonl", "failure log: one JSON line per failed file")
+		batchSize  = fs.Int("batch", 500, "cases written per index batch")
+		flushEvery = fs.Duration("flush-every", 5*time.Second, "longest time an extracted case waits before it is written")
+		every      = fs.Int("progress-every", 100, "files per progress log line when stderr is not a terminal")
+		xf         extractFlags
+		lf         logFlags
+	)
+	xf.register(fs)
+	lf.register(fs)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), ingestUsage); fs.PrintDefaults() }
+	posArgs, err := parseInterleaved(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(e.stderr, "precedent ingest: "+format+"\n", a...)
+		return exitUsage
+	}
+	roots := posArgs
+	if len(roots) == 0 {
+		return fail("no PATH given")
+	}
+	if *batchSize <= 0 || *flushEvery <= 0 || *every <= 0 {
+		return fail("--batch, --flush-every and --progress-every must be positive")
+	}
+	log, err := lf.logger(e.stderr, "ingest")
+	if err != nil {
+		return fail("%v", err)
+	}
+	opts, err := xf.options()
+	if err != nil {
+		return fail("%v", err)
+	}
+	p, err := pipeline.New(opts)
+	if err != nil {
+		return fail("%s", oneLine(err.Error()))
+	}
+	defer p.Close()
+	ix, err := index.Open(*indexPath, index.Options{})
+	if errors.Is(err, index.ErrLocked) {
+		return fail("%s", lockedMessage(*indexPath))
+	}
+	if err != nil {
+		return fail("%s", oneLine(err.Error()))
+	}
+	flog, err := os.Create(*failures)
+	if err != nil {
+		ix.Close()
+		return fail("failure log: %s", oneLine(err.Error()))
+	}
+	in := &ingester{
+		e: e, p: p, ix: ix, log: log, flog: flog,
+		batch: *batchSize, flushEvery: *flushEvery, every: *every,
+		maxBytes: opts.Extract.MaxBytes,
+		skip:     skipSet(*indexPath, *failures),
+		seen:     map[string]bool{},
+		stderr:   e.stderr,
+	}
+	if isTerminal(e.stderr) && lf.format != "json" {
+		in.progress = mpb.NewWithContext(context.WithoutCancel(e.ctx), mpb.WithOutput(e.stderr), mpb.WithWidth(40))
+		in.bar = in.progress.AddBar(0,
+			mpb.PrependDecorators(decor.Name("ingest "), decor.CountersNoUnit("%d / %d")),
+			mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.AverageSpeed(0, " %.0f files/s", decor.WCSyncSpace)))
+		in.stderr = in.progress
+	}
+	start := time.Now()
+	werr := in.run(roots, xf.workers)
+	if in.progress != nil {
+		in.bar.SetTotal(-1, true)
+		in.progress.Wait()
+	}
+	cerr := ix.Close()
+	ferr := flog.Close()
+	log.Info().Int("imported", in.imported).Int("skipped", in.skipped).Int("failed", in.failed).
+		Dur("elapsed", time.Since(start)).Msg("ingest finished")
+	interrupted := e.ctx.Err() != nil
+	for _, err := range []error{werr, cerr, ferr} {
+		if err != nil {
+			fmt.Fprintf(e.stderr, "precedent ingest: %s\n", oneLine(err.Error()))
+		}
+	}
+	if interrupted {
+		fmt.Fprintln(e.stderr, "precedent ingest: interrupted: the letters extracted so far are written; run the same command again to import the rest")
+	}
+	fmt.Fprintf(e.stderr, "imported %d, skipped %d, failed %d\n", in.imported, in.skipped, in.failed)
+	switch {
+	case interrupted:
+		return exitInterrupted
+	case werr != nil || cerr != nil || ferr != nil:
+		if in.imported == 0 {
+			return exitUsage
+		}
+		return exitFailed
+	case in.failed > 0:
+		return exitFailed
+	}
+	return exitOK
+}
+
+// skipSet returns the absolute paths the walk must not enter or import.
+func skipSet(paths ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, p := range paths {
+		if a, err := filepath.Abs(p); err == nil {
+			m[a] = true
+		}
+	}
+	return m
+}
+
+// An ingester runs one ingest.
+type ingester struct {
+	e          *env
+	p          *pipeline.Pipeline
+	ix         *index.Index
+	log        zerolog.Logger
+	flog       io.Writer
+	stderr     io.Writer // e.stderr, or the progress container above the bar
+	batch      int
+	flushEvery time.Duration
+	every      int
+	maxBytes   int64
+	skip       map[string]bool
+	// seen holds the ids imported by this run: two copies of one letter
+	// are imported once.
+	seen     map[string]bool
+	found    atomic.Int64
+	progress *mpb.Progress
+	bar      *mpb.Bar
+
+	imported, skipped, failed int
+}
+
+// run walks roots, extracts with n workers and writes the cases. It returns
+// an error only when the index cannot be written.
+func (in *ingester) run(roots []string, n int) error {
+	jobs := make(chan ingestJob)
+	go func() {
+		defer close(jobs)
+		for _, root := range roots {
+			if !in.walk(root, jobs) {
+				return
+			}
+		}
+	}()
+	// Extraction outlives the signal: a letter being extracted is finished
+	// and written; the walk stops taking new files.
+	ctx := context.WithoutCancel(in.e.ctx)
+	results := streamAll(jobs, n, func(j ingestJob) ingested { return in.extract(ctx, j) })
+	var pending []*pipeline.Case
+	var werr error
+	flush := func() {
+		if len(pending) == 0 || werr != nil {
+			return
+		}
+		if err := in.ix.Add(pending); err != nil {
+			werr = err
+			for _, c := range pending {
+				in.failure(c.Source.Path, "not written to the index: "+err.Error())
+				in.imported--
+			}
+		} else {
+			in.log.Info().Int("cases", len(pending)).Int("imported", in.imported).Msg("batch written")
+		}
+		pending = pending[:0]
+	}
+	tick := time.NewTicker(in.flushEvery)
+	defer tick.Stop()
+	done := 0
+	for {
+		var r ingested
+		var ok bool
+		select {
+		case r, ok = <-results:
+		case <-tick.C:
+			flush()
+			continue
+		}
+		if !ok {
+			break
+		}
+		done++
+		switch {
+		case r.err != nil:
+			in.failure(r.path, strings.TrimPrefix(describe(r.path, r.err), r.path+": "))
+		case r.skipped || in.seen[r.c.ID]:
+			in.skipped++
+		case werr != nil:
+			// The index cannot be written: count what is left as failed.
+			in.failure(r.path, "not written to the index")
+		default:
+			in.seen[r.c.ID] = true
+			r.c.Source.Path = r.path
+			pending = append(pending, r.c)
+			in.imported++
+			if len(pending) >= in.batch {
+				flush()
+			}
+		}
+		if in.bar != nil {
+			in.bar.SetTotal(in.found.Load(), false)
+			in.bar.Increment()
+		} else if done%in.every == 0 {
+			in.log.Info().Int("done", done).Int64("found", in.found.Load()).Int("imported", in.imported).
+				Int("skipped", in.skipped).Int("failed", in.failed).Msg("progress")
+		}
+	}
+	flush()
+	return werr
+}
+
+// walk sends the files under root to jobs. It returns false when the
+// context is cancelled.
+func (in *ingester) walk(root string, jobs chan<- ingestJob) bool {
+	send := func(j ingestJob) bool {
+		select {
+		case jobs <- j:
+			in.found.Add(1)
+			return true
+		case <-in.e.ctx.Done():
+			return false
+		}
+	}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if !send(ingestJob{path: path, err: err}) {
+				return filepath.SkipAll
+			}
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if path != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if abs, err := filepath.Abs(path); err == nil && in.skip[abs] {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+			return nil
+		}
+		if !send(ingestJob{path: path}) {
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return err == nil && in.e.ctx.Err() == nil
+}
+
+// extract hashes the file, skips it when its id is indexed, else builds its
+// case record.
+func (in *ingester) extract(ctx context.Context, j ingestJob) ingested {
+	r := ingested{path: j.path, err: j.err}
+	if r.err != nil {
+		return r
+	}
+	fi, err := os.Stat(j.path)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	if !fi.Mode().IsRegular() {
+		r.err = errors.New("not a regular file")
+		return r
+	}
+	if fi.Size() > in.maxBytes {
+		// The loader reports the size limit with its own message.
+		r.c, r.err = in.p.ExtractFile(ctx, j.path)
+		return r
+	}
+	data, err := os.ReadFile(j.path)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	sum := sha256.Sum256(data)
+	r.id = hex.EncodeToString(sum[:8])
+	has, err := in.ix.Has(r.id)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	if has {
+		r.skipped = true
+		return r
+	}
+	r.c, r.err = in.p.ExtractBytes(ctx, j.path, data)
+	if r.err == nil && r.c.ID != r.id {
+		r.err = fmt.Errorf("record id %s differs from the file's hash %s", r.c.ID, r.id)
+	}
+	return r
+}
+
+// failure counts a failed file and writes it on stderr ("path: reason")
+// and in the failure log.
+func (in *ingester) failure(path, reason string) {
+	in.failed++
+	reason = oneLine(reason)
+	fmt.Fprintf(in.stderr, "precedent ingest: %s: %s\n", path, reason)
+	line, _ := json.Marshal(failureLine{Path: path, Reason: reason})
+	line = append(line, '\n')
+	if _, err := in.flog.Write(line); err != nil {
+		in.log.Error().Err(err).Msg("cannot write the failure log")
+	}
+}
