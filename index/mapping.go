@@ -49,7 +49,10 @@ func newMapping() *mapping.IndexMappingImpl {
 		f.Analyzer = keyword.Name
 		f.Store = store
 		f.IncludeInAll = false
-		f.IncludeTermVectors = false
+		// Term vectors let a quoted tag match in the query string
+		// (findings:"faber:positive"): bleve runs a quoted value as a
+		// phrase, which finds nothing without them. Tags are short.
+		f.IncludeTermVectors = true
 		return f
 	}
 	num := func() *mapping.FieldMapping {
