@@ -56,19 +56,21 @@ type fieldRules struct {
 
 // rules are the embedded field rules, loaded once.
 var rules = func() *fieldRules {
-	r, err := loadFieldRules("data/fields.yaml")
+	const name = "data/fields.yaml"
+	b, err := dataFS.ReadFile(name)
 	if err != nil {
-		panic(err) // embedded data: a test catches it
+		panic(err)
+	}
+	r, err := loadFieldRules(name, b)
+	if err != nil {
+		panic(err) // embedded data: TestFieldRules catches it
 	}
 	return r
 }()
 
-// loadFieldRules decodes and validates the embedded file name.
-func loadFieldRules(name string) (*fieldRules, error) {
-	b, err := dataFS.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
+// loadFieldRules decodes and validates the rules file b, named name in
+// errors.
+func loadFieldRules(name string, b []byte) (*fieldRules, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(b, &root); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
