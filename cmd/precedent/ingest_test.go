@@ -114,7 +114,7 @@ func TestIngestReportsFailuresAndSkipsDotFiles(t *testing.T) {
 	bad := filepath.Join(sub, "empty.txt")
 	for path, data := range map[string][]byte{
 		filepath.Join(letters, "seed.txt"): seed,
-		bad:                                 nil,
+		bad:                                nil,
 		filepath.Join(letters, ".dot.txt"): seed[:len(seed)/2],
 		filepath.Join(hidden, "x.txt"):     seed[:len(seed)/3],
 	} {
