@@ -25,7 +25,9 @@ const (
 // The output is deterministic: no timestamps, so the same text gives the
 // same bytes.
 func PDF(text string) ([]byte, error) {
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	// Trailing blank lines are dropped: a page without text would be
+	// written by gopdf with an empty /Contents entry (a broken PDF).
+	lines := strings.Split(strings.TrimRight(text, "\n\t "), "\n")
 	pdf := &gopdf.GoPdf{}
 	pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: pageW, H: pageH}, Unit: gopdf.UnitPT})
 	if err := pdf.AddTTFFontData(fontFamily, goregular.TTF); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/precedent-dev/precedent/pipeline"
@@ -83,7 +84,7 @@ func TestLettersExtract(t *testing.T) {
 		l := g.Letter(i)
 		data := []byte(l.Text)
 		name := l.Name
-		if i%10 == 0 {
+		if i%5 == 0 {
 			if data, err = PDF(l.Text); err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
@@ -111,5 +112,24 @@ func TestLettersExtract(t *testing.T) {
 		if !slices.Contains(got, l.Procedures[0]) {
 			t.Errorf("%s: services %v miss the disputed %s", name, got, l.Procedures[0])
 		}
+	}
+}
+
+// TestPDFTrailingBlankLines renders a letter whose trailing blank lines
+// start a new page: gopdf wrote such a page with an empty /Contents entry,
+// which PDF readers reject.
+func TestPDFTrailingBlankLines(t *testing.T) {
+	p, err := pipeline.New(pipeline.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	text := strings.Repeat("IMR ISSUES, DECISIONS AND RATIONALES\n", linesPerPage) + "\n\n\n"
+	data, err := PDF(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ExtractBytes(context.Background(), "blank.pdf", data); err != nil {
+		t.Errorf("the PDF does not extract: %v", err)
 	}
 }
