@@ -7,9 +7,11 @@ SHARED  ?= ../shared
 CORPUS  ?= $(SHARED)/corpus/imr
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCHTIME ?= 2s
+DEMO    ?= demo.bleve
+SYNTH_N ?= 1000
 FUZZTIME  ?= 15s
 
-.PHONY: all build run test vet deps bench eval fuzz golden fixtures clean
+.PHONY: all build run test vet deps bench bench-scale synth eval fuzz golden fixtures clean
 
 all: build
 
@@ -31,7 +33,10 @@ deps:
 run: build
 	@mkdir -p out
 	./$(BIN) extract --format jsonl --no-text fixtures/letters/*.txt fixtures/letters/*.pdf > out/cases.jsonl; \
-	  status=$$?; echo "wrote out/cases.jsonl ($$(wc -l < out/cases.jsonl) case records)"; exit $$status
+	  status=$$?; echo "wrote out/cases.jsonl ($$(wc -l < out/cases.jsonl) case records)"; [ $$status = 0 ] || exit $$status
+	./$(BIN) ingest --index $(DEMO) --failures out/failures.jsonl fixtures/letters
+	@echo '$$ precedent search --index $(DEMO) --finding faber:positive --procedure si_joint_injection'
+	@./$(BIN) search --index $(DEMO) --finding faber:positive --procedure si_joint_injection --limit 3
 
 vet:
 	$(GO) vet ./...
@@ -42,6 +47,17 @@ test: deps vet
 
 bench: deps
 	$(GO) test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) ./...
+
+# bench-scale measures search latency (p50/p95) over indexes of 10,000 and
+# 100,000 synthetic cases (internal/synth); it takes several minutes and is
+# not part of `make test`.
+bench-scale:
+	PRECEDENT_BENCH_N=10000 $(GO) test -run='^$$' -bench='^BenchmarkSearch$$' -benchtime=600x -timeout=60m ./index
+	PRECEDENT_BENCH_N=100000 $(GO) test -run='^$$' -bench='^BenchmarkSearch$$' -benchtime=600x -timeout=60m ./index
+
+# synth writes $(SYNTH_N) synthetic letters to out/synth (FORMAT=text|pdf).
+synth:
+	$(GO) run ./cmd/synth -n $(SYNTH_N) -seed 1 -format $(or $(FORMAT),text) -out out/synth
 
 eval: deps
 	$(GO) run ./cmd/evaluate -corpus $(CORPUS) -truth fixtures/truth
@@ -60,4 +76,4 @@ fixtures:
 	$(GO) generate ./fixtures/...
 
 clean:
-	rm -rf bin out
+	rm -rf bin out $(DEMO)
