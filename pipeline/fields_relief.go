@@ -24,6 +24,7 @@ type reliefRules struct {
 	f           reliefFile
 	cues        *wordSet // word -> index into f.Cues
 	triggers    *wordSet // before/after trigger words
+	treatWords  *wordSet // treatment_words
 	gapBefore   map[string]bool
 	gapAfter    map[string]bool
 	notTreat    map[string]bool
@@ -42,6 +43,10 @@ type reliefCue struct {
 	Qualitative string `yaml:"qualitative"`
 	// RequiresBefore must match the text just before the cue.
 	RequiresBefore *rx `yaml:"requires_before"`
+	// StatementBefore, matching the text just before the cue, makes the cue
+	// a statement on its own, qualitative "" ("positive injection
+	// response").
+	StatementBefore *rx `yaml:"statement_before"`
 }
 
 type reliefComparator struct {
@@ -133,6 +138,7 @@ type reliefFile struct {
 	BeforeAfterTriggers  []string            `yaml:"before_after_triggers"`
 	BeforeAfter          []rx                `yaml:"before_after"`
 	NotTreatments        []string            `yaml:"not_treatments"`
+	TreatmentWords       []string            `yaml:"treatment_words"`
 	MaxSpan              int                 `yaml:"max_span"`
 }
 
@@ -198,6 +204,9 @@ func newReliefRulesWith(data fs.FS, lx *lexicon.Lexicon, cx *lexicon.Context) (*
 	}
 	if r.triggers, err = newWordSet(f.BeforeAfterTriggers, nil); err != nil {
 		return nil, bad(0, "before_after_triggers: %v", err)
+	}
+	if r.treatWords, err = newWordSet(f.TreatmentWords, nil); err != nil {
+		return nil, bad(0, "treatment_words: %v", err)
 	}
 	for _, re := range f.Percents {
 		if !rxHasGroup(re, "num") && !rxHasGroup(re, "word") && !rxHasGroup(re, "half") {
@@ -378,6 +387,16 @@ func (r *reliefRules) apply(d *caseDoc) {
 			}
 			return procs
 		}
+		treated := 0 // 0 unknown, 1 no, 2 yes
+		sentTreated := func() bool {
+			if treated == 0 {
+				treated = 1
+				if r.treated(d, sent) {
+					treated = 2
+				}
+			}
+			return treated == 2
+		}
 		ps := r.percents(text, sent)
 		link := make([]int, len(ps)) // index into sc of each percent's cue, or -1
 		for pi, p := range ps {
@@ -416,7 +435,10 @@ func (r *reliefRules) apply(d *caseDoc) {
 			c := sc[link[pi]]
 			used[link[pi]] = true
 			lo, hi := min(c.start, p.start), max(c.end, p.end)
-			if r.notRelief(text, sent, lo, hi) {
+			// A threshold ("no evidence of at least 30% pain relief")
+			// restates a rule even where documentation is missing.
+			comp := r.comparator(clip(text, max(sent.Start, p.start-24), p.start))
+			if r.notRelief(text, sent, lo, hi, comp == "") {
 				continue
 			}
 			h := reliefHit{anchor: p.start, lo: lo, hi: hi, hasValue: true}
@@ -425,7 +447,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 			if p.hasMax {
 				h.PercentMax = &vmax
 			}
-			h.Comparator = r.comparator(clip(text, max(sent.Start, p.start-24), p.start))
+			h.Comparator = comp
 			h.Qualitative = r.qualitative(text, sent, c.start, c.end)
 			local = append(local, h)
 		}
@@ -442,21 +464,22 @@ func (r *reliefRules) apply(d *caseDoc) {
 			if h.Qualitative == "" {
 				h.Qualitative = cue.Qualitative
 			}
-			h.hasValue = h.Qualitative != ""
+			h.hasValue = h.Qualitative != "" ||
+				cue.StatementBefore != nil && cue.StatementBefore.MatchString(clip(text, max(sent.Start, c.start-40), c.start))
 			h.bare = !h.hasValue && cue.Bare
 			if !h.hasValue && !h.bare {
 				continue
 			}
-			if h.bare && len(sentProcs()) == 0 {
-				continue // a bare cue needs a treatment in its sentence
+			if h.bare && len(sentProcs()) == 0 && !sentTreated() {
+				continue // a bare cue needs a treatment
 			}
-			if r.notRelief(text, sent, c.start, c.end) {
+			if r.notRelief(text, sent, c.start, c.end, true) {
 				continue
 			}
 			local = append(local, h)
 		}
 		if len(local) > 0 {
-			hits = append(hits, r.finishSentence(d, sent, local, sentProcs())...)
+			hits = append(hits, r.finishSentence(d, sent, local, sentProcs(), sentTreated)...)
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
@@ -472,7 +495,9 @@ func (r *reliefRules) apply(d *caseDoc) {
 
 // finishSentence drops weak statements of one sentence and fills the
 // attributes that need the sentence: duration, procedure, span.
-func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []reliefHit, procs []lexicon.Match) []reliefHit {
+//
+// treated reports whether the sentence or the one before names a treatment.
+func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []reliefHit, procs []lexicon.Match, treated func() bool) []reliefHit {
 	if len(local) == 0 {
 		return nil
 	}
@@ -499,9 +524,9 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 			}
 			seen[h.Qualitative] = true
 		}
-		h.Procedure = r.procedureFor(d, sent, procs, h.lo, h.bare)
-		if h.bare && h.Procedure == "" {
-			continue
+		h.Procedure = r.procedureFor(d, sent, procs, h.lo, false)
+		if h.Percent == nil && h.Procedure == "" && !treated() {
+			continue // "zero improvement", "unchanged with time": no treatment
 		}
 		h.Duration = r.duration(clip(text, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap)), r.f.Durations)
 		if h.Duration == nil {
@@ -566,9 +591,9 @@ func (r *reliefRules) painNear(text string, sent extract.Sentence, lo, hi int) b
 }
 
 // notRelief reports whether the statement at [lo, hi) (its cue and number)
-// speaks of function, of a goal or of missing documentation rather than of
-// pain relief.
-func (r *reliefRules) notRelief(text string, sent extract.Sentence, lo, hi int) bool {
+// speaks of function, of a goal or (when documentation is set) of missing
+// documentation rather than of pain relief.
+func (r *reliefRules) notRelief(text string, sent extract.Sentence, lo, hi int, documentation bool) bool {
 	before := text[clauseStart(text, sent, lo, 90):lo]
 	after := clip(text, hi, min(sent.End, hi+90))
 	near := after[:min(len(after), 50)] // functional_after spans less
@@ -577,7 +602,7 @@ func (r *reliefRules) notRelief(text string, sent extract.Sentence, lo, hi int) 
 	var tb, ta [16]string
 	toks := tailWords(before, len(tb), tb[:0])
 	if r.f.FunctionalBefore.match(toks) || r.f.FunctionalAfter.matchHead(headWords(near, len(ta), ta[:0])) ||
-		r.f.Documentation.matchHinted(before, lb) || r.f.DocumentationAfter.matchHinted(after, la) {
+		documentation && (r.f.Documentation.matchHinted(before, lb) || r.f.DocumentationAfter.matchHinted(after, la)) {
 		return true
 	}
 	for _, ws := range r.f.PurposeBefore {
@@ -862,7 +887,7 @@ func (r *reliefRules) procedureFor(d *caseDoc, sent extract.Sentence, procs []le
 	if sameSentence || sent.Start == 0 {
 		return ""
 	}
-	prev, ok := d.sentenceAt(sent.Start - 1)
+	prev, ok := prevSentence(d, sent)
 	if !ok {
 		return ""
 	}
@@ -870,6 +895,35 @@ func (r *reliefRules) procedureFor(d *caseDoc, sent extract.Sentence, procs []le
 		return pm[len(pm)-1].Code
 	}
 	return ""
+}
+
+// treated reports whether a generic treatment word (treatment_words:
+// "conservative care", "ice, rest, NSAIDs", "treatment sessions") stands in
+// sent, or a treatment (a lexicon procedure or such a word) in the sentence
+// before.
+func (r *reliefRules) treated(d *caseDoc, sent extract.Sentence) bool {
+	text := d.c.Text
+	found := false
+	r.treatWords.scan(text[sent.Start:sent.End], func(int, int, int) { found = true })
+	if found {
+		return true
+	}
+	prev, ok := prevSentence(d, sent)
+	if !ok {
+		return false
+	}
+	r.treatWords.scan(text[prev.Start:prev.End], func(int, int, int) { found = true })
+	return found || len(r.procedures(text, prev)) > 0
+}
+
+// prevSentence returns the sentence before sent (white space may stand
+// between them).
+func prevSentence(d *caseDoc, sent extract.Sentence) (extract.Sentence, bool) {
+	i := sort.Search(len(d.sents), func(i int) bool { return d.sents[i].End > sent.Start })
+	if i == 0 {
+		return extract.Sentence{}, false
+	}
+	return d.sents[i-1], true
 }
 
 // evidence returns the span of a statement at [lo, hi) of the sentence: the

@@ -169,7 +169,28 @@ func TestReliefPatterns(t *testing.T) {
 			})}},
 		{"quoted response", "A positive diagnostic response is recorded as 80% for the duration of the local anesthetic.",
 			[]reliefView{rv(func(v *reliefView) { v.Percent, v.InGuideline = 80, true })}},
+		// A generic treatment word, in the sentence or the one before.
+		{"treatment words", "Paresthesias are noted in the right hand and improves with ice, rest, NSAIDS.",
+			[]reliefView{rv(func(v *reliefView) {})}},
+		{"conservative care", "Therefore, until conservative care, which seems to be helping, is fully implemented, this request is not medically necessary.",
+			[]reliefView{rv(func(v *reliefView) {})}},
+		{"treatment before", "As of 01/11/17 she had attended five treatment sessions. When seen in January 2017 she was gradually improving.",
+			[]reliefView{rv(func(v *reliefView) {})}},
+		{"procedure before", "HPI: He completed 4 sessions of physical therapy. Pain unchanged. No mechanical symptoms.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative, v.Procedure = "none", "physical_therapy" })}},
+		{"positive response", "The MTUS and ODG support subacromial decompression after 3 to 6 months of conservative care with positive injection response.",
+			[]reliefView{rv(func(v *reliefView) { v.Procedure, v.InGuideline = "injection_other", true })}},
+		{"threshold without documentation", "There is no evidence of at least 30% pain relief in terms of VAS with use of the medication.",
+			[]reliefView{rv(func(v *reliefView) {
+				v.Percent, v.Comparator, v.Procedure, v.InGuideline = 30, ">=", "medication", true
+			})}},
 		// Not relief.
+		{"no treatment named", "Pain has been worsening for the past 6 months with zero improvement and has greatly affected his quality of life.", nil},
+		{"unchanged with time", "The worker stated that the hip, shoulder, and elbow symptoms were \"essentially unchanged\" with time.", nil},
+		{"four A's", "Documentation of the four A’s includes meaningful improvement in level of pain (analgesia); meaningful improvement in pain interference or function (activity).", nil},
+		{"patients who", "Regarding capsaicin, the guidelines only recommend this ingredient for patients who have not responded to or are intolerant to other treatments.", nil},
+		{"may benefit", "A referral is supported when it is necessary to plan a course of care that may benefit from additional expertise.", nil},
+		{"response alone", "The physical therapy response to the request was received.", nil},
 		{"time share", "He has pain 80% of the time and reports relief only with rest.", nil},
 		{"impairment", "The impairment rating of 10% whole person relief was not documented.", nil},
 		// A strength is no percent: the relief is unquantified.
