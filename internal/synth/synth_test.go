@@ -76,9 +76,9 @@ func TestLettersExtract(t *testing.T) {
 	}
 	defer p.Close()
 	g := New(3)
-	n := 120
+	n := 60
 	if testing.Short() {
-		n = 30
+		n = 20
 	}
 	for i := range n {
 		l := g.Letter(i)
