@@ -250,7 +250,6 @@ func sortedKeys[V any](m map[string]V) []string {
 func (r *fieldRules) cuedDates(t *rules.Text, dates []Date) map[string]*Date {
 	text := t.S
 	out := map[string]*Date{}
-	hits := make([]*rules.Hits, len(r.letter.DateCues)) // made on first use
 	for i := range dates {
 		d := dates[i]
 		for k := range r.letter.DateCues {
@@ -258,15 +257,12 @@ func (r *fieldRules) cuedDates(t *rules.Text, dates []Date) map[string]*Date {
 			if out[c.Field] != nil {
 				continue
 			}
-			if hits[k] == nil {
-				hits[k] = c.m.Hits(t)
-			}
 			// the 90 bytes before the date, or the 60 after it
 			a, b := max(0, d.Start-90), d.Start
 			if c.After != nil {
 				a, b = d.End, min(len(text), d.End+60)
 			}
-			if c.m.MatchRange(t, hits[k], a, b) {
+			if c.m.MatchIn(t, a, b) {
 				dd := d
 				out[c.Field] = &dd
 			}

@@ -650,6 +650,38 @@ func (h *Hits) MayMatch(a, b int) bool {
 	return false
 }
 
+// MatchIn is m.MatchString(t.S[a:b]); its literals are looked for in the
+// lowercase copy of t (for short ranges: Hits pays for long ones).
+func (m *Matcher) MatchIn(t *Text, a, b int) bool {
+	s := t.S[a:b]
+	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) || m.lastKnown && (s == "" || !m.last[s[len(s)-1]]) {
+		return false
+	}
+	if m.need != nil {
+		ok := false
+		for _, l := range m.need {
+			hay := s
+			if l.fold {
+				hay = t.Lower()[a:b]
+			}
+			if strings.Contains(hay, l.s) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if m.tail > 0 && len(s) > m.tail {
+		return m.MatchString(s)
+	}
+	if m.startRE != nil {
+		return m.nextStart(s, 0) != nil
+	}
+	return m.re.MatchString(s)
+}
+
 // MatchRange is m.MatchString(t.S[a:b]), with h = m.Hits(t).
 func (m *Matcher) MatchRange(t *Text, h *Hits, a, b int) bool {
 	s := t.S[a:b]

@@ -122,6 +122,9 @@ func TestMatcherAgreesWithRegexp(t *testing.T) {
 				if !h.MayMatch(a, b) && m.MayMatch(s[a:b]) {
 					t.Fatalf("%s: Hits.MayMatch(%q) = false", p, s[a:b])
 				}
+				if got := m.MatchIn(txt, a, b); got != re.MatchString(s[a:b]) {
+					t.Fatalf("%s: MatchIn(%q) = %v", p, s[a:b], got)
+				}
 				if got := m.MatchRange(txt, h, a, b); got != re.MatchString(s[a:b]) {
 					t.Fatalf("%s: MatchRange(%q) = %v", p, s[a:b], got)
 				}
