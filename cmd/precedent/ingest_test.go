@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -293,5 +295,37 @@ func TestIngestSurvivesSIGKILL(t *testing.T) {
 	}
 	if res.Total != n || len(ids) != n {
 		t.Errorf("search for all: total %d, %d distinct ids; want %d", res.Total, len(ids), n)
+	}
+}
+
+// TestIngestInterrupted runs ingest with its context already cancelled (as
+// after SIGINT): it exits 130 with the summary, and the index is closed
+// cleanly with exactly the letters the summary counts.
+func TestIngestInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	idx := filepath.Join(dir, "idx.bleve")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"ingest", "--index", idx, "--failures", filepath.Join(dir, "f.jsonl"), fixtureLetters},
+		strings.NewReader(""), &out, &errb)
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want %d: %s", code, exitInterrupted, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+	var imported, skipped, failed int
+	if _, err := fmt.Sscanf(lines[len(lines)-1], "imported %d, skipped %d, failed %d", &imported, &skipped, &failed); err != nil {
+		t.Fatalf("no summary line: %q", errb.String())
+	}
+	if !strings.Contains(errb.String(), "interrupted") {
+		t.Errorf("stderr should say the run was interrupted: %s", errb.String())
+	}
+	ix, err := index.Open(idx, index.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("the index was not closed cleanly: %v", err)
+	}
+	defer ix.Close()
+	if got, err := ix.Count(); err != nil || got != uint64(imported) {
+		t.Errorf("Count = %d, %v; want the %d the summary reports", got, err, imported)
 	}
 }
