@@ -236,8 +236,10 @@ type ingester struct {
 	skip       map[string]bool
 	// seen holds the ids imported by this run: two copies of one letter
 	// are imported once.
-	seen     map[string]bool
-	found    atomic.Int64
+	seen  map[string]bool
+	found atomic.Int64
+	// walkCtx ends the walk: a signal, or an index that cannot be written.
+	walkCtx  context.Context
 	progress *mpb.Progress
 	bar      *mpb.Bar
 
@@ -248,6 +250,9 @@ type ingester struct {
 // an error only when the index cannot be written.
 func (in *ingester) run(roots []string, n int) error {
 	jobs := make(chan ingestJob)
+	walkCtx, stopWalk := context.WithCancel(in.e.ctx)
+	defer stopWalk()
+	in.walkCtx = walkCtx
 	go func() {
 		defer close(jobs)
 		for _, root := range roots {
@@ -268,6 +273,7 @@ func (in *ingester) run(roots []string, n int) error {
 		}
 		if err := in.ix.Add(pending); err != nil {
 			werr = err
+			stopWalk()
 			for _, c := range pending {
 				in.failure(c.Source.Path, "not written to the index: "+err.Error())
 				in.imported--
@@ -330,7 +336,7 @@ func (in *ingester) walk(root string, jobs chan<- ingestJob) bool {
 		case jobs <- j:
 			in.found.Add(1)
 			return true
-		case <-in.e.ctx.Done():
+		case <-in.walkCtx.Done():
 			return false
 		}
 	}
@@ -359,7 +365,13 @@ func (in *ingester) walk(root string, jobs chan<- ingestJob) bool {
 		if d.IsDir() {
 			return nil
 		}
-		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+		if d.Type()&fs.ModeSymlink != 0 {
+			// A link to a file is imported; links to folders are not
+			// followed (no loops).
+			if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
 			return nil
 		}
 		if !send(ingestJob{path: path}) {
@@ -367,7 +379,7 @@ func (in *ingester) walk(root string, jobs chan<- ingestJob) bool {
 		}
 		return nil
 	})
-	return err == nil && in.e.ctx.Err() == nil
+	return err == nil && in.walkCtx.Err() == nil
 }
 
 // extract hashes the file, skips it when its id is indexed, else builds its
