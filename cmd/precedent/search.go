@@ -201,7 +201,7 @@ func writeHits(ew *errWriter, hits []index.Hit, offset int) {
 			ew.printf("   service: %s\n", s)
 		}
 		for _, s := range h.Snippets {
-			ew.printf("   … %s …\n", oneLine(s))
+			ew.printf("   | %s\n", oneLine(s))
 		}
 	}
 }
