@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,24 +30,11 @@ func benchLetters(b *testing.B) int {
 	return 200
 }
 
-var (
-	benchDirsMu sync.Mutex
-	benchDirs   = map[string]string{}
-)
-
-// synthFolder writes n synthetic letters (seed 1) in format to a folder
-// shared by the benchmarks of this run.
+// synthFolder writes n synthetic letters (seed 1) in format to a
+// temporary folder.
 func synthFolder(b *testing.B, n int, format string) string {
-	benchDirsMu.Lock()
-	defer benchDirsMu.Unlock()
-	key := fmt.Sprintf("%s-%d", format, n)
-	if d, ok := benchDirs[key]; ok {
-		return d
-	}
-	dir, err := os.MkdirTemp("", "precedent-bench-"+key+"-")
-	if err != nil {
-		b.Fatal(err)
-	}
+	dir := b.TempDir()
+	var err error
 	g := synth.New(1)
 	for i := range n {
 		l := g.Letter(i)
@@ -63,7 +49,6 @@ func synthFolder(b *testing.B, n int, format string) string {
 			b.Fatal(err)
 		}
 	}
-	benchDirs[key] = dir
 	return dir
 }
 
