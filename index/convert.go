@@ -23,6 +23,7 @@ type indexDoc struct {
 	Kind             string   `json:"kind"`
 	Outcome          string   `json:"outcome"`
 	CaseNumber       string   `json:"case_number,omitempty"`
+	CaseNumberShown  string   `json:"case_number_shown,omitempty"`
 	Procedures       []string `json:"procedures"`
 	ServiceDecisions []string `json:"service_decisions"`
 	// ServiceKeys are the procedure with its laterality and with each
@@ -145,15 +146,16 @@ func toDoc(c *pipeline.Case) (*indexDoc, error) {
 		return nil, fmt.Errorf("case %s: %w", c.ID, err)
 	}
 	d := &indexDoc{
-		Kind:        lower(c.Kind),
-		Outcome:     lower(c.Outcome),
-		CaseNumber:  lower(c.CaseNumber),
-		Guidelines:  lowerAll(c.Guidelines),
-		Specialties: lowerAll(c.Reviewer.Specialties),
-		Findings:    findingTags(c),
-		Text:        c.Text,
-		Path:        c.Source.Path,
-		Record:      string(rec),
+		Kind:            lower(c.Kind),
+		Outcome:         lower(c.Outcome),
+		CaseNumber:      lower(c.CaseNumber),
+		CaseNumberShown: c.CaseNumber,
+		Guidelines:      lowerAll(c.Guidelines),
+		Specialties:     lowerAll(c.Reviewer.Specialties),
+		Findings:        findingTags(c),
+		Text:            c.Text,
+		Path:            c.Source.Path,
+		Record:          string(rec),
 	}
 	for _, s := range c.Services {
 		p := lower(s.Procedure)

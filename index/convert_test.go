@@ -81,7 +81,7 @@ func TestToDoc(t *testing.T) {
 	}
 	d.Record = "" // checked by TestGetRoundTrip
 	want := &indexDoc{
-		Kind: "iro", Outcome: "upheld", CaseNumber: "ab-123",
+		Kind: "iro", Outcome: "upheld", CaseNumber: "ab-123", CaseNumberShown: "AB-123",
 		Procedures:       []string{"epidural_steroid_injection", "si_joint_injection"},
 		ServiceDecisions: []string{"epidural_steroid_injection:overturned", "si_joint_injection:upheld"},
 		ServiceKeys:      []string{"epidural_steroid_injection:l4-l5", "epidural_steroid_injection:l5-s1", "si_joint_injection:right"},

@@ -234,7 +234,7 @@ func TestHitFieldsAndSnippets(t *testing.T) {
 		t.Fatalf("IRO seed %s not among %+v", seed.ID, res.Hits)
 	}
 	h := res.Hits[i]
-	if h.Kind != "iro" || h.Outcome != "upheld" || h.Path != seed.Source.Path || h.CaseNumber != strings.ToLower(seed.CaseNumber) {
+	if h.Kind != "iro" || h.Outcome != "upheld" || h.Path != seed.Source.Path || h.CaseNumber != seed.CaseNumber {
 		t.Errorf("hit fields %+v, want kind iro, outcome upheld, path %s, case number %q", h, seed.Source.Path, seed.CaseNumber)
 	}
 	if len(h.Services) != len(seed.Services) || !strings.HasSuffix(h.Services[0], "("+seed.Services[0].Decision+")") {

@@ -31,6 +31,7 @@ const (
 	fieldText             = "text"
 	fieldPath             = "path"
 	fieldServices         = "services"
+	fieldCaseNumberShown  = "case_number_shown" // as written, for display
 	fieldRecord           = "record"
 )
 
@@ -103,6 +104,7 @@ func newMapping() *mapping.IndexMappingImpl {
 
 	dm.AddFieldMappingsAt(fieldPath, stored())
 	dm.AddFieldMappingsAt(fieldServices, stored())
+	dm.AddFieldMappingsAt(fieldCaseNumberShown, stored())
 	dm.AddFieldMappingsAt(fieldRecord, stored())
 
 	im := bleve.NewIndexMapping()

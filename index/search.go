@@ -58,7 +58,7 @@ var facetFields = []struct{ name, field string }{
 }
 
 // storedFields are the stored fields a hit shows.
-var storedFields = []string{fieldCaseNumber, fieldKind, fieldOutcome, fieldServices, fieldPath}
+var storedFields = []string{fieldCaseNumberShown, fieldKind, fieldOutcome, fieldServices, fieldPath}
 
 // A Query is a search: a bleve query string and filters, all ANDed.
 type Query struct {
@@ -200,7 +200,7 @@ func hits(dm search.DocumentMatchCollection) []Hit {
 		out = append(out, Hit{
 			ID:         h.ID,
 			Score:      h.Score,
-			CaseNumber: str(h.Fields[fieldCaseNumber]),
+			CaseNumber: str(h.Fields[fieldCaseNumberShown]),
 			Kind:       str(h.Fields[fieldKind]),
 			Outcome:    str(h.Fields[fieldOutcome]),
 			Services:   strs(h.Fields[fieldServices]),
