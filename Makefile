@@ -29,11 +29,14 @@ deps:
 		 ($(SUDO) apt-get update -qq >/dev/null 2>&1 && $(SUDO) apt-get install -y -qq poppler-utils >/dev/null 2>&1)) || \
 		echo "warning: could not install poppler-utils; pdftotext comparisons will be skipped"; }
 
-# run builds the tool, extracts the bundled letters and prints a summary.
+# run builds the tool, extracts the bundled letters, rebuilds the demo index
+# from them (it is derived data: a new index version must not stop the demo)
+# and searches it.
 run: build
 	@mkdir -p out
 	./$(BIN) extract --format jsonl --no-text fixtures/letters/*.txt fixtures/letters/*.pdf > out/cases.jsonl; \
 	  status=$$?; echo "wrote out/cases.jsonl ($$(wc -l < out/cases.jsonl) case records)"; [ $$status = 0 ] || exit $$status
+	rm -rf $(DEMO)
 	./$(BIN) ingest --index $(DEMO) --failures out/failures.jsonl fixtures/letters
 	@echo '$$ precedent search --index $(DEMO) --finding faber:positive --procedure si_joint_injection'
 	@./$(BIN) search --index $(DEMO) --finding faber:positive --procedure si_joint_injection --limit 3
