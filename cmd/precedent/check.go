@@ -63,24 +63,13 @@ func runCheck(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "precedent check: bad --format %q (want text or json)\n", *format)
 		return exitUsage
 	}
-	log, err := lf.logger(e.stderr, "check")
-	if err != nil {
-		fmt.Fprintf(e.stderr, "precedent check: %v\n", err)
-		return exitUsage
-	}
-	opts, err := xf.options()
-	if err != nil {
-		fmt.Fprintf(e.stderr, "precedent check: %v\n", err)
-		return exitUsage
-	}
 	ch, err := criteria.Load(nil)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "precedent check: %s\n", oneLine(err.Error()))
 		return exitUsage
 	}
-	p, err := pipeline.New(opts)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "precedent check: %s\n", oneLine(err.Error()))
+	log, p, ok := newPipeline(e, "check", &xf, &lf)
+	if !ok {
 		return exitUsage
 	}
 	defer p.Close()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/precedent-dev/precedent/extract"
 	"github.com/precedent-dev/precedent/pipeline"
+	"github.com/rs/zerolog"
 )
 
 const extractUsage = `Usage: precedent extract [flags] FILE... | -
@@ -133,26 +134,15 @@ func runExtract(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "precedent extract: bad --format %q (want json, jsonl or csv)\n", *format)
 		return exitUsage
 	}
-	log, err := lf.logger(e.stderr, "extract")
-	if err != nil {
-		fmt.Fprintf(e.stderr, "precedent extract: %v\n", err)
-		return exitUsage
-	}
-	opts, err := xf.options()
-	if err != nil {
-		fmt.Fprintf(e.stderr, "precedent extract: %v\n", err)
-		return exitUsage
-	}
-	p, err := pipeline.New(opts)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "precedent extract: %s\n", oneLine(err.Error()))
+	log, p, ok := newPipeline(e, "extract", &xf, &lf)
+	if !ok {
 		return exitUsage
 	}
 	defer p.Close()
 
 	start := time.Now()
 	failed, done := 0, 0
-	err = extractAll(e, p, paths, xf.workers, func(r result) error {
+	err := extractAll(e, p, paths, xf.workers, func(r result) error {
 		if r.err != nil {
 			failed++
 			fmt.Fprintf(e.stderr, "precedent extract: %s\n", oneLine(describe(r.path, r.err)))
@@ -182,6 +172,29 @@ func runExtract(e *env, args []string) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// newPipeline builds a command's logger and extraction pipeline from its
+// flags. On failure it prints one line naming the command and returns ok
+// false; the caller exits with exitUsage.
+func newPipeline(e *env, cmd string, xf *extractFlags, lf *logFlags) (zerolog.Logger, *pipeline.Pipeline, bool) {
+	fail := func(msg string) (zerolog.Logger, *pipeline.Pipeline, bool) {
+		fmt.Fprintf(e.stderr, "precedent %s: %s\n", cmd, oneLine(msg))
+		return zerolog.Nop(), nil, false
+	}
+	log, err := lf.logger(e.stderr, cmd)
+	if err != nil {
+		return fail(err.Error())
+	}
+	opts, err := xf.options()
+	if err != nil {
+		return fail(err.Error())
+	}
+	p, err := pipeline.New(opts)
+	if err != nil {
+		return fail(err.Error())
+	}
+	return log, p, true
 }
 
 // describe formats a failure as "path: reason".

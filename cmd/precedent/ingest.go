@@ -136,17 +136,9 @@ func runIngest(e *env, args []string) int {
 	if *batchSize <= 0 || *flushEvery <= 0 || *every <= 0 {
 		return fail("--batch, --flush-every and --progress-every must be positive")
 	}
-	log, err := lf.logger(e.stderr, "ingest")
-	if err != nil {
-		return fail("%v", err)
-	}
-	opts, err := xf.options()
-	if err != nil {
-		return fail("%v", err)
-	}
-	p, err := pipeline.New(opts)
-	if err != nil {
-		return fail("%s", oneLine(err.Error()))
+	log, p, ok := newPipeline(e, "ingest", &xf, &lf)
+	if !ok {
+		return exitUsage
 	}
 	defer p.Close()
 	ix, err := index.Open(*indexPath, index.Options{})
@@ -164,7 +156,7 @@ func runIngest(e *env, args []string) int {
 	in := &ingester{
 		e: e, p: p, ix: ix, log: log, flog: flog,
 		batch: *batchSize, flushEvery: *flushEvery, every: *every,
-		maxBytes: opts.Extract.MaxBytes,
+		maxBytes: xf.maxMiB << 20,
 		skip:     skipSet(*indexPath, *failures),
 		seen:     map[string]bool{},
 		stderr:   e.stderr,

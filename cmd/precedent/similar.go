@@ -4,8 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-
-	"github.com/precedent-dev/precedent/pipeline"
 )
 
 const similarUsage = `Usage: precedent similar [flags] FILE
@@ -60,16 +58,9 @@ func runSimilar(e *env, args []string) int {
 	if *limit <= 0 {
 		return fail(exitUsage, "--limit must be positive")
 	}
-	if _, err := lf.logger(e.stderr, "similar"); err != nil {
-		return fail(exitUsage, "%v", err)
-	}
-	opts, err := xf.options()
-	if err != nil {
-		return fail(exitUsage, "%v", err)
-	}
-	p, err := pipeline.New(opts)
-	if err != nil {
-		return fail(exitUsage, "%s", oneLine(err.Error()))
+	_, p, ok := newPipeline(e, "similar", &xf, &lf)
+	if !ok {
+		return exitUsage
 	}
 	defer p.Close()
 	path := posArgs[0]
