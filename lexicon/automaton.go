@@ -6,7 +6,7 @@ package lexicon
 // trie state, so a walk stays in cache. It reports every pattern occurrence
 // like ahocorasick.Trie.Walk did.
 type automaton struct {
-	class   [256]uint8
+	class   [256]uint16
 	k       int     // number of classes (class 0: bytes no pattern uses)
 	delta   []int32 // state*k + class -> next state
 	pattern []int32 // pattern ending at the state, or -1
@@ -20,11 +20,8 @@ func newAutomaton(patterns []string) *automaton {
 	for _, p := range patterns {
 		for i := 0; i < len(p); i++ {
 			if a.class[p[i]] == 0 {
-				a.k++
-				if a.k > 255 {
-					panic("lexicon: too many byte classes")
-				}
-				a.class[p[i]] = uint8(a.k)
+				a.k++ // at most 256 classes plus class 0: no overflow in uint16
+				a.class[p[i]] = uint16(a.k)
 			}
 		}
 	}

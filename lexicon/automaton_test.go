@@ -56,3 +56,21 @@ func TestAutomatonBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestAutomatonEveryByte builds an automaton whose patterns use all 256 byte
+// values (a junk lexicon must not crash the loader) and checks it matches.
+func TestAutomatonEveryByte(t *testing.T) {
+	var pats []string
+	for b := 0; b < 256; b++ {
+		pats = append(pats, string([]byte{byte(b), 'x'}))
+	}
+	a := newAutomaton(pats)
+	if a.k != 257 {
+		t.Fatalf("classes = %d, want 257", a.k)
+	}
+	n := 0
+	a.walk([]byte{0xff, 'x', 0x00, 'x'}, func(end, length, pattern int) { n++ })
+	if n != 2 {
+		t.Errorf("matches = %d, want 2", n)
+	}
+}
