@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -115,24 +116,26 @@ func (ix *Index) Search(q Query) (*Result, error) {
 	req := bleve.NewSearchRequestOptions(bq, limit, max(q.Offset, 0), false)
 	req.Fields = storedFields
 	req.SortBy([]string{"-_score", "_id"})
-	for _, f := range facetFields {
-		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize))
-	}
 	if q.Q != "" {
 		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
 		req.Highlight.AddField(fieldText)
 	}
-	res, err := ix.idx.Search(req)
+	// Facets are counted by fc during the search (facets.go), not by bleve.
+	fc := &facetCounter{}
+	ctx := context.WithValue(context.Background(), search.MakeDocumentMatchHandlerKey,
+		search.MakeDocumentMatchHandler(fc.makeHandler))
+	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index %s: search: %w", ix.path, err)
 	}
+	if fc.err != nil {
+		return nil, fmt.Errorf("index %s: search: %w", ix.path, fc.err)
+	}
 	out := &Result{Total: res.Total, Hits: hits(res.Hits), Facets: map[string]map[string]int{}}
 	for _, f := range facetFields {
-		counts := map[string]int{}
-		if fr := res.Facets[f.name]; fr != nil && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts[t.Term] = t.Count
-			}
+		counts := fc.facets[f.name]
+		if counts == nil {
+			counts = map[string]int{}
 		}
 		out.Facets[f.name] = counts
 	}
