@@ -116,10 +116,12 @@ func seqItem(doc *yaml.Node, key string, i int) *yaml.Node {
 	return nil
 }
 
-// patientFinding reports whether f describes this patient: not quoted
-// guideline text, not family history, not hypothetical.
+// patientFinding reports whether f is a documented finding of this
+// patient: not quoted guideline text, not family history, and definite (a
+// "possible" or hypothetical finding is not a precedent for a search by
+// finding).
 func patientFinding(f *pipeline.Finding) bool {
-	return !f.InGuideline && f.Experiencer != "family" && f.Certainty != "hypothetical"
+	return !f.InGuideline && f.Experiencer != "family" && (f.Certainty == "definite" || f.Certainty == "")
 }
 
 // findingTags returns the finding tags of c, sorted and distinct.

@@ -65,6 +65,7 @@ func TestToDoc(t *testing.T) {
 			f("compression", "positive", "", func(x *pipeline.Finding) { x.InGuideline = true }),
 			f("distraction", "positive", "", func(x *pipeline.Finding) { x.Experiencer = "family" }),
 			f("gillet", "positive", "", func(x *pipeline.Finding) { x.Certainty = "hypothetical" }),
+			f("cranial_shear", "positive", "", func(x *pipeline.Finding) { x.Certainty = "possible" }),
 			f("spurling", "positive", "left", nil), // not an SI test
 			f("fortin_finger", "", "", nil),        // no status: no tag
 		},

@@ -37,7 +37,7 @@ const (
 
 // schemaVersion is bumped when the index document changes in a way the
 // mapping hash does not see (what convert.go puts in a field).
-const schemaVersion = "precedent.index/v1"
+const schemaVersion = "precedent.index/v2" // v2: finding tags of definite findings only
 
 // versionKey is the internal key holding the mapping version.
 var versionKey = []byte("precedent.mapping_version")
