@@ -33,15 +33,11 @@ type Pipeline struct {
 
 // New builds a Pipeline from the embedded rules.
 func New(opts Options) (*Pipeline, error) {
-	l, err := extract.NewLoader(opts.Extract)
-	if err != nil {
-		return nil, err
-	}
 	s, err := extract.NewSplitter()
 	if err != nil {
 		return nil, err
 	}
-	p := &Pipeline{loader: l, splitter: s}
+	p := &Pipeline{splitter: s}
 	if p.lex, err = lexicon.Load(opts.Lexicon); err != nil {
 		return nil, err
 	}
@@ -72,6 +68,11 @@ func New(opts Options) (*Pipeline, error) {
 		return nil, err
 	}
 	if p.care, err = newCareRules(data); err != nil {
+		return nil, err
+	}
+	// The loader last: it owns the PDF child processes, which must not be
+	// left behind when a rule file fails to load.
+	if p.loader, err = extract.NewLoader(opts.Extract); err != nil {
 		return nil, err
 	}
 	return p, nil
