@@ -340,6 +340,13 @@ func (s *Splitter) softCuts(text string, from, to int) []int {
 	if !strings.ContainsAny(chunk, ".?!") {
 		return nil
 	}
+	// Punkt breaks only after a whitespace-separated token holding . ? or
+	// !, at the token's end. When every such character is in the last
+	// token, the only possible break leaves nothing but white space after
+	// it, so the model returns one sentence: skip it.
+	if punctOnlyInLastWord(chunk) {
+		return nil
+	}
 	sents := s.seg.Segment(chunk)
 	var cuts []int
 	segStart := from
@@ -384,6 +391,14 @@ func (s *Splitter) softCuts(text string, from, to int) []int {
 		segStart = b
 	}
 	return cuts
+}
+
+// punctOnlyInLastWord reports whether every . ? and ! of chunk is in its
+// last whitespace-separated word (chunk holds at least one).
+func punctOnlyInLastWord(chunk string) bool {
+	first := strings.IndexAny(chunk, ".?!")
+	tail := strings.TrimRightFunc(chunk[first:], unicode.IsSpace)
+	return strings.IndexFunc(tail, unicode.IsSpace) < 0
 }
 
 // endsFinished reports whether line l ends like a sentence, heading or

@@ -1,0 +1,39 @@
+package extract
+
+import (
+	"io/fs"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/precedent-dev/precedent/fixtures"
+)
+
+// TestPunctOnlyInLastWordAgreesWithModel checks the softCuts shortcut on
+// every chunk of the fixture letters: the model returns one sentence.
+func TestPunctOnlyInLastWordAgreesWithModel(t *testing.T) {
+	s := newTestSplitter(t)
+	files, _ := fs.Glob(fixtures.Letters, "letters/*.txt")
+	hit, all := 0, 0
+	for _, f := range files {
+		data, _ := fs.ReadFile(fixtures.Letters, f)
+		text, _ := Normalize(string(data))
+		cuts := append(s.hardCuts(text), 0, len(text))
+		sort.Ints(cuts)
+		cuts = dedupeInts(cuts)
+		for i := 0; i+1 < len(cuts); i++ {
+			chunk := text[cuts[i]:cuts[i+1]]
+			if strings.TrimSpace(chunk) == "" || !strings.ContainsAny(chunk, ".?!") {
+				continue
+			}
+			all++
+			if punctOnlyInLastWord(chunk) {
+				hit++
+				if n := len(s.seg.Segment(chunk)); n > 1 {
+					t.Errorf("%s: %q: model gives %d sentences", f, chunk, n)
+				}
+			}
+		}
+	}
+	t.Logf("%d of %d chunks skip the model", hit, all)
+}
