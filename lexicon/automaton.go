@@ -12,6 +12,11 @@ type automaton struct {
 	pattern []int32 // pattern ending at the state, or -1
 	length  []int32 // its length
 	dict    []int32 // nearest proper suffix state with a pattern, or -1
+	// next is delta for walk: next[s*k+class] is the next state t
+	// premultiplied (t*k), negated (-t*k-1) when t reports a pattern
+	// (pattern[t] >= 0 or dict[t] >= 0), so the loop over input touches
+	// one table per byte.
+	next []int32
 }
 
 // newAutomaton compiles patterns (non-empty).
@@ -80,20 +85,35 @@ func newAutomaton(patterns []string) *automaton {
 			queue = append(queue, nx)
 		}
 	}
+	a.next = make([]int32, len(a.delta))
+	for i, t := range a.delta {
+		v := t * int32(k)
+		if a.pattern[t] >= 0 || a.dict[t] >= 0 {
+			v = -v - 1
+		}
+		a.next[i] = v
+	}
 	return a
 }
 
 // walk calls fn(end, n, pattern) for every occurrence of a pattern in
 // input ending at byte end (inclusive), n bytes long.
 func (a *automaton) walk(input []byte, fn func(end, n, pattern int)) {
-	s := int32(0)
-	k := a.k
+	k := int32(a.k)
+	next := a.next
+	class := &a.class
+	s := int32(0) // premultiplied state
 	for i, b := range input {
-		s = a.delta[int(s)*k+int(a.class[b])]
-		if p := a.pattern[s]; p >= 0 {
-			fn(i, int(a.length[s]), int(p))
+		s = next[s+int32(class[b])]
+		if s >= 0 {
+			continue
 		}
-		for u := a.dict[s]; u >= 0; u = a.dict[u] {
+		s = -s - 1
+		t := s / k
+		if p := a.pattern[t]; p >= 0 {
+			fn(i, int(a.length[t]), int(p))
+		}
+		for u := a.dict[t]; u >= 0; u = a.dict[u] {
 			fn(i, int(a.length[u]), int(a.pattern[u]))
 		}
 	}
