@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -168,12 +169,10 @@ func (m *offsetMap) src(fi int) int {
 	return fi + m.shift[k-1]
 }
 
-// fold returns text lower-cased (ASCII) with every white-space run replaced by
-// one space, and the map of folded offsets back to text.
-
-func fold(text string) ([]byte, offsetMap) {
-	out := make([]byte, len(text))
-	var om offsetMap
+// foldInto writes text lower-cased (ASCII) with every white-space run
+// replaced by one space into out (len(out) == len(text)), and appends the
+// map of folded offsets back to text to om.
+func foldInto(out []byte, om offsetMap, text string) ([]byte, offsetMap) {
 	n := 0
 	prev := byte(0)
 	for i := 0; i < len(text); i++ {
@@ -206,8 +205,10 @@ func (m *Matcher) match(text string, keep func(code string) bool) []Match {
 	if m == nil || m.empty || text == "" {
 		return nil
 	}
-	folded, om := fold(text)
-	var cands []Match
+	sc := matchScratchPool.Get().(*matchScratch)
+	defer matchScratchPool.Put(sc)
+	folded, om := sc.fold(text)
+	cands := sc.cands[:0]
 	m.trie.walk(folded, func(end, n, pattern int) {
 		fs, fe := end-n+1, end+1
 		start, stop := om.src(fs), om.src(fe-1)+1
@@ -232,19 +233,45 @@ func (m *Matcher) match(text string, keep func(code string) bool) []Match {
 		}
 		return cands[i].End > cands[j].End
 	})
-	out := cands[:0]
+	sc.cands = cands[:0] // keep the grown buffer
+	n := 0
 	last := -1
 	for _, c := range cands {
 		if c.Start < last {
 			continue
 		}
-		out = append(out, c)
+		cands[n] = c
+		n++
 		last = c.End
 	}
-	if len(out) == 0 {
+	if n == 0 {
 		return nil
 	}
+	out := make([]Match, n)
+	copy(out, cands[:n])
+	clear(cands) // drop the strings the pooled buffer points to
 	return out
+}
+
+// matchScratch holds the buffers of one match call, reused through
+// matchScratchPool: the folded text, its offset map and the candidates.
+type matchScratch struct {
+	buf       []byte
+	at, shift []int
+	cands     []Match
+}
+
+var matchScratchPool = sync.Pool{New: func() any { return new(matchScratch) }}
+
+// fold folds text (foldInto) into the scratch buffers; the results are valid until
+// sc goes back to the pool.
+func (sc *matchScratch) fold(text string) ([]byte, offsetMap) {
+	if cap(sc.buf) < len(text) {
+		sc.buf = make([]byte, len(text))
+	}
+	folded, om := foldInto(sc.buf[:len(text)], offsetMap{at: sc.at[:0], shift: sc.shift[:0]}, text)
+	sc.at, sc.shift = om.at, om.shift
+	return folded, om
 }
 
 // sameWords compares s (from the text) with an abbreviation exactly, except
