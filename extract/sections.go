@@ -421,38 +421,64 @@ func (w *zoneWindow) offset(lines []zoneLine, m int) int {
 }
 
 // zoneWindows builds the windows of 1 to n lines starting at line i (fewer
-// when the text ends or blank lines run on).
-func zoneWindows(text string, lines []zoneLine, i, n int) []zoneWindow {
-	var out []zoneWindow
-	var b strings.Builder
-	var idx, starts []int
-	blanks := 0
-	for j := i; j < len(lines) && len(idx) < n; j++ {
-		l := lines[j]
+// when the text ends or blank lines run on), one at a time as they are
+// asked for: most lines match no heading rule on their first window.
+type zoneWindows struct {
+	text   string
+	lines  []zoneLine
+	j      int // next line to read
+	blanks int
+	done   bool
+	b      strings.Builder
+	idx    []int
+	starts []int
+	ws     []zoneWindow
+}
+
+// window returns the window of n lines (n >= 1), or nil.
+func (zw *zoneWindows) window(n int) *zoneWindow {
+	for len(zw.ws) < n && !zw.done {
+		zw.extend()
+	}
+	if len(zw.ws) < n {
+		return nil
+	}
+	return &zw.ws[n-1]
+}
+
+// extend adds the next window, or sets done.
+func (zw *zoneWindows) extend() {
+	for ; zw.j < len(zw.lines); zw.j++ {
+		j := zw.j
+		l := zw.lines[j]
 		if l.blank() {
-			if len(idx) == 0 {
-				return nil
+			if len(zw.idx) == 0 {
+				zw.done = true
+				return
 			}
-			blanks++
-			if blanks > 3 {
-				break
+			zw.blanks++
+			if zw.blanks > 3 {
+				zw.done = true
+				return
 			}
 			continue
 		}
-		blanks = 0
-		if len(idx) > 0 {
-			b.WriteByte(' ')
+		zw.blanks = 0
+		if len(zw.idx) > 0 {
+			zw.b.WriteByte(' ')
 		}
-		starts = append(starts, b.Len())
-		idx = append(idx, j)
-		b.WriteString(text[l.cs:l.ce])
-		joined := b.String()
-		if len(idx) == 1 {
-			joined = text[l.cs:l.ce]
+		zw.starts = append(zw.starts, zw.b.Len())
+		zw.idx = append(zw.idx, j)
+		zw.b.WriteString(zw.text[l.cs:l.ce])
+		joined := zw.b.String()
+		if len(zw.idx) == 1 {
+			joined = zw.text[l.cs:l.ce]
 		}
-		out = append(out, zoneWindow{joined: joined, idx: idx[:len(idx):len(idx)], pieceStart: starts[:len(starts):len(starts)]})
+		zw.ws = append(zw.ws, zoneWindow{joined: joined, idx: zw.idx[:len(zw.idx):len(zw.idx)], pieceStart: zw.starts[:len(zw.starts):len(zw.starts)]})
+		zw.j++
+		return
 	}
-	return out
+	zw.done = true
 }
 
 func zoneWithin(within []string, cur string) bool {
@@ -475,19 +501,20 @@ func (s *Sectioner) matchHeading(text string, lines []zoneLine, i int, cur strin
 	if lines[i].blank() {
 		return zoneBoundary{}, -1, false
 	}
-	var ws []zoneWindow
-	builtFor := 0
+	var zw *zoneWindows
 	first := text[lines[i].cs] // every window starts with it
 	for ri, r := range s.headings {
 		if !zoneWithin(r.within, cur) || !r.m.MayStartWith(first) {
 			continue
 		}
-		if builtFor < r.lines {
-			builtFor = max(s.maxLines, r.lines)
-			ws = zoneWindows(text, lines, i, builtFor)
+		if zw == nil {
+			zw = &zoneWindows{text: text, lines: lines, j: i}
 		}
-		for n := 1; n <= r.lines && n <= len(ws); n++ {
-			w := &ws[n-1]
+		for n := 1; n <= r.lines; n++ {
+			w := zw.window(n)
+			if w == nil {
+				break
+			}
 			loc := r.m.FindStringIndex(w.joined)
 			if loc == nil || loc[1] == 0 {
 				continue
