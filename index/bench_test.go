@@ -183,6 +183,7 @@ func BenchmarkSearch(b *testing.B) {
 	addAll(b, ix, cases)
 	b.ReportMetric(float64(dirBytes(b, dir))/float64(n), "bytes/case")
 	lat := make([]time.Duration, 0, b.N)
+	perQ := make([][]time.Duration, len(benchQueries))
 	var sim []time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -190,7 +191,9 @@ func BenchmarkSearch(b *testing.B) {
 		if _, err := ix.Search(benchQueries[i%len(benchQueries)]); err != nil {
 			b.Fatal(err)
 		}
-		lat = append(lat, time.Since(start))
+		d := time.Since(start)
+		lat = append(lat, d)
+		perQ[i%len(benchQueries)] = append(perQ[i%len(benchQueries)], d)
 		if i%10 == 0 {
 			start = time.Now()
 			if _, err := ix.Similar(cases[i%len(cases)], 10); err != nil {
@@ -203,6 +206,11 @@ func BenchmarkSearch(b *testing.B) {
 	b.ReportMetric(percentile(lat, 50), "p50-ms")
 	b.ReportMetric(percentile(lat, 95), "p95-ms")
 	b.ReportMetric(percentile(sim, 50), "similar-p50-ms")
+	for q, ds := range perQ {
+		if len(ds) > 0 {
+			b.ReportMetric(percentile(ds, 50), fmt.Sprintf("q%d-p50-ms", q))
+		}
+	}
 }
 
 // percentile returns the p-th percentile of ds in milliseconds.
