@@ -6,8 +6,6 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -21,56 +19,37 @@ import (
 // hold each of a document's terms once, as its postings do. The top terms
 // are chosen as bleve does (count descending, then term ascending).
 
-// facetCounter counts the facets of one search. Its handler wraps bleve's
-// top-N document match handler: it records each match, then counts the
-// facets at the end of the collection, while bleve's index snapshot is
-// still open.
+// facetCounter counts the facets of one search. hitCollector (order.go)
+// records each match with it, then has it count the facets at the end of
+// the collection, while bleve's index snapshot is still open.
 type facetCounter struct {
 	segs    []*scorch.SegmentSnapshot
-	offsets []uint64          // first global document number of each segment
 	matched []*roaring.Bitmap // per segment, segment-local document numbers
 	facets  map[string]map[string]int
-	err     error
 }
 
 // errFacetReader: the index reader is not a scorch snapshot.
 var errFacetReader = errors.New("facets: not a scorch index snapshot")
 
-// makeHandler is a search.MakeDocumentMatchHandler.
-func (fc *facetCounter) makeHandler(sc *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
-	next, loadID, err := collector.MakeTopNDocumentMatchHandler(sc)
-	if err != nil {
-		return nil, false, err
-	}
-	snap, ok := sc.IndexReader.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, false, errFacetReader
-	}
-	fc.segs = snap.Segments()
-	fc.offsets = make([]uint64, len(fc.segs))
-	fc.matched = make([]*roaring.Bitmap, len(fc.segs))
-	var running uint64
-	for i, s := range fc.segs {
-		fc.offsets[i] = running
-		running += s.Segment().Count()
+// start begins a search over segs.
+func (fc *facetCounter) start(segs []*scorch.SegmentSnapshot) {
+	fc.segs = segs
+	fc.matched = make([]*roaring.Bitmap, len(segs))
+	for i := range segs {
 		fc.matched[i] = roaring.New()
 	}
-	return func(d *search.DocumentMatch) error {
-		if d == nil {
-			fc.facets, fc.err = fc.count()
-			if fc.err != nil {
-				return fc.err
-			}
-			return next(nil)
-		}
-		// Record before next: bleve may recycle d.
-		n := d.IndexInternalID.Value()
-		i := sort.Search(len(fc.offsets), func(x int) bool { return fc.offsets[x] > n }) - 1
-		if i >= 0 {
-			fc.matched[i].Add(uint32(n - fc.offsets[i]))
-		}
-		return next(d)
-	}, loadID, nil
+}
+
+// record adds the match of document local of segment i.
+func (fc *facetCounter) record(i int, local uint64) {
+	fc.matched[i].Add(uint32(local))
+}
+
+// finish counts the facets of the recorded matches.
+func (fc *facetCounter) finish() error {
+	var err error
+	fc.facets, err = fc.count()
+	return err
 }
 
 // count computes the facets of the recorded matches.

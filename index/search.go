@@ -113,23 +113,24 @@ func (ix *Index) Search(q Query) (*Result, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
-	req := bleve.NewSearchRequestOptions(bq, limit, max(q.Offset, 0), false)
+	offset := max(q.Offset, 0)
+	req := bleve.NewSearchRequestOptions(bq, limit, offset, false)
 	req.Fields = storedFields
-	req.SortBy([]string{"-_score", "_id"})
+	// Score descending, then id ascending: bleve sorts by score, hc breaks
+	// the ties by id (order.go).
+	req.SortBy([]string{"-_score"})
 	if q.Q != "" {
 		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
 		req.Highlight.AddField(fieldText)
 	}
 	// Facets are counted by fc during the search (facets.go), not by bleve.
 	fc := &facetCounter{}
+	hc := &hitCollector{ids: &ix.ids, size: offset + limit, fc: fc}
 	ctx := context.WithValue(context.Background(), search.MakeDocumentMatchHandlerKey,
-		search.MakeDocumentMatchHandler(fc.makeHandler))
+		search.MakeDocumentMatchHandler(hc.makeHandler))
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index %s: search: %w", ix.path, err)
-	}
-	if fc.err != nil {
-		return nil, fmt.Errorf("index %s: search: %w", ix.path, fc.err)
 	}
 	out := &Result{Total: res.Total, Hits: hits(res.Hits), Facets: map[string]map[string]int{}}
 	for _, f := range facetFields {
@@ -289,8 +290,11 @@ func (ix *Index) Similar(c *pipeline.Case, limit int) (*Similar, error) {
 	}
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
 	req.Fields = storedFields
-	req.SortBy([]string{"-_score", "_id"})
-	res, err := ix.idx.Search(req)
+	req.SortBy([]string{"-_score"}) // then id: hc (order.go)
+	hc := &hitCollector{ids: &ix.ids, size: limit}
+	ctx := context.WithValue(context.Background(), search.MakeDocumentMatchHandlerKey,
+		search.MakeDocumentMatchHandler(hc.makeHandler))
+	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index %s: similar: %w", ix.path, err)
 	}
