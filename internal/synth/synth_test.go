@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/precedent-dev/precedent/internal/pdfwrite"
 	"github.com/precedent-dev/precedent/pipeline"
 )
 
@@ -124,7 +125,7 @@ func TestPDFTrailingBlankLines(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	text := strings.Repeat("IMR ISSUES, DECISIONS AND RATIONALES\n", linesPerPage) + "\n\n\n"
+	text := strings.Repeat("IMR ISSUES, DECISIONS AND RATIONALES\n", pdfwrite.LinesPerPage) + "\n\n\n"
 	data, err := PDF(text)
 	if err != nil {
 		t.Fatal(err)
