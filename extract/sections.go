@@ -29,7 +29,6 @@ type ZoneRuleError = rules.Error
 // A Sectioner finds the zones of a letter and its kind. Its rules come from
 // sections.yaml (see the comments there); it is safe for concurrent use.
 type Sectioner struct {
-	maxLines  int // largest lines of the heading rules
 	headings  []zoneHeadingRule
 	decisions []zoneDecisionRule
 	quotes    zoneQuoteRules
@@ -204,7 +203,6 @@ func NewSectioner(fsys fs.FS) (*Sectioner, error) {
 		if len(h.Match) == 0 || len(h.NoMatch) == 0 {
 			return nil, bad(h.Pattern.Line, "heading needs match and no_match examples")
 		}
-		s.maxLines = max(s.maxLines, h.Lines)
 		s.headings = append(s.headings, zoneHeadingRule{name: h.Name.S, line: h.Pattern.Line, re: re, m: rules.NewMatcher(re),
 			inline: h.Inline, lines: h.Lines, ex: zoneExamples{h.Match, h.NoMatch}})
 	}
