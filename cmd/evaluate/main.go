@@ -21,11 +21,8 @@ import (
 )
 
 func main() {
-	if os.Getenv(pdftext.ChildEnv) == "1" {
-		if err := pdftext.ServeChild(os.Stdin, os.Stdout); err != nil {
-			os.Exit(1)
-		}
-		os.Exit(0)
+	if child, code := pdftext.RunIfChild(); child {
+		os.Exit(code) // served as the PDF child process
 	}
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }

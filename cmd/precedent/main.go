@@ -13,12 +13,8 @@ import (
 )
 
 func main() {
-	if os.Getenv(pdftext.ChildEnv) == "1" {
-		// Child mode: parse PDFs sent by the parent process (see pdftext).
-		if err := pdftext.ServeChild(os.Stdin, os.Stdout); err != nil {
-			os.Exit(1)
-		}
-		os.Exit(0)
+	if child, code := pdftext.RunIfChild(); child {
+		os.Exit(code) // served as the PDF child process
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)

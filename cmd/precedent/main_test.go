@@ -20,11 +20,8 @@ import (
 // TestMain lets this test binary serve as the PDF child process, as the real
 // binary does.
 func TestMain(m *testing.M) {
-	if os.Getenv(pdftext.ChildEnv) == "1" {
-		if err := pdftext.ServeChild(os.Stdin, os.Stdout); err != nil {
-			os.Exit(1)
-		}
-		os.Exit(0)
+	if child, code := pdftext.RunIfChild(); child {
+		os.Exit(code) // served as the PDF child process
 	}
 	os.Exit(m.Run())
 }

@@ -108,15 +108,25 @@ func fail(sentinel error, reason string) *Error {
 }
 
 // IsChild reports whether this process was started as a child worker
-// (ChildEnv=1). main and a test's TestMain should then call ServeChild:
-//
-//	if pdftext.IsChild() {
-//		if err := pdftext.ServeChild(os.Stdin, os.Stdout); err != nil {
-//			os.Exit(1)
-//		}
-//		os.Exit(0)
-//	}
+// (ChildEnv=1).
 func IsChild() bool { return os.Getenv(ChildEnv) == "1" }
+
+// RunIfChild serves the parent process on stdin and stdout when this process
+// was started as a child worker, and then reports child true and the exit
+// status the process should end with. main and a test's TestMain start with:
+//
+//	if child, code := pdftext.RunIfChild(); child {
+//		os.Exit(code)
+//	}
+func RunIfChild() (child bool, code int) {
+	if !IsChild() {
+		return false, 0
+	}
+	if err := ServeChild(os.Stdin, os.Stdout); err != nil {
+		return true, 1
+	}
+	return true, 0
+}
 
 // Extract returns the text of every page of the PDF in data. It is safe for
 // concurrent use. With opts.Isolate the parse runs in a child process of a

@@ -15,11 +15,8 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if pdftext.IsChild() {
-		if err := pdftext.ServeChild(os.Stdin, os.Stdout); err != nil {
-			os.Exit(1)
-		}
-		os.Exit(0)
+	if child, code := pdftext.RunIfChild(); child {
+		os.Exit(code) // served as the PDF child process
 	}
 	os.Exit(m.Run())
 }
