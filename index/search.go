@@ -105,6 +105,12 @@ type Result struct {
 // Search runs q. A query string that does not parse gives an error wrapping
 // ErrBadQuery with bleve's reason.
 func (ix *Index) Search(q Query) (*Result, error) {
+	return ix.SearchContext(context.Background(), q)
+}
+
+// SearchContext is Search bounded by ctx: a cancelled or expired ctx stops
+// the search and its error wraps ctx.Err().
+func (ix *Index) SearchContext(ctx context.Context, q Query) (*Result, error) {
 	bq, err := buildQuery(q)
 	if err != nil {
 		return nil, err
@@ -126,7 +132,7 @@ func (ix *Index) Search(q Query) (*Result, error) {
 	// Facets are counted by fc during the search (facets.go), not by bleve.
 	fc := &facetCounter{}
 	hc := &hitCollector{ids: &ix.ids, size: offset + limit, fc: fc}
-	ctx := context.WithValue(context.Background(), search.MakeDocumentMatchHandlerKey,
+	ctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey,
 		search.MakeDocumentMatchHandler(hc.makeHandler))
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
