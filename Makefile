@@ -19,8 +19,9 @@ build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/precedent
 
 # deps installs what tests need beyond Go modules: poppler-utils (pdftotext is
-# the oracle the PDF extractor is measured against). Tests skip with a message
-# when it cannot be installed.
+# the oracle the PDF extractor is measured against) and chromium (the browser
+# test of web/ drives it; CHROME_PATH names another Chrome). Tests skip with a
+# message when they cannot be installed.
 deps:
 	@$(GO) mod download
 	@command -v pdftotext >/dev/null 2>&1 || { \
@@ -28,6 +29,13 @@ deps:
 		($(SUDO) apt-get install -y -qq poppler-utils >/dev/null 2>&1 || \
 		 ($(SUDO) apt-get update -qq >/dev/null 2>&1 && $(SUDO) apt-get install -y -qq poppler-utils >/dev/null 2>&1)) || \
 		echo "warning: could not install poppler-utils; pdftotext comparisons will be skipped"; }
+	@[ -n "$$CHROME_PATH" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	 command -v google-chrome >/dev/null 2>&1 || { \
+		echo "installing chromium for the browser test (web/browser_test.go)"; \
+		($(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null 2>&1 || \
+		 ($(SUDO) apt-get update -qq >/dev/null 2>&1 && \
+		  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null 2>&1)) || \
+		echo "warning: could not install chromium; the browser test will be skipped"; }
 
 # run builds the tool, extracts the bundled letters, rebuilds the demo index
 # from them (it is derived data: a new index version must not stop the demo)
