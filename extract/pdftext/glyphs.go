@@ -26,6 +26,16 @@ type matrix [3][3]float64
 var ident = matrix{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}
 
 func (x matrix) mul(y matrix) matrix {
+	if x.affine() && y.affine() {
+		// The general product below with the zero and unit terms left out:
+		// for finite entries every term left out is ±0 added to a sum that
+		// starts at +0, or a product by 1, so the result is bit-identical.
+		return matrix{
+			{0 + x[0][0]*y[0][0] + x[0][1]*y[1][0], 0 + x[0][0]*y[0][1] + x[0][1]*y[1][1], 0},
+			{0 + x[1][0]*y[0][0] + x[1][1]*y[1][0], 0 + x[1][0]*y[0][1] + x[1][1]*y[1][1], 0},
+			{0 + x[2][0]*y[0][0] + x[2][1]*y[1][0] + y[2][0], 0 + x[2][0]*y[0][1] + x[2][1]*y[1][1] + y[2][1], 1},
+		}
+	}
 	var z matrix
 	for i := 0; i < 3; i++ {
 		for j := 0; j < 3; j++ {
@@ -35,6 +45,17 @@ func (x matrix) mul(y matrix) matrix {
 		}
 	}
 	return z
+}
+
+// affine reports whether x is an affine transformation (last column 0 0 1)
+// with finite entries: the case of every matrix a content stream can set.
+func (x *matrix) affine() bool {
+	if x[0][2] != 0 || x[1][2] != 0 || x[2][2] != 1 {
+		return false
+	}
+	// x-x is 0 for a finite x and NaN for ±Inf and NaN.
+	return x[0][0]-x[0][0] == 0 && x[0][1]-x[0][1] == 0 && x[1][0]-x[1][0] == 0 &&
+		x[1][1]-x[1][1] == 0 && x[2][0]-x[2][0] == 0 && x[2][1]-x[2][1] == 0
 }
 
 func translate(tx, ty float64) matrix {
@@ -58,6 +79,12 @@ type fontInfo struct {
 	cidW    map[int]float64
 	dw      float64
 	scale   float64 // Type3 FontMatrix scale relative to 1/1000
+
+	// Decoded codes: Decode of the library's encodings is a pure function
+	// of the code, and a slow one (a linear scan of the ToUnicode ranges,
+	// a fresh rune slice per call), so each code is decoded once.
+	dec1 *[256]*string  // one-byte codes
+	dec2 map[int]string // two-byte codes
 }
 
 func (f *fontInfo) width(code int) float64 {
@@ -75,11 +102,31 @@ func (f *fontInfo) width(code int) float64 {
 	return w * f.scale
 }
 
-func (f *fontInfo) decode(code string) string {
+// decode returns the text of code, the bytes of character code c.
+func (f *fontInfo) decode(code string, c int) string {
 	if f.enc == nil {
 		return code
 	}
-	return f.enc.Decode(code)
+	if len(code) == 1 {
+		if f.dec1 == nil {
+			f.dec1 = new([256]*string)
+		}
+		if s := f.dec1[c]; s != nil {
+			return *s
+		}
+		s := f.enc.Decode(code)
+		f.dec1[c] = &s
+		return s
+	}
+	if s, ok := f.dec2[c]; ok {
+		return s
+	}
+	s := f.enc.Decode(code)
+	if f.dec2 == nil {
+		f.dec2 = map[int]string{}
+	}
+	f.dec2[c] = s
+	return s
 }
 
 func loadFont(v pdf.Value) *fontInfo {
@@ -143,24 +190,45 @@ func parseCIDWidths(w pdf.Value) map[int]float64 {
 	return m
 }
 
-// walker interprets content streams and collects glyphs.
+// walker interprets content streams and collects glyphs. One walker serves
+// every page of a document in turn (see page).
 type walker struct {
 	glyphs []glyph
 	images int
+	page   int // pages begun, for fontKey
+	// fonts are loaded once per document: a font is keyed by the object
+	// number of the resources dictionary that names it (see fontKey).
 	fonts  map[fontKey]*fontInfo
 	forms  map[uint64]bool // forms being drawn (cycle guard)
+	args   []pdf.Value     // operands of the current operator
+	nofont fontInfo        // the font used before any Tf
 }
 
+// A fontKey names a font: the resources dictionary it is found in, by
+// object number (resources written inside a page or form object carry that
+// object's number), and its name there. page is 0 unless the resources
+// have no object number, which confines the key to one page.
 type fontKey struct {
 	res  uint64
+	page int
 	name string
 }
 
+func newWalker() *walker {
+	return &walker{
+		fonts:  map[fontKey]*fontInfo{},
+		forms:  map[uint64]bool{},
+		nofont: fontInfo{dw: 500, scale: 1},
+	}
+}
+
 // pageGlyphs returns the glyphs drawn by page p, in content order, and the
-// number of images it draws. It may panic on malformed input: callers
-// recover.
-func pageGlyphs(p pdf.Page) ([]glyph, int) {
-	w := &walker{fonts: map[fontKey]*fontInfo{}, forms: map[uint64]bool{}}
+// number of images it draws. The glyphs are valid until the next call. It
+// may panic on malformed input: callers recover.
+func (w *walker) pageGlyphs(p pdf.Page) ([]glyph, int) {
+	w.page++
+	w.glyphs, w.images = w.glyphs[:0], 0
+	clear(w.forms)
 	contents := p.V.Key("Contents")
 	if contents.IsNull() {
 		return nil, 0
@@ -203,12 +271,16 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix, depth int) {
 	g := gstate{ctm: ctm, th: 1}
 	var stack []gstate
 	var tm, tlm matrix
-	resID, _ := objID(res)
+	resID, ok := objID(res)
+	keyPage := 0
+	if !ok || resID == 0 {
+		keyPage = w.page
+	}
 
 	show := func(raw string) {
 		f := g.font
 		if f == nil {
-			f = &fontInfo{dw: 500, scale: 1}
+			f = &w.nofont
 		}
 		step := 1
 		if f.twoByte {
@@ -222,7 +294,7 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix, depth int) {
 			}
 			w0 := f.width(c) / 1000
 			trm := matrix{{g.tfs * g.th, 0, 0}, {0, g.tfs, 0}, {0, g.rise, 1}}.mul(tm).mul(g.ctm)
-			s := f.decode(code)
+			s := f.decode(code, c)
 			if len(w.glyphs) < maxGlyphs {
 				w.glyphs = append(w.glyphs, glyph{
 					x: trm[2][0], y: trm[2][1],
@@ -245,7 +317,11 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix, depth int) {
 	}
 
 	pdf.Interpret(strm, func(stk *pdf.Stack, op string) {
-		args := make([]pdf.Value, stk.Len())
+		n := stk.Len()
+		if cap(w.args) < n {
+			w.args = make([]pdf.Value, n)
+		}
+		args := w.args[:n]
 		for i := len(args) - 1; i >= 0; i-- {
 			args[i] = stk.Pop()
 		}
@@ -293,7 +369,7 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix, depth int) {
 				g.tfs = f
 			}
 			name := args[0].Name()
-			key := fontKey{resID, name}
+			key := fontKey{resID, keyPage, name}
 			f, ok := w.fonts[key]
 			if !ok {
 				f = loadFont(res.Key("Font").Key(name))

@@ -1,9 +1,9 @@
 package pdftext
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 
@@ -63,21 +63,29 @@ type line struct {
 // are split where the gap between glyphs exceeds a fraction of the font
 // size, glyphs drawn twice are dropped, and cells of a table row that wrap
 // onto the next line are joined back to their row.
+//
+// layout reorders and overwrites gs.
 func layout(gs []glyph) string {
-	// Group glyphs by writing direction (whole degrees); each group is laid
-	// out in its own frame, rotated so that its text runs left to right.
-	groups := map[int][]glyph{}
+	// Drop what is not drawn; most pages have upright text only.
+	kept := gs[:0]
+	upright := true
 	for _, g := range gs {
 		if !printable(g.s) || !(g.size >= minSize) || !finite(g.x) || !finite(g.y) || !finite(g.w) || !finite(g.dir) {
 			continue
 		}
-		deg := int(math.Round(g.dir * 180 / math.Pi))
-		if deg <= -180 {
-			deg += 360
-		}
-		if deg >= -2 && deg <= 2 {
-			deg = 0
-		}
+		upright = upright && degrees(g.dir) == 0
+		kept = append(kept, g)
+	}
+	if upright {
+		var b strings.Builder
+		writeLines(&b, kept)
+		return strings.TrimRight(b.String(), "\n")
+	}
+	// Group glyphs by writing direction (whole degrees); each group is laid
+	// out in its own frame, rotated so that its text runs left to right.
+	groups := map[int][]glyph{}
+	for _, g := range kept {
+		deg := degrees(g.dir)
 		if deg != 0 {
 			sin, cos := math.Sincos(float64(deg) * math.Pi / 180)
 			g.x, g.y = g.x*cos+g.y*sin, -g.x*sin+g.y*cos
@@ -102,6 +110,19 @@ func layout(gs []glyph) string {
 		writeLines(&b, groups[k])
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// degrees is the writing direction dir (radians) in whole degrees,
+// -179..180, with -2..2 taken as 0.
+func degrees(dir float64) int {
+	deg := int(math.Round(dir * 180 / math.Pi))
+	if deg <= -180 {
+		deg += 360
+	}
+	if deg >= -2 && deg <= 2 {
+		deg = 0
+	}
+	return deg
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
@@ -149,19 +170,29 @@ func isSpace(s string) bool {
 
 // groupLines sorts glyphs by baseline (top first) and groups those within
 // lineTol em of a line's top baseline. Within a line glyphs keep content
-// order until build sorts them by x.
+// order until build sorts them by x. The lines share gs.
 func groupLines(gs []glyph) []*line {
-	sort.SliceStable(gs, func(i, j int) bool { return gs[i].y > gs[j].y })
-	var lines []*line
-	var cur *line
-	for _, g := range gs {
-		if cur != nil && cur.top-g.y <= lineTol*max(cur.size, g.size) {
-			cur.glyphs = append(cur.glyphs, g)
-			cur.size = max(cur.size, g.size)
-			continue
+	slices.SortStableFunc(gs, func(a, b glyph) int { return cmp.Compare(b.y, a.y) })
+	var all []line
+	start := 0
+	for i, g := range gs {
+		if n := len(all); n > 0 {
+			cur := &all[n-1]
+			if cur.top-g.y <= lineTol*max(cur.size, g.size) {
+				cur.size = max(cur.size, g.size)
+				continue
+			}
+			cur.glyphs = gs[start:i:i]
 		}
-		cur = &line{top: g.y, size: g.size, glyphs: []glyph{g}}
-		lines = append(lines, cur)
+		all = append(all, line{top: g.y, size: g.size})
+		start = i
+	}
+	if n := len(all); n > 0 {
+		all[n-1].glyphs = gs[start:]
+	}
+	lines := make([]*line, len(all))
+	for i := range all {
+		lines[i] = &all[i]
 	}
 	return lines
 }
@@ -170,8 +201,8 @@ func groupLines(gs []glyph) []*line {
 // cells at gaps.
 func (l *line) build() {
 	gs := l.glyphs
-	sort.SliceStable(gs, func(i, j int) bool { return gs[i].x < gs[j].x })
-	kept := gs[:0:0]
+	slices.SortStableFunc(gs, func(a, b glyph) int { return cmp.Compare(a.x, b.x) })
+	kept := gs[:0]
 	for _, g := range gs {
 		if !isDuplicate(kept, g) {
 			kept = append(kept, g)

@@ -44,8 +44,9 @@ func parse(data []byte, maxPages int) (res *Result, err error) {
 	res = &Result{Pages: make([]string, len(pages))}
 	var failed, empty int
 	var firstFail error
+	w := newWalker()
 	for i, p := range pages {
-		text, images, perr := pageText(p)
+		text, images, perr := pageText(w, p)
 		switch {
 		case perr != nil:
 			failed++
@@ -257,7 +258,7 @@ func walkPages(r *pdf.Reader, maxPages int) (pages []pdf.Page, err error) {
 
 // pageText returns the text of one page, laid out from glyph positions,
 // and the number of images the page draws.
-func pageText(p pdf.Page) (text string, images int, err error) {
+func pageText(w *walker, p pdf.Page) (text string, images int, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			text, images, err = "", 0, panicError(x)
@@ -266,7 +267,7 @@ func pageText(p pdf.Page) (text string, images int, err error) {
 	if !resourcesReachable(p.V) {
 		return "", 0, fail(ErrCorrupt, "page resources unreachable (parent chain loops)")
 	}
-	glyphs, images := pageGlyphs(p)
+	glyphs, images := w.pageGlyphs(p)
 	return layout(glyphs), images, nil
 }
 
