@@ -72,6 +72,9 @@ type Query struct {
 	Findings []string
 	// Outcome, Procedure and Kind filter on those keywords.
 	Outcome, Procedure, Kind string
+	// Guideline and Specialty keep cases relying on that guideline and
+	// reviewed by that specialty (terms of the facets of those names).
+	Guideline, Specialty string
 	// MinRelief keeps cases whose largest patient relief percent is at
 	// least this.
 	MinRelief *float64
@@ -181,6 +184,12 @@ func buildQuery(q Query) (query.Query, error) {
 	}
 	if s := lower(q.Kind); s != "" {
 		must = append(must, term(fieldKind, s))
+	}
+	if s := lower(q.Guideline); s != "" {
+		must = append(must, term(fieldGuidelines, s))
+	}
+	if s := lower(q.Specialty); s != "" {
+		must = append(must, term(fieldSpecialties, s))
 	}
 	if q.MinRelief != nil {
 		incl := true
