@@ -2,6 +2,7 @@ package pdftext
 
 import (
 	"math"
+	"sync"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -80,11 +81,52 @@ type fontInfo struct {
 	dw      float64
 	scale   float64 // Type3 FontMatrix scale relative to 1/1000
 
-	// Decoded codes: Decode of the library's encodings is a pure function
-	// of the code, and a slow one (a linear scan of the ToUnicode ranges,
-	// a fresh rune slice per call), so each code is decoded once.
-	dec1 *[256]*string  // one-byte codes
-	dec2 map[int]string // two-byte codes
+	// Codes seen so far: Decode of the library's encodings is a pure
+	// function of the code, and a slow one (a linear scan of the ToUnicode
+	// ranges, a fresh rune slice per call), so each code is decoded once.
+	codes1 *[256]codeInfo    // one-byte codes
+	codes2 map[int]*codeInfo // two-byte codes
+}
+
+// A codeInfo is what a character code of a font draws.
+type codeInfo struct {
+	s     string  // its text
+	w0    float64 // its advance width in text space units
+	flags uint8   // glyphSpace, glyphDrawn; codeKnown once filled
+}
+
+const (
+	codeKnown  = 1 << iota
+	glyphSpace // the text is white space (isSpace)
+	glyphDrawn // the text is printable (printable)
+)
+
+// code returns what code, the bytes of character code c, draws.
+func (f *fontInfo) code(code string, c int) *codeInfo {
+	var ci *codeInfo
+	if len(code) == 1 {
+		if f.codes1 == nil {
+			f.codes1 = new([256]codeInfo)
+		}
+		ci = &f.codes1[c]
+		if ci.flags&codeKnown != 0 {
+			return ci
+		}
+	} else {
+		if ci = f.codes2[c]; ci != nil {
+			return ci
+		}
+		ci = &codeInfo{}
+	}
+	s := f.decode(code)
+	*ci = codeInfo{s: s, w0: f.width(c) / 1000, flags: codeKnown | textFlags(s)}
+	if len(code) != 1 {
+		if f.codes2 == nil {
+			f.codes2 = map[int]*codeInfo{}
+		}
+		f.codes2[c] = ci
+	}
+	return ci
 }
 
 func (f *fontInfo) width(code int) float64 {
@@ -102,31 +144,11 @@ func (f *fontInfo) width(code int) float64 {
 	return w * f.scale
 }
 
-// decode returns the text of code, the bytes of character code c.
-func (f *fontInfo) decode(code string, c int) string {
+func (f *fontInfo) decode(code string) string {
 	if f.enc == nil {
 		return code
 	}
-	if len(code) == 1 {
-		if f.dec1 == nil {
-			f.dec1 = new([256]*string)
-		}
-		if s := f.dec1[c]; s != nil {
-			return *s
-		}
-		s := f.enc.Decode(code)
-		f.dec1[c] = &s
-		return s
-	}
-	if s, ok := f.dec2[c]; ok {
-		return s
-	}
-	s := f.enc.Decode(code)
-	if f.dec2 == nil {
-		f.dec2 = map[int]string{}
-	}
-	f.dec2[c] = s
-	return s
+	return f.enc.Decode(code)
 }
 
 func loadFont(v pdf.Value) *fontInfo {
@@ -215,11 +237,32 @@ type fontKey struct {
 }
 
 func newWalker() *walker {
-	return &walker{
+	w := &walker{
 		fonts:  map[fontKey]*fontInfo{},
 		forms:  map[uint64]bool{},
 		nofont: fontInfo{dw: 500, scale: 1},
 	}
+	if b, ok := glyphBufs.Get().(*[]glyph); ok {
+		w.glyphs = *b
+	}
+	return w
+}
+
+// glyphBufs holds glyph buffers of documents done, so that a process
+// extracting letter after letter (a child) stops allocating them.
+var glyphBufs sync.Pool
+
+// maxPooledGlyphs caps the buffers kept: a hostile page may have drawn
+// maxGlyphs glyphs.
+const maxPooledGlyphs = 1 << 16
+
+// release gives the walker's glyph buffer back; w must not be used after.
+func (w *walker) release() {
+	if b := w.glyphs; cap(b) > 0 && cap(b) <= maxPooledGlyphs {
+		b = b[:0]
+		glyphBufs.Put(&b)
+	}
+	w.glyphs = nil
 }
 
 // pageGlyphs returns the glyphs drawn by page p, in content order, and the
@@ -292,16 +335,36 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix, depth int) {
 			if step == 2 {
 				c = c<<8 | int(code[1])
 			}
-			w0 := f.width(c) / 1000
+			ci := f.code(code, c)
+			w0 := ci.w0
 			trm := matrix{{g.tfs * g.th, 0, 0}, {0, g.tfs, 0}, {0, g.rise, 1}}.mul(tm).mul(g.ctm)
-			s := f.decode(code, c)
 			if len(w.glyphs) < maxGlyphs {
+				// hypot(a, ±0) is |a| and atan2(±0, a) is ±0 for a > 0:
+				// skip the calls for upright text.
+				var xs, dir float64
+				if trm[0][1] == 0 {
+					xs = math.Abs(trm[0][0])
+				} else {
+					xs = math.Hypot(trm[0][0], trm[0][1])
+				}
+				if trm[0][1] == 0 && trm[0][0] > 0 {
+					dir = trm[0][1]
+				} else {
+					dir = math.Atan2(trm[0][1], trm[0][0])
+				}
+				var size float64
+				if trm[1][0] == 0 {
+					size = math.Abs(trm[1][1])
+				} else {
+					size = math.Hypot(trm[1][0], trm[1][1])
+				}
 				w.glyphs = append(w.glyphs, glyph{
 					x: trm[2][0], y: trm[2][1],
-					w:    w0 * math.Hypot(trm[0][0], trm[0][1]),
-					size: math.Hypot(trm[1][0], trm[1][1]),
-					dir:  math.Atan2(trm[0][1], trm[0][0]),
-					s:    s,
+					w:     w0 * xs,
+					size:  size,
+					dir:   dir,
+					s:     ci.s,
+					flags: ci.flags,
 				})
 			}
 			tx := w0*g.tfs + g.tc

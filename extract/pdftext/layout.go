@@ -43,6 +43,21 @@ type glyph struct {
 	x, y, w, size float64
 	dir           float64 // writing direction, radians (0: left to right)
 	s             string
+	flags         uint8 // glyphSpace: isSpace(s); glyphDrawn: printable(s)
+}
+
+func (g *glyph) space() bool { return g.flags&glyphSpace != 0 }
+
+// textFlags returns the glyph flags of text s.
+func textFlags(s string) uint8 {
+	var f uint8
+	if isSpace(s) {
+		f |= glyphSpace
+	}
+	if printable(s) {
+		f |= glyphDrawn
+	}
+	return f
 }
 
 // A cell is a run of words of one line with no wide gap inside.
@@ -70,7 +85,7 @@ func layout(gs []glyph) string {
 	kept := gs[:0]
 	upright := true
 	for _, g := range gs {
-		if !printable(g.s) || !(g.size >= minSize) || !finite(g.x) || !finite(g.y) || !finite(g.w) || !finite(g.dir) {
+		if g.flags&glyphDrawn == 0 || !(g.size >= minSize) || !finite(g.x) || !finite(g.y) || !finite(g.w) || !finite(g.dir) {
 			continue
 		}
 		upright = upright && degrees(g.dir) == 0
@@ -203,9 +218,9 @@ func (l *line) build() {
 	gs := l.glyphs
 	slices.SortStableFunc(gs, func(a, b glyph) int { return cmp.Compare(a.x, b.x) })
 	kept := gs[:0]
-	for _, g := range gs {
-		if !isDuplicate(kept, g) {
-			kept = append(kept, g)
+	for i := range gs {
+		if !isDuplicate(kept, &gs[i]) {
+			kept = append(kept, gs[i])
 		}
 	}
 	var c *cell
@@ -213,7 +228,7 @@ func (l *line) build() {
 	var inkEnd float64  // right edge of the non-space glyphs so far
 	space := false
 	for _, g := range kept {
-		sp := isSpace(g.s)
+		sp := g.space()
 		end := g.x + max(g.w, 0)
 		switch {
 		case c == nil && sp:
@@ -243,8 +258,8 @@ func (l *line) build() {
 // isDuplicate reports whether g repeats one of the last glyphs kept at
 // nearly the same position (Word draws some bold text twice, shifted by a
 // fraction of a point).
-func isDuplicate(kept []glyph, g glyph) bool {
-	if g.w <= 0 || isSpace(g.s) {
+func isDuplicate(kept []glyph, g *glyph) bool {
+	if g.w <= 0 || g.space() {
 		return false
 	}
 	for i := len(kept) - 1; i >= 0 && i >= len(kept)-4; i-- {
@@ -258,14 +273,39 @@ func isDuplicate(kept []glyph, g glyph) bool {
 
 // String returns the line's text: NFKC-normalized cells joined by cellSep.
 func (l *line) String() string {
+	if len(l.cells) == 1 {
+		return cellText(l.cells[0].text.String())
+	}
 	parts := make([]string, 0, len(l.cells))
 	for _, c := range l.cells {
-		t := strings.Join(strings.Fields(norm.NFKC.String(c.text.String())), " ")
-		if t != "" {
+		if t := cellText(c.text.String()); t != "" {
 			parts = append(parts, t)
 		}
 	}
 	return strings.Join(parts, cellSep)
+}
+
+// cellText returns s NFKC-normalized with its spaces folded.
+func cellText(s string) string {
+	if plainASCII(s) {
+		return s // NFKC and folding would not change it
+	}
+	return strings.Join(strings.Fields(norm.NFKC.String(s)), " ")
+}
+
+// plainASCII reports whether s is printable ASCII with single spaces
+// between words and none at either end.
+func plainASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c > '~' || c == ' ' && s[i-1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // joinWrappedCells joins a line that only continues cells of the row above

@@ -84,6 +84,9 @@ func TestLayout(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			for i := range tt.glyphs {
+				tt.glyphs[i].flags = textFlags(tt.glyphs[i].s)
+			}
 			if diff := cmp.Diff(tt.want, layout(tt.glyphs)); diff != "" {
 				t.Errorf("layout (-want +got):\n%s", diff)
 			}

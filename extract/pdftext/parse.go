@@ -45,6 +45,7 @@ func parse(data []byte, maxPages int) (res *Result, err error) {
 	var failed, empty int
 	var firstFail error
 	w := newWalker()
+	defer w.release()
 	for i, p := range pages {
 		text, images, perr := pageText(w, p)
 		switch {

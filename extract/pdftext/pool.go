@@ -266,17 +266,20 @@ func Close() error {
 	return nil
 }
 
-// Close stops the pool's children: idle ones now, busy ones when their
-// request ends. Extract on a closed pool fails.
+// Close stops the pool's children: idle ones now (they are asked to exit
+// and waited for, so that their CPU time is accounted to this process),
+// busy ones when their request ends. Extract on a closed pool fails.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	p.shut = true
 	idle := p.idle
 	p.idle = nil
 	p.mu.Unlock()
+	var wg sync.WaitGroup
 	for _, w := range idle {
-		w.stop()
+		wg.Go(w.quit)
 	}
+	wg.Wait()
 	return nil
 }
 
@@ -415,6 +418,31 @@ func (w *worker) do(ctx context.Context, data []byte, maxPages int) (res *Result
 		w.stop() // unblocks the goroutine above
 		return nil, false, timeoutError(ctx)
 	}
+}
+
+// quitLimit is how long quit waits for an idle child to exit.
+const quitLimit = time.Second
+
+// quit ends an idle child: it closes the request pipe, which ends
+// ServeChild, and waits for the process to exit, killing it after
+// quitLimit.
+func (w *worker) quit() {
+	w.once.Do(func() {
+		w.in.Close()
+		exited := make(chan struct{})
+		go func() {
+			w.cmd.Wait()
+			close(exited)
+		}()
+		timer := time.NewTimer(quitLimit)
+		defer timer.Stop()
+		select {
+		case <-exited:
+		case <-timer.C:
+			w.cmd.Process.Kill()
+			<-exited
+		}
+	})
 }
 
 // stop kills the child and reaps it in the background.
