@@ -407,6 +407,9 @@ func (m *Matcher) MayMatchString(s string) bool {
 	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) {
 		return false
 	}
+	if m.begin && !m.empty && m.startLeads != nil && !m.startLeads.at(s, 0) {
+		return false // a match starts at 0 with one of the leads
+	}
 	if m.lastKnown && (s == "" || !m.last[s[len(s)-1]]) {
 		return false
 	}
@@ -538,6 +541,15 @@ func assertFirst(re *syntax.Regexp) bool {
 // anchored rest matches. The match there is the one the regexp prefers.
 func (m *Matcher) nextStart(s string, from int) []int {
 	for i := from; i < len(s); i++ {
+		if m.rest != nil {
+			// Every match starts with the lead literal (after the same
+			// assertions): jump to its next occurrence.
+			k := m.lead.index(s[i:])
+			if k < 0 {
+				return nil
+			}
+			i += k
+		}
 		if !m.startFirst[s[i]] || !assertsAt(m.startAsserts, s, i) || m.startLeads != nil && !m.startLeads.at(s, i) {
 			continue
 		}
@@ -1080,6 +1092,14 @@ func literalPrefix(re *syntax.Regexp) (foldLit, bool) {
 	return runs[0], true
 }
 
+// index returns the first offset of l in s, or -1.
+func (l foldLit) index(s string) int {
+	if !l.fold {
+		return strings.Index(s, l.s)
+	}
+	return indexFold(s, l.s)
+}
+
 func (l foldLit) in(s string) bool {
 	if !l.fold {
 		return strings.Contains(s, l.s)
@@ -1095,37 +1115,115 @@ func (l foldLit) inText(t *Text) bool {
 }
 
 // indexFold returns the first offset of lit (lowercase ASCII) in s, ASCII
-// case-insensitively, or -1.
+// case-insensitively, or -1. It looks for the rarest byte of lit with
+// strings.IndexByte (both cases of a letter) and compares the rest where
+// it stands.
 func indexFold(s, lit string) int {
 	if len(lit) == 0 {
 		return 0
 	}
-	c0 := lit[0]
-	up := c0
-	if 'a' <= c0 && c0 <= 'z' {
-		up = c0 - 'a' + 'A'
+	a := anchorByte(lit)
+	lo := lit[a]
+	up := lo
+	if 'a' <= lo && lo <= 'z' {
+		up = lo - 'a' + 'A'
 	}
-	for i := 0; i+len(lit) <= len(s); i++ {
-		c := s[i]
-		if c != c0 && c != up {
-			continue
-		}
-		j := 1
-		for ; j < len(lit); j++ {
-			d := s[i+j]
-			if 'A' <= d && d <= 'Z' {
-				d += 'a' - 'A'
+	last := len(s) - len(lit) + a // the last place the anchor may stand
+	if lo == up {
+		for p := a; p <= last; p++ {
+			k := strings.IndexByte(s[p:last+1], lo)
+			if k < 0 {
+				return -1
 			}
-			if d != lit[j] {
-				break
+			p += k
+			if equalFoldAt(s, p-a, lit) {
+				return p - a
 			}
 		}
-		if j == len(lit) {
-			return i
+		return -1
+	}
+	// Next places of the lowercase and the uppercase anchor (-2: not
+	// looked for yet past the current place, -1: none left).
+	nl, nu := -2, -2
+	for p := a; p <= last; {
+		if nl != -1 && nl < p {
+			nl = indexByteFrom(s[:last+1], lo, p)
 		}
+		if nu != -1 && nu < p {
+			nu = indexByteFrom(s[:last+1], up, p)
+		}
+		switch {
+		case nl < 0 && nu < 0:
+			return -1
+		case nu < 0 || nl >= 0 && nl < nu:
+			p = nl
+		default:
+			p = nu
+		}
+		if equalFoldAt(s, p-a, lit) {
+			return p - a
+		}
+		p++
 	}
 	return -1
 }
+
+// indexByteFrom returns the first offset at or after from of c in s, or -1.
+func indexByteFrom(s string, c byte, from int) int {
+	if from >= len(s) {
+		return -1
+	}
+	k := strings.IndexByte(s[from:], c)
+	if k < 0 {
+		return -1
+	}
+	return from + k
+}
+
+// equalFoldAt reports whether s[i:] starts with lit (lowercase ASCII),
+// ASCII case-insensitively.
+func equalFoldAt(s string, i int, lit string) bool {
+	if i < 0 || i+len(lit) > len(s) {
+		return false
+	}
+	for j := 0; j < len(lit); j++ {
+		d := s[i+j]
+		if 'A' <= d && d <= 'Z' {
+			d += 'a' - 'A'
+		}
+		if d != lit[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// anchorByte picks the offset of the byte of lit (lowercase ASCII) that is
+// likely rarest in letter text: a digit or punctuation, else the least
+// common letter; never a space when there is another byte.
+func anchorByte(lit string) int {
+	best, bestRank := 0, -1
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		var rank int
+		switch {
+		case c == ' ':
+			rank = 0
+		case 'a' <= c && c <= 'z':
+			rank = 1 + strings.IndexByte(letterFrequency, c) // 1..26: common..rare
+		default:
+			rank = 30
+		}
+		if rank > bestRank {
+			best, bestRank = i, rank
+		}
+	}
+	return best
+}
+
+// letterFrequency lists the letters from the most to the least common in
+// English text.
+const letterFrequency = "etaoinshrdlcumwfgypbvkjxqz"
 
 func asciiLower(s string) string {
 	i := 0

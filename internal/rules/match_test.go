@@ -57,6 +57,11 @@ var matcherPatterns = []string{
 	`(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`,
 	`é.$`,
 	`[^a]b$`,
+	`CLINICAL CASE SUMMARY`,
+	`(?i)\bcriteria for\b`,
+	`(?i)Dear `,
+	`ANALYSIS AND EXPLANATION[^\n]*(?:\n[^\n]*DECISION:)?`,
+	`(?i)^(?:a\s+description\s+of)`,
 }
 
 func randomText(r *rand.Rand, n int) string {
@@ -65,7 +70,8 @@ func randomText(r *rand.Rand, n int) string {
 		"MAXIMUS Federal Services", "requested", "Upheld", "overturned", "Item: ", "XX/XX/XX:", "10/16/14:", "in.Per", "blocks:1. ",
 		"Description of the services", "REVIEW OUTCOME:", "(2) ", "key", "sks", "ab", "\xff", "\xe2\x80",
 		"Jan. 7, 2014", "SEPT 30th, 2016", "june 2015", "may of 2016", "Kelvin.", "\u212aelvin.", "ſept.", "é.", "É.", "\ufffda", "\ufffdc", "abcde", "12/XX/2016",
-		"46 year old", " 52 yr-old, ", "white ", "Male", "woman", "aged: 4", "Age 120", "Mrs. B", "Ms ", "he/she", "His / her", "herself", "She", "hers", "_", "10 Jan. 2015", "may 7, 2014"}
+		"46 year old", " 52 yr-old, ", "white ", "Male", "woman", "aged: 4", "Age 120", "Mrs. B", "Ms ", "he/she", "His / her", "herself", "She", "hers", "_", "10 Jan. 2015", "may 7, 2014",
+		"CLINICAL CASE SUMMARY", "Clinical case summary", "criteria For ", "CRITERIA FOR", "dear ", "ANALYSIS AND EXPLANATION", "DECISION:", "A description of"}
 	var b strings.Builder
 	for b.Len() < n {
 		b.WriteString(pieces[r.Intn(len(pieces))])
@@ -215,4 +221,23 @@ func FuzzMatcher(f *testing.F) {
 			t.Fatalf("%s: FindAll differs on %q", p, s)
 		}
 	})
+}
+
+// TestIndexFold compares indexFold with a search of the lowercased text.
+func TestIndexFold(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	lits := []string{"a", "ab", "for", "criteria for", "x1", "1", ": ", " ", "q-z", "zz", "é", "review outcome"}
+	for k := 0; k < 5000; k++ {
+		s := randomText(r, r.Intn(80))
+		lit := lits[r.Intn(len(lits))]
+		lower := []byte(s)
+		for i, c := range lower {
+			if 'A' <= c && c <= 'Z' {
+				lower[i] = c + 'a' - 'A'
+			}
+		}
+		if got, want := indexFold(s, lit), strings.Index(string(lower), lit); got != want {
+			t.Fatalf("indexFold(%q, %q) = %d, want %d", s, lit, got, want)
+		}
+	}
 }
