@@ -28,15 +28,13 @@ var ident = matrix{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}
 
 func (x matrix) mul(y matrix) matrix {
 	if x.affine() && y.affine() {
-		// The general product below with the zero and unit terms left out:
-		// for finite entries every term left out is ±0 added to a sum that
-		// starts at +0, or a product by 1, so the result is bit-identical.
-		return matrix{
-			{0 + x[0][0]*y[0][0] + x[0][1]*y[1][0], 0 + x[0][0]*y[0][1] + x[0][1]*y[1][1], 0},
-			{0 + x[1][0]*y[0][0] + x[1][1]*y[1][0], 0 + x[1][0]*y[0][1] + x[1][1]*y[1][1], 0},
-			{0 + x[2][0]*y[0][0] + x[2][1]*y[1][0] + y[2][0], 0 + x[2][0]*y[0][1] + x[2][1]*y[1][1] + y[2][1], 1},
-		}
+		return mulAffine(&x, &y)
 	}
+	return mulGeneral(&x, &y)
+}
+
+// mulGeneral is the 3×3 matrix product x × y.
+func mulGeneral(x, y *matrix) matrix {
 	var z matrix
 	for i := 0; i < 3; i++ {
 		for j := 0; j < 3; j++ {
@@ -46,6 +44,18 @@ func (x matrix) mul(y matrix) matrix {
 		}
 	}
 	return z
+}
+
+// mulAffine is x.mul(y) for affine x and y: the general product with the
+// zero and unit terms left out. For finite entries every term left out is
+// ±0 added to a sum that starts at +0, or a product by 1, so the result is
+// bit-identical.
+func mulAffine(x, y *matrix) matrix {
+	return matrix{
+		{0 + x[0][0]*y[0][0] + x[0][1]*y[1][0], 0 + x[0][0]*y[0][1] + x[0][1]*y[1][1], 0},
+		{0 + x[1][0]*y[0][0] + x[1][1]*y[1][0], 0 + x[1][0]*y[0][1] + x[1][1]*y[1][1], 0},
+		{0 + x[2][0]*y[0][0] + x[2][1]*y[1][0] + y[2][0], 0 + x[2][0]*y[0][1] + x[2][1]*y[1][1] + y[2][1], 1},
+	}
 }
 
 // affine reports whether x is an affine transformation (last column 0 0 1)
@@ -329,6 +339,11 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix, depth int) {
 		if f.twoByte {
 			step = 2
 		}
+		// The text rendering matrix of a glyph is fsm × tm × ctm; fsm
+		// and ctm do not change during the string, so they are checked
+		// once for the fast product (see mulAffine).
+		fsm := matrix{{g.tfs * g.th, 0, 0}, {0, g.tfs, 0}, {0, g.rise, 1}}
+		fast := fsm.affine() && g.ctm.affine()
 		for i := 0; i+step <= len(raw); i += step {
 			code := raw[i : i+step]
 			c := int(code[0])
@@ -337,7 +352,16 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix, depth int) {
 			}
 			ci := f.code(code, c)
 			w0 := ci.w0
-			trm := matrix{{g.tfs * g.th, 0, 0}, {0, g.tfs, 0}, {0, g.rise, 1}}.mul(tm).mul(g.ctm)
+			var trm matrix
+			if fast && tm.affine() {
+				if u := mulAffine(&fsm, &tm); u.affine() {
+					trm = mulAffine(&u, &g.ctm)
+				} else {
+					trm = u.mul(g.ctm)
+				}
+			} else {
+				trm = fsm.mul(tm).mul(g.ctm)
+			}
 			if len(w.glyphs) < maxGlyphs {
 				// hypot(a, ±0) is |a| and atan2(±0, a) is ±0 for a > 0:
 				// skip the calls for upright text.
