@@ -8,6 +8,7 @@ CORPUS  ?= $(SHARED)/corpus/imr
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BENCHTIME ?= 2s
 DEMO    ?= demo.bleve
+ADDR    ?= 127.0.0.1:8080
 SYNTH_N ?= 1000
 FUZZTIME  ?= 15s
 
@@ -38,8 +39,8 @@ deps:
 		echo "warning: could not install chromium; the browser test will be skipped"; }
 
 # run builds the tool, extracts the bundled letters, rebuilds the demo index
-# from them (it is derived data: a new index version must not stop the demo)
-# and searches it.
+# from them (it is derived data: a new index version must not stop the demo),
+# searches it, then serves it on $(ADDR) until Ctrl-C (the URL is printed).
 run: build
 	@mkdir -p out
 	./$(BIN) extract --format jsonl --no-text fixtures/letters/*.txt fixtures/letters/*.pdf > out/cases.jsonl; \
@@ -48,6 +49,8 @@ run: build
 	./$(BIN) ingest --index $(DEMO) --failures out/failures.jsonl fixtures/letters
 	@echo '$$ precedent search --index $(DEMO) --finding faber:positive --procedure si_joint_injection'
 	@./$(BIN) search --index $(DEMO) --finding faber:positive --procedure si_joint_injection --limit 3
+	@echo '$$ precedent serve --index $(DEMO) --addr $(ADDR)'
+	./$(BIN) serve --index $(DEMO) --addr $(ADDR)
 
 vet:
 	$(GO) vet ./...

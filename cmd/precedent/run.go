@@ -35,6 +35,7 @@ var commands = map[string]command{
 	"ingest":  {"import letters and folders into the index", runIngest},
 	"search":  {"search the indexed precedents", runSearch},
 	"similar": {"list the precedents most like a letter", runSimilar},
+	"serve":   {"serve the web page and the HTTP API over the index", runServe},
 	"version": {"print the version", runVersion},
 }
 
