@@ -36,6 +36,7 @@ var sentencesYAML []byte
 // bare list number ("2." stays with its item).
 type Splitter struct {
 	seg       *segment.Segmenter
+	model     *punktModel
 	never     map[string]bool
 	mayEnd    map[string]bool
 	entry     *rules.Matcher
@@ -129,9 +130,10 @@ func newSplitter(abbrevData, sentData []byte) (*Splitter, error) {
 	if s.labels, err = checkLabels(sentFile, sf.Labels); err != nil {
 		return nil, err
 	}
-	if s.seg, err = segment.New(); err != nil {
+	if s.model, err = loadPunktModel(); err != nil {
 		return nil, fmt.Errorf("sentence model: %w", err)
 	}
+	s.seg = s.model.seg
 	return s, nil
 }
 
@@ -347,11 +349,11 @@ func (s *Splitter) softCuts(text string, from, to int) []int {
 	if punctOnlyInLastWord(chunk) {
 		return nil
 	}
-	sents := s.seg.Segment(chunk)
+	starts := s.model.starts(chunk)
 	var cuts []int
 	segStart := from
-	for i := 1; i < len(sents); i++ {
-		b := from + sents[i].Start
+	for i := 1; i < len(starts); i++ {
+		b := from + starts[i]
 		if b <= segStart || b >= to {
 			continue
 		}
@@ -374,8 +376,8 @@ func (s *Splitter) softCuts(text string, from, to int) []int {
 			b += m[1]
 		}
 		next := to
-		if i+1 < len(sents) {
-			next = from + sents[i+1].Start
+		if i+1 < len(starts) {
+			next = from + starts[i+1]
 		}
 		if reCitationOnly.MatchString(strings.TrimSpace(text[b:max(b, next)])) {
 			continue // "fluoroscopy. (Hansen, 2003)" stays one sentence
