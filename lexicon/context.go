@@ -121,6 +121,8 @@ type ctxTerm struct {
 	value  string // laterality or side detail value
 	noNum  bool   // a side abbreviation that is not one before a digit (L5)
 	filler bool   // a word that may stand between a cue and its term
+	limb   bool   // a side that is also a body part ("lower extremities")
+	part   bool   // a body part a side word may belong to ("knee")
 }
 
 // A Context holds the context cues (negation, certainty, experiencer,
@@ -134,6 +136,15 @@ type Context struct {
 	sides   []sideGroup
 	fillers map[string]bool
 	joiners map[string]bool
+	// fillersComma is fillers and the comma.
+	fillersComma map[string]bool
+	parts        partGroup
+	// partBefore and partAfter are the words that may stand between a
+	// finding and its sided part after it, and between a sided part and
+	// its finding after it (laterality.yaml parts.before, parts.after).
+	partBefore, partAfter map[string]bool
+	// partHeads are the words after a part that heads its sentence.
+	partHeads map[string]bool
 	// letters are one-letter side abbreviations ("R", "L"), found by
 	// token rather than by the matcher (where they would fire on every
 	// letter r and l): byte -> terms index + 1.
@@ -176,6 +187,17 @@ type Examples struct {
 type lateralityFile struct {
 	Sides   []sideGroup `yaml:"sides"`
 	Details []sideGroup `yaml:"details"`
+	Parts   partGroup   `yaml:"parts"`
+}
+
+// A partGroup is the body parts a side word may belong to, and the words
+// that may link a sided part and its finding.
+type partGroup struct {
+	Terms    []rules.String `yaml:"terms"`
+	Before   []rules.String `yaml:"before"`
+	After    []rules.String `yaml:"after"`
+	Heads    []rules.String `yaml:"heads"`
+	Examples Examples       `yaml:"examples"`
 }
 
 // A sideGroup is one laterality value and its words.
@@ -183,8 +205,11 @@ type sideGroup struct {
 	Value         rules.String   `yaml:"value"`
 	Terms         []rules.String `yaml:"terms"`
 	Abbreviations []rules.String `yaml:"abbreviations"`
-	Examples      Examples       `yaml:"examples"`
-	detail        bool
+	// Limbs are plural limbs: a weak bilateral side that is also a body
+	// part (bilateral only).
+	Limbs    []rules.String `yaml:"limbs"`
+	Examples Examples       `yaml:"examples"`
+	detail   bool
 }
 
 // ContextFiles are the names of the context rule files of a lexicon
@@ -213,7 +238,7 @@ func LoadContext(fsys fs.FS) (*Context, error) {
 }
 
 func newContext(cf contextFile, lf lateralityFile) (*Context, error) {
-	c := &Context{fillers: map[string]bool{}, joiners: map[string]bool{}}
+	c := &Context{fillers: map[string]bool{}, joiners: map[string]bool{}, partBefore: map[string]bool{}, partAfter: map[string]bool{}, partHeads: map[string]bool{}}
 	b := newMatcherBuilder()
 	add := func(file string, s rules.String, kind TermKind, t ctxTerm) error {
 		if err := b.add(strconv.Itoa(len(c.terms)), s.S, kind); err != nil {
@@ -269,6 +294,10 @@ func newContext(cf contextFile, lf lateralityFile) (*Context, error) {
 	for _, j := range cf.Joiners {
 		c.joiners[strings.ToLower(j.S)] = true
 	}
+	c.fillersComma = map[string]bool{",": true}
+	for k := range c.fillers {
+		c.fillersComma[k] = true
+	}
 	if len(lf.Sides) == 0 {
 		return nil, &LoadError{File: "laterality.yaml", Reason: "no sides"}
 	}
@@ -287,6 +316,14 @@ func newContext(cf contextFile, lf lateralityFile) (*Context, error) {
 		}
 		if len(g.Terms)+len(g.Abbreviations) == 0 {
 			return nil, &LoadError{File: "laterality.yaml", Line: g.Value.Line, Reason: "side has no terms"}
+		}
+		if len(g.Limbs) > 0 && (g.detail || g.Value.S != Bilateral) {
+			return nil, &LoadError{File: "laterality.yaml", Line: g.Value.Line, Reason: fmt.Sprintf("side %q: only bilateral has limbs", g.Value.S)}
+		}
+		for _, t := range g.Limbs {
+			if err := add("laterality.yaml", t, Synonym, ctxTerm{side: kind, value: g.Value.S, limb: true}); err != nil {
+				return nil, err
+			}
 		}
 		for _, t := range g.Terms {
 			for _, v := range spacings(t.S) {
@@ -311,6 +348,21 @@ func newContext(cf contextFile, lf lateralityFile) (*Context, error) {
 			}
 		}
 		c.sides = append(c.sides, g)
+	}
+	c.parts = lf.Parts
+	for _, t := range lf.Parts.Terms {
+		if err := add("laterality.yaml", t, Synonym, ctxTerm{part: true}); err != nil {
+			return nil, err
+		}
+	}
+	for _, w := range lf.Parts.Before {
+		c.partBefore[strings.ToLower(w.S)] = true
+	}
+	for _, w := range lf.Parts.After {
+		c.partAfter[strings.ToLower(w.S)] = true
+	}
+	for _, w := range lf.Parts.Heads {
+		c.partHeads[strings.ToLower(w.S)] = true
 	}
 	c.matcher = b.build()
 	return c, nil

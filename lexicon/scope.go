@@ -376,6 +376,18 @@ func (s *scan) sides(ts []target) {
 		if h.t.side == 0 {
 			continue
 		}
+		// A side of a body part ("right knee") is the part's: a finding
+		// takes it only where the part is the finding's own.
+		// A part heading its sentence ("The right shoulder had
+		// decreased range of motion", "Physical examination of the
+		// bilateral elbows revealed ...") is what the sentence is about.
+		partEnd, limb := -1, false
+		if h.t.side == sideWord {
+			partEnd, limb = s.sidePart(h, ts)
+			if partEnd >= 0 && s.clauseInitial(h.start) && s.headed(partEnd) {
+				partEnd = -1
+			}
+		}
 		best, bestD := -1, 0
 		for j := range ts {
 			t := &ts[j]
@@ -387,9 +399,21 @@ func (s *scan) sides(ts []target) {
 				if s.terminated(h.end, t.start, nil, true) {
 					continue
 				}
+				if partEnd >= 0 {
+					if !s.partLeads(partEnd, t.start, limb) {
+						continue
+					}
+				} else if s.hasComma(h.end, t.start) && !s.clauseInitial(h.start) {
+					// "limited to 60° on the right, a positive
+					// Spurling's test": the side ends its phrase.
+					continue
+				}
 				d = s.sideDist(h.end, t.start)
 			case t.end <= h.start:
 				if s.terminated(t.end, h.start, nil, true) {
+					continue
+				}
+				if partEnd >= 0 && !s.partFollows(t.end, h.start) {
 					continue
 				}
 				d = s.sideDist(t.end, h.start)
@@ -432,7 +456,8 @@ func (s *scan) sides(ts []target) {
 					if u.start <= h.start && h.end <= u.end {
 						continue
 					}
-					if h.end <= ts[head].start && s.gapOf(h.end, ts[head].start, s.c.fillers, true) ||
+					if h.end <= ts[head].start && (s.gapOf(h.end, ts[head].start, s.c.fillers, true) ||
+						s.clauseInitial(h.start) && s.gapOf(h.end, ts[head].start, s.c.fillersComma, true)) ||
 						h.start >= ts[tail].end && !s.hasComma(ts[tail].end, h.start) {
 						hs = append(hs, h)
 					}
@@ -441,6 +466,185 @@ func (s *scan) sides(ts []target) {
 		}
 		t.a.Laterality, t.a.SideDetail = combineSides(hs)
 	}
+}
+
+// sidePart returns the end of the body part side word h belongs to ("right
+// knee", "left L5", "right ulnar wrist"; a plural limb is its own part), or
+// -1 when h is a bare side ("on the right") or the part is a finding's
+// ("right straight leg raise"); limb is true for plural limbs.
+func (s *scan) sidePart(h *ctxHit, ts []target) (end int, limb bool) {
+	if h.t.limb {
+		return h.end, true
+	}
+	inTarget := func(a, b int) bool {
+		for j := range ts {
+			if ts[j].start < b && a < ts[j].end {
+				return true
+			}
+		}
+		return false
+	}
+	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= h.end })
+	for mods := 0; i < len(s.toks); i++ {
+		t := s.toks[i]
+		if inTarget(t.start, t.end) {
+			return -1, false
+		}
+		if isLevel(s.text[t.start:t.end]) {
+			return t.end, false
+		}
+		if k := s.hitAt(t.start); k >= 0 {
+			if p := s.hits[k].t; p.part || p.limb {
+				return s.hits[k].end, p.limb
+			}
+			return -1, false
+		}
+		w := asciiLower(s.text[t.start:t.end])
+		if mods == 2 || !isWordByte(w[0]) || s.c.fillers[w] || s.c.joiners[w] {
+			return -1, false
+		}
+		mods++ // a modifier: "right ulnar wrist", "left index finger"
+	}
+	return -1, false
+}
+
+// hitAt returns the index of the hit starting at pos, or -1.
+func (s *scan) hitAt(pos int) int {
+	for k := range s.hits {
+		if s.hits[k].start == pos {
+			return k
+		}
+		if s.hits[k].start > pos {
+			break
+		}
+	}
+	return -1
+}
+
+// inPart reports whether [a, b) is a body part, a spinal level or a side
+// word.
+func (s *scan) inPart(a, b int) bool {
+	if isLevel(s.text[a:b]) {
+		return true
+	}
+	for k := range s.hits {
+		h := &s.hits[k]
+		if h.start > a {
+			break
+		}
+		if b <= h.end && (h.t.part || h.t.side != 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// partLeads reports whether a sided part ending at a names the finding
+// starting at b: only parts, levels and parts.after words between ("left
+// leg numbness", "right shoulder pain radiating"). Plural limbs are the
+// region of an exam and reach further, over a list, but not past another
+// part: "strength 5/5 in the upper extremities, and normal sensation", not
+// "bilateral knees, and lower extremity radicular pain".
+func (s *scan) partLeads(a, b int, limb bool) bool {
+	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= a })
+	for ; i < len(s.toks) && s.toks[i].start < b; i++ {
+		t := s.toks[i]
+		w := asciiLower(s.text[t.start:t.end])
+		if limb {
+			if s.inPart(t.start, t.end) {
+				return false
+			}
+			if s.c.partAfter[w] || s.c.fillersComma[w] || s.c.joiners[w] || isNumber(w) || s.inStatusCue(t.start, t.end) {
+				continue
+			}
+			return false
+		}
+		if s.c.partAfter[w] || w == "-" || s.inPart(t.start, t.end) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// partFollows reports whether a sided part starting at b is where the
+// finding ending at a is: only fillers, joiners, parts.before words,
+// parts, levels, sides, numbers and status cues between ("numbness in the
+// left leg", "radiated into the lateral aspect of the left calf").
+func (s *scan) partFollows(a, b int) bool {
+	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= a })
+	for ; i < len(s.toks) && s.toks[i].start < b; i++ {
+		t := s.toks[i]
+		w := asciiLower(s.text[t.start:t.end])
+		if s.c.fillers[w] || s.c.joiners[w] || s.c.partBefore[w] || isNumber(w) || s.inPart(t.start, t.end) || s.inStatusCue(t.start, t.end) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// inStatusCue reports whether [a, b) lies in a status cue.
+func (s *scan) inStatusCue(a, b int) bool {
+	for k := range s.hits {
+		h := &s.hits[k]
+		if h.start > a {
+			break
+		}
+		if b <= h.end && h.t.cue != nil && statusOf(h.t.cue.kind) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseInitial reports whether only fillers (and parts.before words)
+// stand between the start of the sentence (or a colon) and pos: "On the
+// right, FABER and Gaenslen's are positive", "Physical examination of the
+// left knee revealed".
+func (s *scan) clauseInitial(pos int) bool {
+	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= pos })
+	for i--; i >= 0; i-- {
+		w := s.text[s.toks[i].start:s.toks[i].end]
+		if w == ":" {
+			return true
+		}
+		if lw := asciiLower(w); !s.c.fillers[lw] && !s.c.partBefore[lw] {
+			return false
+		}
+	}
+	return true
+}
+
+// headed reports whether the word after a part ending at pos makes it the
+// head of its sentence (parts.heads: "had", "revealed", ",").
+func (s *scan) headed(pos int) bool {
+	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= pos })
+	return i < len(s.toks) && s.c.partHeads[asciiLower(s.text[s.toks[i].start:s.toks[i].end])]
+}
+
+// isLevel reports whether w is a spinal level: C, T, L or S and a number
+// ("L5", "c6", "T12").
+func isLevel(w string) bool {
+	if len(w) < 2 || len(w) > 3 {
+		return false
+	}
+	switch w[0] {
+	case 'C', 'T', 'L', 'S', 'c', 't', 'l', 's':
+	default:
+		return false
+	}
+	return isNumber(w[1:])
+}
+
+// isNumber reports whether w is all digits.
+func isNumber(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return w != ""
 }
 
 // hasComma reports whether a comma lies in [a, b).
@@ -455,23 +659,25 @@ func (s *scan) hasComma(a, b int) bool {
 
 // combineSides folds side words into a laterality and a side detail.
 func combineSides(hs []*ctxHit) (side, detail string) {
-	var r, l, b bool
+	var r, l, b, limbs bool
 	for _, h := range hs {
 		if h.t.side == sideDetail {
 			detail, b = h.t.value, true
 			continue
 		}
-		switch h.t.value {
-		case Right:
+		switch {
+		case h.t.value == Right:
 			r = true
-		case Left:
+		case h.t.value == Left:
 			l = true
-		case Bilateral:
+		case h.t.limb: // a plural limb: both sides unless one is named
+			limbs = true
+		case h.t.value == Bilateral:
 			b = true
 		}
 	}
 	switch {
-	case b || r && l:
+	case b || r && l || limbs && !r && !l:
 		side = Bilateral
 	case r:
 		side = Right
@@ -497,6 +703,13 @@ func (s *scan) pairs(ts []target) {
 		var got []Assessment
 		seen := map[string]bool{}
 		var pend *ctxHit // a status cue waiting for its side, or a side for its cue
+		// A status written before the list pairs with the first side
+		// after it: "a positive straight leg raise on the left at 45
+		// degrees and negative on the right".
+		lead := ""
+		if c := ts[j].cueAt; c >= 0 && c < ts[j].start {
+			lead = ts[j].a.Status
+		}
 		for i := range s.hits {
 			h := &s.hits[i]
 			if h.start < ts[last].end || h.end > stop {
@@ -507,6 +720,13 @@ func (s *scan) pairs(ts []target) {
 			if !isStatus && !isSide {
 				continue
 			}
+			if lead != "" && isSide {
+				seen[h.t.value] = true
+				got = append(got, Assessment{Status: lead, Laterality: h.t.value})
+				lead = ""
+				continue
+			}
+			lead = ""
 			if pend != nil && s.dist(pend.end, h.start) <= 3 && (isStatus != (pend.t.cue != nil)) {
 				st, sd := pend, h
 				if isStatus {

@@ -191,6 +191,22 @@ func TestContextRules(t *testing.T) {
 			}
 		})
 	}
+	t.Run("parts", func(t *testing.T) {
+		p := tagCtx.parts
+		if len(p.Examples.Match) == 0 || len(p.Examples.NoMatch) == 0 {
+			t.Fatal("laterality.yaml: parts need examples.match and examples.no_match")
+		}
+		for _, x := range p.Examples.Match {
+			if m := last(t, x, ""); m.Laterality == "" {
+				t.Errorf("laterality.yaml parts: %q: %s has no side", x, m.Code)
+			}
+		}
+		for _, x := range p.Examples.NoMatch {
+			if m := last(t, x, ""); m.Laterality != "" {
+				t.Errorf("laterality.yaml parts: %q: %s side %q from a neighbouring part", x, m.Code, m.Laterality)
+			}
+		}
+	})
 }
 
 // short is a mention's attributes for table tests.
@@ -274,6 +290,18 @@ func TestScopeRules(t *testing.T) {
 			[]short{{"paraspinal_tenderness", "positive", "", "", d}, {"si_tenderness", "positive", "bilateral", "", d}}},
 		{"no list across another finding", "axial low back pain without radicular findings, facet tenderness",
 			[]short{{"radicular_pain", "negative", "", "", d}}},
+		{"side of a neighbouring part", "right knee with pain, numbness, and tingling to the left upper extremity",
+			[]short{{"numbness", "positive", "left", "", d}, {"tingling", "positive", "left", "", d}}},
+		{"side of a part after a comma", "a 4+/5 motor strength on the left lower extremity, decreased sensation in the L5-S1 distribution",
+			[]short{{"sensory_deficit", "positive", "", "", d}}},
+		{"side of a part where the finding is", "diminished sensation in the right L4 and L5 dermatomes of the lower extremities",
+			[]short{{"sensory_deficit", "positive", "right", "", d}}},
+		{"side ending a phrase", "cervical rotation limited to 45° on the left and 60° on the right, a positive Spurling's test on the left",
+			[]short{{"spurling", "positive", "left", "", d}}},
+		{"clause-initial side", "On the right, FABER and Gaenslen's are positive",
+			[]short{{"faber", "positive", "right", "", d}, {"gaenslen", "positive", "right", "", d}}},
+		{"leading status pairs with the first side", "a positive straight leg raise on the left at 45 degrees and negative on the right",
+			[]short{{"straight_leg_raise", "positive", "left", "", d}, {"straight_leg_raise", "negative", "right", "", d}}},
 		{"EMG result is no finding", "Electromyographic indicators of acute cervical radiculopathy were not seen", nil},
 	}
 	for _, tt := range tests {
