@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -458,6 +459,22 @@ func TestToken(t *testing.T) {
 	res, _ = ts.do(http.MethodGet, "/?q=faber", http.Header{"Cookie": {cookies[0].String()}})
 	if res.StatusCode != http.StatusOK {
 		t.Errorf("with the cookie: status %d", res.StatusCode)
+	}
+	// The redirect stays on this server.
+	for target, want := range map[string]string{
+		"//evil.example/x?token=correct+horse":         "/evil.example/x",
+		`/\evil.example/?token=correct+horse`:          "",
+		"/cases/../api/search?token=correct+horse&q=a": "/api/search?q=a",
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.URL, _ = url.ParseRequestURI(target)
+		rec := httptest.NewRecorder()
+		ts.h.ServeHTTP(rec, req)
+		got := rec.Header().Get("Location")
+		if rec.Code != http.StatusSeeOther || !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") ||
+			strings.HasPrefix(got, `/\`) || (want != "" && got != want) {
+			t.Errorf("%s: %d to %q, want 303 to %q (a path of this server)", target, rec.Code, got, want)
+		}
 	}
 }
 
