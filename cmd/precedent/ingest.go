@@ -257,23 +257,47 @@ func (in *ingester) run(roots []string, n int) error {
 	// and written; the walk stops taking new files.
 	ctx := context.WithoutCancel(in.e.ctx)
 	results := streamAll(jobs, n, func(j ingestJob) ingested { return in.extract(ctx, j) })
+	// Batches are written by a goroutine of their own, so that extraction
+	// goes on while bleve indexes: at most one batch is being written
+	// while the next one fills.
+	toWrite := make(chan []*pipeline.Case)
+	written := make(chan writtenBatch, 1)
+	go in.writeBatches(toWrite, written)
 	var pending []*pipeline.Case
 	var werr error
-	flush := func() {
-		if len(pending) == 0 || werr != nil {
+	report := func(b writtenBatch) {
+		switch {
+		case b.err == nil:
+			in.log.Info().Int("cases", len(b.cases)).Int("imported", in.imported).Msg("batch written")
 			return
-		}
-		if err := in.ix.Add(pending); err != nil {
-			werr = err
+		case werr == nil:
+			werr = b.err
 			stopWalk()
-			for _, c := range pending {
-				in.failure(c.Source.Path, "not written to the index: "+err.Error())
-				in.imported--
-			}
-		} else {
-			in.log.Info().Int("cases", len(pending)).Int("imported", in.imported).Msg("batch written")
 		}
-		pending = pending[:0]
+		reason := "not written to the index"
+		if !b.notTried {
+			reason += ": " + b.err.Error()
+		}
+		for _, c := range b.cases {
+			in.failure(c.Source.Path, reason)
+			in.imported--
+		}
+		// The letters waiting for the next batch are not written either.
+		for _, c := range pending {
+			in.failure(c.Source.Path, "not written to the index")
+			in.imported--
+		}
+		pending = nil
+	}
+	flush := func() {
+		for len(pending) > 0 && werr == nil {
+			select {
+			case toWrite <- pending:
+				pending = nil
+			case b := <-written:
+				report(b)
+			}
+		}
 	}
 	tick := time.NewTicker(in.flushEvery)
 	defer tick.Stop()
@@ -285,6 +309,9 @@ func (in *ingester) run(roots []string, n int) error {
 		case r, ok = <-results:
 		case <-tick.C:
 			flush()
+			continue
+		case b := <-written:
+			report(b)
 			continue
 		}
 		if !ok {
@@ -317,7 +344,39 @@ func (in *ingester) run(roots []string, n int) error {
 		}
 	}
 	flush()
+	close(toWrite)
+	for b := range written {
+		report(b)
+	}
 	return werr
+}
+
+// addBatch writes a batch to the index (a variable for the test of a
+// failing index).
+var addBatch = (*index.Index).Add
+
+// A writtenBatch is a batch the writer is done with.
+type writtenBatch struct {
+	cases []*pipeline.Case
+	err   error // nil: written
+	// notTried: an earlier batch failed, this one was not tried.
+	notTried bool
+}
+
+// writeBatches adds the batches received on in to the index and reports
+// each on out, which it closes when in is closed. After a failed batch
+// the next ones are not tried.
+func (in *ingester) writeBatches(batches <-chan []*pipeline.Case, out chan<- writtenBatch) {
+	defer close(out)
+	var failed error
+	for b := range batches {
+		if failed != nil {
+			out <- writtenBatch{cases: b, err: failed, notTried: true}
+			continue
+		}
+		failed = addBatch(in.ix, b)
+		out <- writtenBatch{cases: b, err: failed}
+	}
 }
 
 // walk sends the files under root to jobs. It returns false when the

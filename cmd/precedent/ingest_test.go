@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/precedent-dev/precedent/index"
 	"github.com/precedent-dev/precedent/internal/synth"
+	"github.com/precedent-dev/precedent/pipeline"
 )
 
 const fixtureLetters = "../../fixtures/letters"
@@ -327,5 +329,63 @@ func TestIngestInterrupted(t *testing.T) {
 	defer ix.Close()
 	if got, err := ix.Count(); err != nil || got != uint64(imported) {
 		t.Errorf("Count = %d, %v; want the %d the summary reports", got, err, imported)
+	}
+}
+
+// TestIngestIndexWriteFails makes the second batch fail: the first batch
+// stays imported, the letters of the failed batch and those extracted
+// after it are failures in the log, the walk stops (the letters not found
+// yet are left for the next run) and ingest exits 1.
+func TestIngestIndexWriteFails(t *testing.T) {
+	calls := 0
+	defer func(f func(*index.Index, []*pipeline.Case) error) { addBatch = f }(addBatch)
+	addBatch = func(ix *index.Index, b []*pipeline.Case) error {
+		if calls++; calls == 2 {
+			return errors.New("disk full")
+		}
+		return ix.Add(b)
+	}
+	dir := t.TempDir()
+	idx, flog := filepath.Join(dir, "idx.bleve"), filepath.Join(dir, "failures.jsonl")
+	_, errOut, code := runCLI(t, "", "ingest", "--index", idx, "--failures", flog, "--batch", "2", "--workers", "1", fixtureLetters)
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitFailed, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	var imported, skipped, nfailed int
+	if _, err := fmt.Sscanf(lines[len(lines)-1], "imported %d, skipped %d, failed %d", &imported, &skipped, &nfailed); err != nil {
+		t.Fatalf("no summary line: %q", errOut)
+	}
+	if imported != 2 || skipped != 0 || nfailed < 2 {
+		t.Errorf("imported %d, skipped %d, failed %d; want 2, 0 and at least the 2 of the failed batch", imported, skipped, nfailed)
+	}
+	if !strings.Contains(errOut, "not written to the index: disk full") {
+		t.Errorf("the failed batch should name the index error:\n%s", errOut)
+	}
+	data, err := os.ReadFile(flog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var f failureLine
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatalf("failure log line %q: %v", line, err)
+		}
+		if !strings.HasPrefix(f.Reason, "not written to the index") || failed[f.Path] {
+			t.Errorf("failure log line %q", line)
+		}
+		failed[f.Path] = true
+	}
+	if len(failed) != nfailed {
+		t.Errorf("%d letters in the failure log, want the %d of the summary", len(failed), nfailed)
+	}
+	ix, err := index.Open(idx, index.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if got, err := ix.Count(); err != nil || got != 2 {
+		t.Errorf("Count = %d, %v; want 2", got, err)
 	}
 }
