@@ -43,7 +43,7 @@ var (
 
 // webTestCases extracts the fixture text letters and one letter written here
 // with a script tag in its clinical text, once for all tests.
-func webTestCases(t *testing.T) map[string]*pipeline.Case {
+func webTestCases(t testing.TB) map[string]*pipeline.Case {
 	t.Helper()
 	handlerCasesOnce.Do(func() {
 		p, err := pipeline.New(pipeline.Options{})
@@ -96,14 +96,14 @@ func webTestCases(t *testing.T) map[string]*pipeline.Case {
 
 // testServer is a handler over a fresh index of the test cases.
 type testServer struct {
-	t     *testing.T
+	t     testing.TB
 	h     http.Handler
 	ix    *index.Index
 	cases map[string]*pipeline.Case
 	logs  *bytes.Buffer
 }
 
-func newTestServer(t *testing.T, opts Options) *testServer {
+func newTestServer(t testing.TB, opts Options) *testServer {
 	t.Helper()
 	cases := webTestCases(t)
 	ix, err := index.Open(filepath.Join(t.TempDir(), "idx.bleve"), index.Options{})
