@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"io"
 	"math"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -17,11 +17,11 @@ import (
 // Wire protocol between a Pool and its children. Every message is a frame:
 // a 4-byte big-endian length and that many bytes. The child first sends the
 // hello frame; then, for each request frame (1 version byte, 4-byte
-// big-endian page cap, the PDF bytes), it sends one response frame (JSON
-// wireResult).
+// big-endian page cap, the PDF bytes), it sends one response frame: a
+// wireResult, encoded by appendResult.
 const (
-	hello         = "precedent-pdftext-child/1"
-	wireVersion   = 1
+	hello         = "precedent-pdftext-child/2"
+	wireVersion   = 2
 	maxFrame      = 1 << 30
 	testHookEnv   = "PRECEDENT_PDF_TEST_HOOK" // honored by ServeChild only
 	hookHang      = "%PDF-test-hang"
@@ -29,15 +29,81 @@ const (
 	startupLimit  = 10 * time.Second
 	maxRespFrame  = 256 << 20
 	defaultWorker = 2
+	// childGCPercent is the GOGC of a child process (see ServeChild).
+	childGCPercent = 400
 )
 
 // wireResult is a Result or an error as sent by the child.
 type wireResult struct {
-	Pages    []string `json:"pages,omitempty"`
-	Warnings []string `json:"warnings,omitempty"`
-	Err      string   `json:"err,omitempty"`  // sentinel code, see codes
-	Also     string   `json:"also,omitempty"` // second sentinel code
-	Reason   string   `json:"reason,omitempty"`
+	Pages    []string
+	Warnings []string
+	Err      string // sentinel code, see codes; "" for a result
+	Also     string // second sentinel code
+	Reason   string
+}
+
+// appendResult appends the encoding of r to b: the page count and each
+// page, the warning count and each warning, then Err, Also and Reason;
+// counts are uvarints and each string is its length (uvarint) and bytes.
+func appendResult(b []byte, r wireResult) []byte {
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	for _, list := range [][]string{r.Pages, r.Warnings} {
+		b = binary.AppendUvarint(b, uint64(len(list)))
+		for _, s := range list {
+			str(s)
+		}
+	}
+	str(r.Err)
+	str(r.Also)
+	str(r.Reason)
+	return b
+}
+
+// parseResult decodes what appendResult encoded; ok is false when msg is
+// malformed.
+func parseResult(msg []byte) (r wireResult, ok bool) {
+	bad := false
+	uvarint := func() uint64 {
+		v, n := binary.Uvarint(msg)
+		if n <= 0 {
+			bad = true
+			return 0
+		}
+		msg = msg[n:]
+		return v
+	}
+	str := func() string {
+		n := uvarint()
+		if bad || n > uint64(len(msg)) {
+			bad = true
+			return ""
+		}
+		s := string(msg[:n])
+		msg = msg[n:]
+		return s
+	}
+	list := func() []string {
+		n := uvarint()
+		if bad || n > uint64(len(msg)) { // each string takes a byte at least
+			bad = true
+			return nil
+		}
+		if n == 0 {
+			return nil
+		}
+		out := make([]string, n)
+		for i := range out {
+			out[i] = str()
+		}
+		return out
+	}
+	r.Pages = list()
+	r.Warnings = list()
+	r.Err, r.Also, r.Reason = str(), str(), str()
+	return r, !bad && len(msg) == 0
 }
 
 var codes = []struct {
@@ -122,6 +188,11 @@ func ServeChild(r io.Reader, w io.Writer) error {
 	}
 	br := bufio.NewReader(r)
 	hooks := os.Getenv(testHookEnv) == "1"
+	// The child's heap is small (one document at a time), so the default
+	// GOGC would collect every few letters; a higher percentage trades a
+	// few MiB for less collector work.
+	debug.SetGCPercent(childGCPercent)
+	var msg []byte
 	for {
 		req, err := readFrame(br, maxFrame)
 		if err == io.EOF {
@@ -145,10 +216,7 @@ func ServeChild(r io.Reader, w io.Writer) error {
 		} else {
 			out = wireResult{Pages: res.Pages, Warnings: res.Warnings}
 		}
-		msg, err := json.Marshal(out)
-		if err != nil {
-			return err
-		}
+		msg = appendResult(msg[:0], out)
 		if err := writeFrame(bw, msg); err != nil {
 			return err
 		}
@@ -184,8 +252,8 @@ func encodeError(err error) wireResult {
 }
 
 func decodeResult(msg []byte) (*Result, error) {
-	var out wireResult
-	if err := json.Unmarshal(msg, &out); err != nil {
+	out, ok := parseResult(msg)
+	if !ok {
 		return nil, fail(ErrPanic, "parser process sent a malformed response")
 	}
 	if out.Err != "" {
