@@ -1,13 +1,13 @@
-//go:build webnew
-
-package web_test
+package web
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -27,15 +27,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/precedent-dev/precedent/index"
-	"github.com/precedent-dev/precedent/internal/testenv"
-	"github.com/precedent-dev/precedent/pipeline"
-	"github.com/precedent-dev/precedent/web"
 )
-
-// seedLetter is the IRO seed: an SI joint injection denial upheld, whose
-// letter has positive FABER findings and whose ODG SI block criterion 1 cites
-// one of them as evidence.
-const seedLetter = "iro_si_injection_upheld.txt"
 
 // findChrome returns the browser the test drives: $CHROME_PATH, else the
 // first of the usual names on $PATH. It skips the test when there is none.
@@ -55,53 +47,6 @@ func findChrome(t *testing.T) string {
 	t.Skip("no Chromium or Chrome found (chromium, chromium-browser, google-chrome or $CHROME_PATH): " +
 		"`make deps` installs Debian's chromium package (sudo apt-get install chromium)")
 	return ""
-}
-
-// browserIndex extracts the fixture letters into an index in a temporary
-// folder and returns it with the seed's record.
-func browserIndex(t *testing.T) (*index.Index, *pipeline.Case) {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(testenv.RepoRoot(t), "fixtures", "letters", "*"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixture letters (%v)", err)
-	}
-	p, err := pipeline.New(pipeline.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	cases := make([]*pipeline.Case, len(files))
-	errs := make([]error, len(files))
-	var wg sync.WaitGroup
-	for i, f := range files {
-		wg.Go(func() { cases[i], errs[i] = p.ExtractFile(context.Background(), f) })
-	}
-	wg.Wait()
-	var seed *pipeline.Case
-	for i, err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if filepath.Base(files[i]) == seedLetter {
-			seed = cases[i]
-		}
-	}
-	if seed == nil {
-		t.Fatalf("fixture %s not found", seedLetter)
-	}
-	ix, err := index.Open(filepath.Join(t.TempDir(), "idx"), index.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := ix.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	if err := ix.Add(cases); err != nil {
-		t.Fatal(err)
-	}
-	return ix, seed
 }
 
 // pageErrors collects what the page reports as an error: uncaught
@@ -166,7 +111,13 @@ func TestBrowser(t *testing.T) {
 		t.Skip("browser test skipped with -short")
 	}
 	chrome := findChrome(t)
-	ix, seed := browserIndex(t)
+	// The handler tests' server: an index of the fixture letters (and of
+	// their letter with a script tag).
+	ts := newTestServer(t, Options{})
+	ix, seed := ts.ix, ts.cases[iroSeedName]
+	if seed == nil {
+		t.Fatalf("no case for %s", iroSeedName)
+	}
 	faberSpans := map[string]bool{}
 	for _, f := range seed.Findings {
 		if f.Code == "faber" && f.Status == "positive" {
@@ -174,14 +125,14 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	if len(faberSpans) == 0 {
-		t.Fatalf("the seed %s has no positive FABER finding", seedLetter)
+		t.Fatalf("the seed %s has no positive FABER finding", iroSeedName)
 	}
 	want, err := ix.Search(index.Query{Findings: []string{"faber:positive"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	srv := httptest.NewServer(newHandler(t, ix))
+	srv := httptest.NewServer(ts.h)
 	defer srv.Close()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -404,16 +355,6 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-// newHandler is the web page and API over ix, as precedent serve runs it.
-func newHandler(t *testing.T, ix *index.Index) http.Handler {
-	t.Helper()
-	h, err := web.New(web.Options{Index: ix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
-
 // evaluate runs a JavaScript expression in the page and decodes its value.
 func evaluate[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
@@ -457,18 +398,19 @@ func shot(t *testing.T, ctx context.Context, name string) {
 }
 
 // notBlank checks that an image has the size of a page and more than a
-// handful of colors, none of which covers almost all of it.
+// handful of colors, none of which covers almost all of it. It samples a grid
+// of about 40,000 pixels (a full case page is over 10 million).
 func notBlank(img image.Image) error {
 	b := img.Bounds()
 	if b.Dx() < 800 || b.Dy() < 600 {
 		return fmt.Errorf("%dx%d px, want at least the 1280x900 window", b.Dx(), b.Dy())
 	}
-	counts := map[[4]uint32]int{}
+	step := max(1, int(math.Sqrt(float64(b.Dx()*b.Dy())/40000)))
+	counts := map[color.RGBA64]int{}
 	n := 0
-	for y := b.Min.Y; y < b.Max.Y; y += 3 {
-		for x := b.Min.X; x < b.Max.X; x += 3 {
-			r, g, bl, a := img.At(x, y).RGBA()
-			counts[[4]uint32{r, g, bl, a}]++
+	for y := b.Min.Y; y < b.Max.Y; y += step {
+		for x := b.Min.X; x < b.Max.X; x += step {
+			counts[color.RGBA64Model.Convert(img.At(x, y)).(color.RGBA64)]++
 			n++
 		}
 	}
