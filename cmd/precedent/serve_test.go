@@ -174,10 +174,13 @@ func TestServeStartsAndStopsCleanly(t *testing.T) {
 		t.Fatalf("index still held after serve stopped: %v", err)
 	}
 	ix.Close()
+
+	// The same index (ingesting under -race is slow), now with a token.
+	t.Run("token", func(t *testing.T) { testServeWithToken(t, idx) })
 }
 
-func TestServeWithToken(t *testing.T) {
-	idx := ingestFixtures(t)
+// testServeWithToken serves idx with the token from the environment.
+func testServeWithToken(t *testing.T, idx string) {
 	t.Setenv("PRECEDENT_TOKEN", "from-the-environment")
 	url, stderr, stop := startServe(t, "--index", idx)
 	if strings.Contains(stderr.String(), "from-the-environment") {
