@@ -645,6 +645,9 @@ func TestCasePageIROSeed(t *testing.T) {
 	}
 	inner := letterHTML(t, page)
 	checkLetterHTML(t, inner, c.Text)
+	if n, m := strings.Count(page, "<mark"), strings.Count(inner, "<mark"); n != m {
+		t.Errorf("%d mark elements outside #letter: the highlights are the letter's only", n-m)
+	}
 
 	// The FABER finding, highlighted with its details.
 	var faber *pipeline.Finding
