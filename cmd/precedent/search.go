@@ -27,10 +27,9 @@ then one block per hit with its highlighted snippets ([[match]]). JSON output:
 {"total", "hits": [{"id", "score", "case_number", "kind", "outcome",
 "services", "path", "snippets"}], "facets": {"outcome": {...}, ...}}.
 
-The index is opened read-only, but one process at a time holds it: while an
-ingest or a precedent serve has it open, search exits with status 2 and says
-so; query the running server instead (GET /api/search takes the same
-filters).
+The index is opened read-only: it may run beside a precedent serve (GET
+/api/search of the server takes the same filters), but while an ingest
+writes the index, search exits with status 2 and says so.
 
 Exit status: 0 success (also when nothing matches); 2 usage error, bad
 query, or the index cannot be opened.
