@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -16,17 +17,18 @@ import (
 // lets us skip the model where its answer is known without it.
 //
 // Punkt looks only at whitespace-separated words holding . ? or !, each
-// with the word after it. A word such as "pain." or "Injection." (ASCII
-// letters and a final period) ends a sentence unless the model lists it
+// with the word after it. A word such as "pain.", "Injection." or
+// "right>left." (see plain) ends a sentence unless the model lists it
 // (lowercased, without the period) as an abbreviation or as the first word
-// of a collocation, or the next word is a lone "." (an ellipsis): then
-// the sentence starts at the next word. The decision of one word depends
+// of a collocation, or the next word is a lone "." (an ellipsis); a word
+// such as "1.5" never does (see never). The decision of one word depends
 // only on the punctuated words right after it, never on those before, so
-// a run of punctuated words and the word that follows it (a "group") is
-// decided alone. starts decides the groups whose words are all of that
-// plain kind itself and gives the others, concatenated, to the model:
-// the result is what segment.Segmenter.Segment gives on the whole text
-// (TestPunktStartsAgreeWithModel), at a fifth of the cost on letters.
+// a run of punctuated words with the word that follows it (a group) is
+// decided alone. starts decides the groups made only of such words itself
+// and gives the others (list numbers "1.", "e.g.", URLs, abbreviations),
+// concatenated, to the model: the result is what Segment gives on the
+// whole text (TestPunktStartsAgreeWithModel, TestPunktStartsRandom), and
+// the model reads about one punctuated word in twenty on letters.
 type punktModel struct {
 	seg *segment.Segmenter
 	// risky holds the words whose period the model may read otherwise:
@@ -72,54 +74,119 @@ type punktWord struct {
 // unicode.IsSpace.
 func punktWords(chunk string, out []punktWord) []punktWord {
 	start := -1
+	punct := false
 	for i := 0; i < len(chunk); {
 		c := chunk[i]
-		size := 1
-		space := false
 		if c < utf8.RuneSelf {
-			space = c == ' ' || '\t' <= c && c <= '\r'
-		} else {
-			var r rune
-			r, size = utf8.DecodeRuneInString(chunk[i:])
-			space = unicode.IsSpace(r)
+			if c > ' ' {
+				if start < 0 {
+					start, punct = i, false
+				}
+				punct = punct || c == '.' || c == '?' || c == '!'
+			} else if c == ' ' || '\t' <= c && c <= '\r' {
+				if start >= 0 {
+					out = append(out, punktWord{start, i, punct})
+					start = -1
+				}
+			} else if start < 0 {
+				start, punct = i, false
+			}
+			i++
+			continue
 		}
-		switch {
-		case space && start >= 0:
-			out = append(out, punktWord{start, i, strings.ContainsAny(chunk[start:i], ".?!")})
-			start = -1
-		case !space && start < 0:
-			start = i
+		r, size := utf8.DecodeRuneInString(chunk[i:])
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				out = append(out, punktWord{start, i, punct})
+				start = -1
+			}
+		} else if start < 0 {
+			start, punct = i, false
 		}
 		i += size
 	}
 	if start >= 0 {
-		out = append(out, punktWord{start, len(chunk), strings.ContainsAny(chunk[start:], ".?!")})
+		out = append(out, punktWord{start, len(chunk), punct})
 	}
 	return out
 }
 
 // plain reports whether w always ends a sentence when a word other than
-// "." follows it: ASCII letters (two or more) and a period, and not a
-// risky word.
+// "." follows it: ASCII, at least two bytes and a final period, no other
+// . ? or !, its model word type (punktType) not a number, and neither that
+// type nor w lowercased without its period nor the last hyphen-separated
+// part of that is risky.
 func (m *punktModel) plain(w string) bool {
 	n := len(w) - 1
 	if n < 2 || w[n] != '.' || n > 32 {
 		return false
 	}
 	var buf [32]byte
+	hyphen := -1
+	typed := false // holds a digit or a comma: the word type differs
 	for i := 0; i < n; i++ {
 		c := w[i]
 		switch {
-		case 'a' <= c && c <= 'z':
 		case 'A' <= c && c <= 'Z':
 			c += 'a' - 'A'
-		default:
+		case c >= utf8.RuneSelf, c == '.', c == '?', c == '!':
 			return false
+		case '0' <= c && c <= '9', c == ',':
+			typed = true
+		case c == '-':
+			hyphen = i
 		}
 		buf[i] = c
 	}
-	return !m.risky[string(buf[:n])]
+	if m.risky[string(buf[:n])] || hyphen >= 0 && m.risky[string(buf[hyphen+1:n])] {
+		return false
+	}
+	if !typed {
+		return true // the word type is buf[:n]
+	}
+	typ, ok := punktType(w)
+	return ok && typ != "##number##" && !m.risky[typ]
 }
+
+// punktNumeric is the number pattern of the model's word types
+// (sentences.v1 token.go reNumeric).
+var punktNumeric = regexp.MustCompile(`-?[\.,]?\d[\d,\.-]*\.?$`)
+
+// punktType is the model's word type of a word with a final period
+// (DefaultWordTokenizer.TypeNoPeriod): lowercased, a final number replaced
+// by ##number##, commas dropped, the final period dropped. ok is false for
+// a one-byte type (kept as is by the model).
+func punktType(w string) (string, bool) {
+	typ := punktNumeric.ReplaceAllString(strings.ToLower(w), "##number##")
+	if len(typ) == 1 {
+		return "", false
+	}
+	typ = strings.ReplaceAll(typ, ",", "")
+	if len(typ) > 1 && typ[len(typ)-1] == '.' {
+		typ = typ[:len(typ)-1]
+	}
+	return typ, true
+}
+
+// never reports whether w never ends a sentence whatever follows it: ASCII,
+// one period between two digits ("1.5", "7.3mg"), no ? or !.
+func never(w string) bool {
+	dot := -1
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c >= utf8.RuneSelf, c == '?', c == '!':
+			return false
+		case c == '.':
+			if dot >= 0 {
+				return false
+			}
+			dot = i
+		}
+	}
+	return dot > 0 && dot+1 < len(w) && isDigitByte(w[dot-1]) && isDigitByte(w[dot+1])
+}
+
+func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
 
 var punktWordsPool = sync.Pool{New: func() any { return new([]punktWord) }}
 
@@ -130,10 +197,10 @@ func (m *punktModel) starts(chunk string) []int {
 	defer punktWordsPool.Put(wp)
 	words := punktWords(chunk, (*wp)[:0])
 	*wp = words
-	out := []int{0}
-	if len(words) > 0 {
-		out[0] = words[0].start
+	if len(words) == 0 {
+		return nil
 	}
+	out := []int{words[0].start}
 	// The groups for the model, concatenated with a space after each (the
 	// group that ends the chunk is copied to its end, trailing space and
 	// all, as the model would see it).
@@ -145,14 +212,17 @@ func (m *punktModel) starts(chunk string) []int {
 			continue
 		}
 		j := i
-		plain := true
+		known := true
 		for ; j < len(words) && words[j].punct; j++ {
-			plain = plain && m.plain(chunk[words[j].start:words[j].end])
+			w := chunk[words[j].start:words[j].end]
+			known = known && (m.plain(w) || never(w))
 		}
 		// words[i:j] are punctuated; words[j], if any, ends the group.
-		if plain {
+		if known {
 			for k := i; k < j && k+1 < len(words); k++ {
-				out = append(out, words[k+1].start)
+				if !never(chunk[words[k].start:words[k].end]) {
+					out = append(out, words[k+1].start)
+				}
 			}
 		} else {
 			batchAt, chunkAt = append(batchAt, batch.Len()), append(chunkAt, words[i].start)
@@ -172,7 +242,7 @@ func (m *punktModel) starts(chunk string) []int {
 		return out
 	}
 	sents := m.seg.Segment(batch.String())
-	for _, st := range sents[1:] {
+	for _, st := range sents[min(1, len(sents)):] {
 		k := sort.SearchInts(batchAt, st.Start+1) - 1
 		out = append(out, st.Start-batchAt[k]+chunkAt[k])
 	}

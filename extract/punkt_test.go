@@ -120,7 +120,9 @@ func TestPunktStartsRandom(t *testing.T) {
 	words := []string{"pain.", "Pain.", "injection.", "The", "the", "he", "She", "left", "no.", "No.", "Dr.", "dr.", "inc.", "Inc.",
 		"prof.", "mt.", "gov.", "b.", "B.", "j.", "Smith", "aron", "toussie", "1.", "2.", "12.", "3.5", "L5-S1.", "e.g.", "i.e.", "U.S.",
 		".", "..", "...", "pain...", "pain?", "pain!", "(pain).", "pain.)", "\"pain.\"", "pain.”", "pain,", "X.", "xx.", "XX/XX/XX.", "wks.",
-		"approx.", "vs.", "Pt.", "a.m.", "international", "Henley", "é.", "thé.", "Thé", "café", "”", "(see", "above).", "ſept.", "\u212aelvin."}
+		"approx.", "vs.", "Pt.", "a.m.", "international", "Henley", "é.", "thé.", "Thé", "café", "”", "(see", "above).", "ſept.", "\u212aelvin.",
+		"right>left.", "(sacroiliitis).", "L5/S1.", "XX/XX.", "pain/fever.", "a-inc.", "co-prof.", "e-mail.", "x,y.", "-.", "a-.", "'em.", "[x].", "x).",
+		"L4-5.", "l5/s1.", "7.3", "1.5mg", "1.5.", "x1.5", "1,000.", "1,2.", "-1.", ",1.", "a1.", "1a.", "1.a", "a.1", "10/10.", "$5.", "5%.", "#1."}
 	seps := []string{" ", " ", " ", "\n", "  ", "\n\n", "\t", "\u00a0", "\u2003", "\u2028"}
 	r := rand.New(rand.NewSource(3))
 	for k := 0; k < 3000; k++ {
