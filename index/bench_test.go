@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/precedent-dev/precedent/internal/synth"
 	"github.com/precedent-dev/precedent/pipeline"
@@ -168,20 +171,87 @@ var benchQueries = []Query{
 	{Procedure: "epidural_steroid_injection", MinRelief: func() *float64 { v := 50.0; return &v }()},
 }
 
-// BenchmarkSearch runs benchQueries (facets, and snippets when there is a
-// query string) over an index of N cases and reports the p50 and p95
-// latency in milliseconds, and Similar's p50.
-func BenchmarkSearch(b *testing.B) {
-	n := benchCount(b)
-	cases := benchCases(b, n)
-	dir := filepath.Join(b.TempDir(), "idx")
+// benchIndex opens an index of the n cases. With $PRECEDENT_BENCH_CACHE
+// set, the index is kept in that folder (one per n and mapping version) and
+// reused by the next run, built first when missing: building 100,000 cases
+// takes minutes. Without it, the index is built in a temporary folder.
+func benchIndex(b *testing.B, n int, cases func() []*pipeline.Case) (*Index, string) {
+	b.Helper()
+	cache := os.Getenv("PRECEDENT_BENCH_CACHE")
+	if cache == "" {
+		dir := filepath.Join(b.TempDir(), "idx")
+		ix, err := Open(dir, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		addAll(b, ix, cases())
+		return ix, dir
+	}
+	version, err := mappingVersion(newMapping())
+	if err != nil {
+		b.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(version))
+	dir := filepath.Join(cache, fmt.Sprintf("idx-%d-%x", n, sum[:4]))
+	if _, err := os.Stat(dir); err != nil {
+		// Build in a side folder and rename it when complete, so that an
+		// interrupted build is never reused.
+		tmp := dir + ".building"
+		if err := os.RemoveAll(tmp); err != nil {
+			b.Fatal(err)
+		}
+		ix, err := Open(tmp, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		addAll(b, ix, cases())
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.Rename(tmp, dir); err != nil {
+			b.Fatal(err)
+		}
+	}
 	ix, err := Open(dir, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
+	if got, err := ix.Count(); err != nil || got != uint64(n) {
+		b.Fatalf("cached index %s: %d cases (%v), want %d: remove it", dir, got, err, n)
+	}
+	return ix, dir
+}
+
+// segmentCount is the number of segments of the index.
+func segmentCount(b *testing.B, ix *Index) int {
+	b.Helper()
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		b.Fatal(errFacetReader)
+	}
+	return len(snap.Segments())
+}
+
+// BenchmarkSearch runs benchQueries (facets, and snippets when there is a
+// query string) over an index of N cases and reports the p50 and p95
+// latency in milliseconds, each query's p50 and p95, and Similar's p50.
+func BenchmarkSearch(b *testing.B) {
+	n := benchCount(b)
+	// Similar looks up the first cases only; the index may be cached.
+	cases := benchCases(b, min(n, benchDistinct))
+	ix, dir := benchIndex(b, n, func() []*pipeline.Case { return benchCases(b, n) })
 	defer ix.Close()
-	addAll(b, ix, cases)
-	b.ReportMetric(float64(dirBytes(b, dir))/float64(n), "bytes/case")
+	size := dirBytes(b, dir)
+	segs := segmentCount(b, ix)
 	lat := make([]time.Duration, 0, b.N)
 	perQ := make([][]time.Duration, len(benchQueries))
 	var sim []time.Duration
@@ -203,12 +273,16 @@ func BenchmarkSearch(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	// After the timer reset, which drops the metrics reported before it.
+	b.ReportMetric(float64(size)/float64(n), "bytes/case")
+	b.ReportMetric(float64(segs), "segments")
 	b.ReportMetric(percentile(lat, 50), "p50-ms")
 	b.ReportMetric(percentile(lat, 95), "p95-ms")
 	b.ReportMetric(percentile(sim, 50), "similar-p50-ms")
 	for q, ds := range perQ {
 		if len(ds) > 0 {
 			b.ReportMetric(percentile(ds, 50), fmt.Sprintf("q%d-p50-ms", q))
+			b.ReportMetric(percentile(ds, 95), fmt.Sprintf("q%d-p95-ms", q))
 		}
 	}
 }
@@ -222,4 +296,29 @@ func percentile(ds []time.Duration, p int) float64 {
 	slices.Sort(s)
 	i := min(len(s)-1, (len(s)*p+99)/100-1)
 	return float64(s[max(i, 0)].Microseconds()) / 1000
+}
+
+// BenchmarkSearchEach runs each of benchQueries, and Similar, as its own
+// sub-benchmark (ns/op is its mean latency), for a CPU profile of one query.
+func BenchmarkSearchEach(b *testing.B) {
+	n := benchCount(b)
+	cases := benchCases(b, min(n, benchDistinct))
+	ix, _ := benchIndex(b, n, func() []*pipeline.Case { return benchCases(b, n) })
+	defer ix.Close()
+	for i, q := range benchQueries {
+		b.Run(fmt.Sprintf("q%d", i), func(b *testing.B) {
+			for range b.N {
+				if _, err := ix.Search(q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("similar", func(b *testing.B) {
+		for i := range b.N {
+			if _, err := ix.Similar(cases[i%len(cases)], 10); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -2,6 +2,7 @@ package index
 
 import (
 	"errors"
+	"slices"
 	"sort"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -9,13 +10,15 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// Facets are counted from the postings of each facet term instead of by
+// Facets are counted from the postings of the facet terms instead of by
 // bleve's terms facet builder. bleve visits every doc value of every
 // matching case (tens of finding tags per case), a string map update each;
-// that was most of the time of a search over many cases. Here the search
-// only records the matching documents, one bitmap per segment, and each
-// facet count is the size of the intersection of that bitmap with the
-// term's postings. The counts are the same: a keyword field's doc values
+// that was most of the time of a search over many cases. Here the matching
+// documents are a bitmap per segment (recorded during a bleve search, or
+// computed by searchFilters), and each segment keeps, built once from the
+// postings of the facet fields, the numbered facet terms of each of its
+// documents (facetIndex): a count is an array increment per term of a
+// matching document. The counts are the same: a keyword field's doc values
 // hold each of a document's terms once, as its postings do. The top terms
 // are chosen as bleve does (count descending, then term ascending).
 
@@ -23,7 +26,7 @@ import (
 // records each match with it, then has it count the facets at the end of
 // the collection, while bleve's index snapshot is still open.
 type facetCounter struct {
-	segs    []*scorch.SegmentSnapshot
+	data    []*segData
 	matched []*roaring.Bitmap // per segment, segment-local document numbers
 	facets  map[string]map[string]int
 }
@@ -32,8 +35,8 @@ type facetCounter struct {
 var errFacetReader = errors.New("facets: not a scorch index snapshot")
 
 // start begins a search over segs.
-func (fc *facetCounter) start(segs []*scorch.SegmentSnapshot) {
-	fc.segs = segs
+func (fc *facetCounter) start(segs []*scorch.SegmentSnapshot, data []*segData) {
+	fc.data = data
 	fc.matched = make([]*roaring.Bitmap, len(segs))
 	for i := range segs {
 		fc.matched[i] = roaring.New()
@@ -48,85 +51,120 @@ func (fc *facetCounter) record(i int, local uint64) {
 // finish counts the facets of the recorded matches.
 func (fc *facetCounter) finish() error {
 	var err error
-	fc.facets, err = fc.count()
+	fc.facets, err = countFacets(fc.data, fc.matched)
 	return err
 }
 
-// count computes the facets of the recorded matches.
-func (fc *facetCounter) count() (map[string]map[string]int, error) {
-	out := make(map[string]map[string]int, len(facetFields))
-	counts := map[string]int{}
-	var pl segment.PostingsList
-	var it segment.PostingsIterator
-	for _, f := range facetFields {
-		clear(counts)
-		for i, s := range fc.segs {
-			m := fc.matched[i]
-			if m.IsEmpty() {
-				continue
-			}
-			dict, err := s.Segment().Dictionary(f.field)
-			if err != nil {
-				return nil, err
-			}
-			if dict == nil {
-				continue
-			}
-			terms := dict.AutomatonIterator(nil, nil, nil)
-			for {
-				e, err := terms.Next()
-				if err != nil {
-					return nil, err
-				}
-				if e == nil {
-					break
-				}
-				// Deleted documents are never in m: no except bitmap.
-				pl, err = dict.PostingsList([]byte(e.Term), nil, pl)
-				if err != nil {
-					return nil, err
-				}
-				it = pl.Iterator(false, false, false, it)
-				n, err := andCount(it, m)
-				if err != nil {
-					return nil, err
-				}
-				if n > 0 {
-					counts[e.Term] += n
-				}
-			}
-		}
-		out[f.name] = topTerms(counts, facetSize)
-	}
-	return out, nil
+// A facetIndex lists the facet terms of each document of a segment: the
+// terms of every facet field, numbered, and for document n the numbers
+// ords[offs[n]:offs[n+1]]. Counting the facets of the matches of a segment
+// is then one increment per term of each matching document. (Intersecting
+// the matches with each term's postings costs the postings of every term
+// whatever the number of matches.)
+type facetIndex struct {
+	terms []facetTerm
+	offs  []uint32
+	ords  []uint32
+	// postings is the number of documents (deleted ones included) of each
+	// term: the counts when every document of the segment matches.
+	postings []uint32
 }
 
-// andCount is the number of documents of the postings iterator it in m.
-func andCount(it segment.PostingsIterator, m *roaring.Bitmap) (int, error) {
-	if o, ok := it.(segment.OptimizablePostingsIterator); ok {
-		if n, ok := o.DocNum1Hit(); ok {
-			if m.Contains(uint32(n)) {
-				return 1, nil
-			}
-			return 0, nil
-		}
-		if bm := o.ActualBitmap(); bm != nil {
-			return int(bm.AndCardinality(m)), nil
-		}
-	}
-	c := 0
-	for {
-		p, err := it.Next()
+// facetTerm is a numbered term of a facet field.
+type facetTerm struct {
+	facet int // index in facetFields
+	term  string
+}
+
+// newFacetIndex reads the facet terms of the documents of s.
+func newFacetIndex(s segment.Segment) (*facetIndex, error) {
+	fi := &facetIndex{}
+	n := s.Count()
+	var lists []termBits
+	for f, ff := range facetFields {
+		tb, err := termsWithPostings(s, ff.field, nil, nil, nil)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		if p == nil {
-			return c, nil
+		for _, t := range tb {
+			fi.terms = append(fi.terms, facetTerm{facet: f, term: t.term})
+			fi.postings = append(fi.postings, uint32(t.bm.GetCardinality()))
 		}
-		if m.Contains(uint32(p.Number())) {
-			c++
+		lists = append(lists, tb...)
+	}
+	counts := make([]uint32, n+1)
+	for _, t := range lists {
+		it := t.bm.Iterator()
+		for it.HasNext() {
+			counts[it.Next()+1]++
 		}
 	}
+	for i := uint64(1); i <= n; i++ {
+		counts[i] += counts[i-1]
+	}
+	fi.offs = counts
+	fi.ords = make([]uint32, counts[n])
+	next := slices.Clone(counts[:n])
+	for ord, t := range lists {
+		it := t.bm.Iterator()
+		for it.HasNext() {
+			doc := it.Next()
+			fi.ords[next[doc]] = uint32(ord)
+			next[doc]++
+		}
+	}
+	return fi, nil
+}
+
+// countFacets computes the facets of the documents matched[i] of each
+// segment data[i] (live documents only).
+func countFacets(data []*segData, matched []*roaring.Bitmap) (map[string]map[string]int, error) {
+	counts := make([]map[string]int, len(facetFields))
+	for f := range counts {
+		counts[f] = map[string]int{}
+	}
+	var perOrd []uint32
+	buf := make([]uint32, 256)
+	for i, d := range data {
+		m := matched[i]
+		card := m.GetCardinality()
+		if card == 0 {
+			continue
+		}
+		fi, err := d.facetIndex()
+		if err != nil {
+			return nil, err
+		}
+		segCounts := fi.postings // every document matches: the postings sizes
+		if card != uint64(len(fi.offs)-1) {
+			perOrd = slices.Grow(perOrd[:0], len(fi.terms))[:len(fi.terms)]
+			clear(perOrd)
+			segCounts = perOrd
+			it := m.ManyIterator()
+			for {
+				k := it.NextMany(buf)
+				if k == 0 {
+					break
+				}
+				for _, doc := range buf[:k] {
+					for _, o := range fi.ords[fi.offs[doc]:fi.offs[doc+1]] {
+						perOrd[o]++
+					}
+				}
+			}
+		}
+		for o, c := range segCounts {
+			if c > 0 {
+				t := fi.terms[o]
+				counts[t.facet][t.term] += int(c)
+			}
+		}
+	}
+	out := make(map[string]map[string]int, len(facetFields))
+	for f, ff := range facetFields {
+		out[ff.name] = topTerms(counts[f], facetSize)
+	}
+	return out, nil
 }
 
 // topTerms keeps the size terms with the largest counts, ties broken by

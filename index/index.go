@@ -48,7 +48,7 @@ type Options struct {
 type Index struct {
 	path string
 	idx  bleve.Index
-	ids  idCache // external ids of the segments, for the hit order (order.go)
+	segs segCache // what is kept of each segment (segcache.go)
 }
 
 // Open opens the index at path, creating it when missing (unless

@@ -3,7 +3,6 @@ package index
 import (
 	"bytes"
 	"sort"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
@@ -17,8 +16,7 @@ import (
 // of a search over many matches. Instead bleve sorts by score alone (it
 // then loads no id), and the document match handler of this file keeps the
 // top hits itself, breaking score ties by the case id read from a table of
-// the ids of each segment. Segments are immutable, so a segment's table is
-// built once and kept while the segment is in the index. The hits, their
+// the ids of each segment (segcache.go). The hits, their
 // order and the totals are the same as with bleve's sort.
 
 // idTable holds the external ids of a segment's documents, by segment-local
@@ -31,8 +29,8 @@ type idTable struct {
 func (t *idTable) id(n uint64) []byte { return t.data[t.offs[n]:t.offs[n+1]] }
 
 // newIDTable reads the ids of s.
-func newIDTable(s *scorch.SegmentSnapshot) (*idTable, error) {
-	n := s.Segment().Count()
+func newIDTable(s segment.Segment) (*idTable, error) {
+	n := s.Count()
 	t := &idTable{offs: make([]uint32, 0, n+1)}
 	t.offs = append(t.offs, 0)
 	for i := range n {
@@ -46,42 +44,10 @@ func newIDTable(s *scorch.SegmentSnapshot) (*idTable, error) {
 	return t, nil
 }
 
-// idCache keeps the id tables of the segments of the latest searched
-// snapshot. Safe for concurrent use.
-type idCache struct {
-	mu     sync.Mutex
-	tables map[segment.Segment]*idTable
-}
-
-// get returns the tables of segs (nil where not built yet).
-func (c *idCache) get(segs []*scorch.SegmentSnapshot) []*idTable {
-	out := make([]*idTable, len(segs))
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for i, s := range segs {
-		out[i] = c.tables[s.Segment()]
-	}
-	return out
-}
-
-// put stores the tables of segs, dropping those of other segments (merged
-// away or deleted).
-func (c *idCache) put(segs []*scorch.SegmentSnapshot, tables []*idTable) {
-	m := make(map[segment.Segment]*idTable, len(segs))
-	for i, s := range segs {
-		if tables[i] != nil {
-			m[s.Segment()] = tables[i]
-		}
-	}
-	c.mu.Lock()
-	c.tables = m
-	c.mu.Unlock()
-}
-
 // hitCollector wraps bleve's top-N document match handler: it keeps the
 // top size hits by score then id, and counts facets when fc is not nil.
 type hitCollector struct {
-	ids  *idCache
+	segs *segCache
 	size int // offset + limit
 	fc   *facetCounter
 }
@@ -119,11 +85,11 @@ func (hc *hitCollector) makeHandler(sc *search.SearchContext) (search.DocumentMa
 		offsets[i] = running
 		running += s.Segment().Count()
 	}
+	data := hc.segs.get(segs)
 	if hc.fc != nil {
-		hc.fc.start(segs)
+		hc.fc.start(segs, data)
 	}
-	tables := hc.ids.get(segs)
-	built := false
+	tables := make([]*idTable, len(segs))
 	// heap is a max-heap by worse: heap[0] is the worst held hit.
 	heap := make([]topEntry, 0, min(hc.size, 1024))
 	down := func(i int) {
@@ -159,9 +125,6 @@ func (hc *hitCollector) makeHandler(sc *search.SearchContext) (search.DocumentMa
 				if err := hc.fc.finish(); err != nil {
 					return err
 				}
-			}
-			if built {
-				hc.ids.put(segs, tables)
 			}
 			// Hand the hits to bleve best first, numbered in that order:
 			// bleve breaks score ties by that number.
@@ -199,11 +162,11 @@ func (hc *hitCollector) makeHandler(sc *search.SearchContext) (search.DocumentMa
 			return nil
 		}
 		if tables[i] == nil {
-			t, err := newIDTable(segs[i])
+			t, err := data[i].idTable()
 			if err != nil {
 				return err
 			}
-			tables[i], built = t, true
+			tables[i] = t
 		}
 		e := topEntry{d: d, id: tables[i].id(local)}
 		if len(heap) < hc.size {

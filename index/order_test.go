@@ -11,7 +11,8 @@ import (
 )
 
 // refSearch runs q with bleve's own sort (score descending, then id), the
-// order hitCollector reproduces.
+// order hitCollector reproduces; a query without query string unscored, by
+// id, the order of searchFilters.
 func refSearch(t *testing.T, ix *Index, q Query) (uint64, []Hit) {
 	t.Helper()
 	bq, err := buildQuery(q)
@@ -28,12 +29,22 @@ func refSearch(t *testing.T, ix *Index, q Query) (uint64, []Hit) {
 	if q.Q != "" {
 		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
 		req.Highlight.AddField(fieldText)
+	} else {
+		// Filters only: no ranking, hits in id order, score 1 (filter.go).
+		req.Score = "none"
+		req.SortBy([]string{"_id"})
 	}
 	res, err := ix.idx.Search(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res.Total, hits(res.Hits)
+	out := hits(res.Hits)
+	if q.Q == "" {
+		for i := range out {
+			out[i].Score = filterScore
+		}
+	}
+	return res.Total, out
 }
 
 // copies returns a copy of each case with the id prefix+n, so that many

@@ -123,6 +123,12 @@ func (ix *Index) SearchContext(ctx context.Context, q Query) (*Result, error) {
 		limit = DefaultLimit
 	}
 	offset := max(q.Offset, 0)
+	if strings.TrimSpace(q.Q) == "" {
+		// Filters only: bitmaps, hits in id order (filter.go).
+		if clauses, ok := filterClauses(bq); ok {
+			return ix.searchFilters(ctx, clauses, limit, offset)
+		}
+	}
 	req := bleve.NewSearchRequestOptions(bq, limit, offset, false)
 	req.Fields = storedFields
 	// Score descending, then id ascending: bleve sorts by score, hc breaks
@@ -134,7 +140,7 @@ func (ix *Index) SearchContext(ctx context.Context, q Query) (*Result, error) {
 	}
 	// Facets are counted by fc during the search (facets.go), not by bleve.
 	fc := &facetCounter{}
-	hc := &hitCollector{ids: &ix.ids, size: offset + limit, fc: fc}
+	hc := &hitCollector{segs: &ix.segs, size: offset + limit, fc: fc}
 	ctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey,
 		search.MakeDocumentMatchHandler(hc.makeHandler))
 	res, err := ix.idx.SearchInContext(ctx, req)
@@ -306,7 +312,7 @@ func (ix *Index) Similar(c *pipeline.Case, limit int) (*Similar, error) {
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
 	req.Fields = storedFields
 	req.SortBy([]string{"-_score"}) // then id: hc (order.go)
-	hc := &hitCollector{ids: &ix.ids, size: limit}
+	hc := &hitCollector{segs: &ix.segs, size: limit}
 	ctx := context.WithValue(context.Background(), search.MakeDocumentMatchHandlerKey,
 		search.MakeDocumentMatchHandler(hc.makeHandler))
 	res, err := ix.idx.SearchInContext(ctx, req)
