@@ -193,6 +193,23 @@ func loadFont(v pdf.Value) *fontInfo {
 	return f
 }
 
+// loadFont returns the font named name in the font dictionary fonts of a
+// resources dictionary. A font that is an object of its own is loaded once
+// per document: loading reads its dictionary, descriptor and ToUnicode
+// CMap, each a decompression of its object stream when it is in one.
+func (w *walker) loadFont(fonts pdf.Value, name string) *fontInfo {
+	id, ok := refID(fonts, name)
+	if !ok {
+		return loadFont(fonts.Key(name))
+	}
+	f := w.fontObjs[id]
+	if f == nil {
+		f = loadFont(fonts.Key(name))
+		w.fontObjs[id] = f
+	}
+	return f
+}
+
 // parseCIDWidths reads a CIDFont W array: "c [w1 w2 ...]" or "c1 c2 w".
 func parseCIDWidths(w pdf.Value) map[int]float64 {
 	m := map[int]float64{}
@@ -230,10 +247,14 @@ type walker struct {
 	page   int // pages begun, for fontKey
 	// fonts are loaded once per document: a font is keyed by the object
 	// number of the resources dictionary that names it (see fontKey).
-	fonts  map[fontKey]*fontInfo
-	forms  map[uint64]bool // forms being drawn (cycle guard)
-	args   []pdf.Value     // operands of the current operator
-	nofont fontInfo        // the font used before any Tf
+	fonts map[fontKey]*fontInfo
+	// fontObjs holds the fonts written as objects of their own, by object
+	// number: pages whose resources are written inside the page object
+	// (Word does) share them.
+	fontObjs map[uint64]*fontInfo
+	forms    map[uint64]bool // forms being drawn (cycle guard)
+	args     []pdf.Value     // operands of the current operator
+	nofont   fontInfo        // the font used before any Tf
 }
 
 // A fontKey names a font: the resources dictionary it is found in, by
@@ -248,9 +269,10 @@ type fontKey struct {
 
 func newWalker() *walker {
 	w := &walker{
-		fonts:  map[fontKey]*fontInfo{},
-		forms:  map[uint64]bool{},
-		nofont: fontInfo{dw: 500, scale: 1},
+		fonts:    map[fontKey]*fontInfo{},
+		fontObjs: map[uint64]*fontInfo{},
+		forms:    map[uint64]bool{},
+		nofont:   fontInfo{dw: 500, scale: 1},
 	}
 	if b, ok := glyphBufs.Get().(*[]glyph); ok {
 		w.glyphs = *b
@@ -459,7 +481,7 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix, depth int) {
 			key := fontKey{resID, keyPage, name}
 			f, ok := w.fonts[key]
 			if !ok {
-				f = loadFont(res.Key("Font").Key(name))
+				f = w.loadFont(res.Key("Font"), name)
 				w.fonts[key] = f
 			}
 			g.font = f

@@ -3,7 +3,11 @@ package pdftext
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
+
+	"github.com/precedent-dev/precedent/internal/synth"
+	"github.com/precedent-dev/precedent/internal/testenv"
 )
 
 // TestMulAffineMatchesGeneral checks that the affine fast path of
@@ -56,5 +60,54 @@ func TestMulAffineMatchesGeneral(t *testing.T) {
 		if got, want := m.mul(ident), mulGeneral(&m, &ident); !same(got, want) {
 			t.Errorf("%v × ident: %v, want %v", m, got, want)
 		}
+	}
+}
+
+// TestRefIDIsTheObjectRead: refID names, without reading it, the object
+// that Key reads, on every font of every corpus letter and synthetic
+// letter, and reports false for a direct value.
+func TestRefIDIsTheObjectRead(t *testing.T) {
+	var docs [][]byte
+	for _, f := range testenv.CorpusPDFs(t) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, data)
+	}
+	data, err := synth.PDF(synth.New(1).Letter(0).Text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs = append(docs, data)
+	refs := 0
+	for _, data := range docs {
+		r, err := openReader(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages, err := walkPages(r, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pages {
+			fonts := p.Resources().Key("Font")
+			for _, name := range fonts.Keys() {
+				id, ok := refID(fonts, name)
+				if !ok {
+					continue
+				}
+				refs++
+				if want, _ := objID(fonts.Key(name)); id != want {
+					t.Fatalf("refID %x, object read %x", id, want)
+				}
+			}
+			if _, ok := refID(p.V, "Type"); ok {
+				t.Errorf("refID of the name /Type reports a reference")
+			}
+		}
+	}
+	if refs == 0 {
+		t.Error("no font reference found")
 	}
 }

@@ -195,6 +195,49 @@ func objID(v pdf.Value) (uint64, bool) {
 	return id.Uint()<<16 | gen.Uint(), true
 }
 
+// refID returns the object number of the entry key of dictionary d when
+// the entry is an indirect reference, without reading the object (Key
+// would). Like objID it reads the library's unexported representation with
+// reflect, and reports false when that is not what it expects.
+func refID(d pdf.Value, key string) (uint64, bool) {
+	data := reflect.ValueOf(d).FieldByName("data")
+	if !data.IsValid() || data.Kind() != reflect.Interface || data.IsNil() {
+		return 0, false
+	}
+	m := data.Elem()
+	if m.Kind() != reflect.Map || m.Type().Key().Kind() != reflect.String {
+		return 0, false
+	}
+	e := m.MapIndex(reflect.ValueOf(key).Convert(m.Type().Key()))
+	if !e.IsValid() {
+		return 0, false
+	}
+	if e.Kind() == reflect.Interface {
+		if e.IsNil() {
+			return 0, false
+		}
+		e = e.Elem()
+	}
+	if e.Type() != objptrType {
+		return 0, false
+	}
+	id, gen := e.Field(0), e.Field(1)
+	if !id.CanUint() || !gen.CanUint() {
+		return 0, false
+	}
+	return id.Uint()<<16 | gen.Uint(), true
+}
+
+// objptrType is the library's type of an indirect reference: the type of
+// the field Value.ptr.
+var objptrType = func() reflect.Type {
+	f, ok := reflect.TypeOf(pdf.Value{}).FieldByName("ptr")
+	if !ok || f.Type.Kind() != reflect.Struct || f.Type.NumField() < 2 {
+		return nil
+	}
+	return f.Type
+}()
+
 // walkPages walks the page tree once (Trailer → Root → Pages, recursing into
 // Kids) with a depth limit, a visited set and a page cap. The library's
 // Page(i) walks from the root for every page and loops forever on a cyclic
