@@ -25,6 +25,9 @@ type dateRules struct {
 	matchers []*rules.Matcher // one per pattern
 	groups   [][3]int         // per pattern: the m, y and d group numbers
 	first    [256]bool        // bytes some pattern's match can start with
+	// may[c] has bit k set when pattern k may match at a byte c (for the
+	// first 64 patterns; the others are always tried).
+	may [256]uint64
 }
 
 func loadDateRules(fsys fs.FS) (*dateRules, error) {
@@ -52,9 +55,12 @@ func loadDateRules(fsys fs.FS) (*dateRules, error) {
 		r.groups = append(r.groups, [3]int{p.SubexpIndex("m"), p.SubexpIndex("y"), p.SubexpIndex("d")})
 	}
 	for c := range r.first {
-		for _, m := range r.matchers {
-			if m.MayBeEmpty() || m.MayStartWith(byte(c)) {
+		for k, m := range r.matchers {
+			if k >= 64 || m.MayBeEmpty() || m.MayStartWith(byte(c)) {
 				r.first[c] = true
+				if k < 64 {
+					r.may[c] |= 1 << k
+				}
 			}
 		}
 	}
@@ -103,7 +109,11 @@ func (r *dateRules) find(text string) []Date {
 		if !r.first[text[i]] || gluedBefore(text, i) {
 			continue
 		}
+		may := r.may[text[i]]
 		for pi, m := range r.matchers {
+			if pi < 64 && may&(1<<pi) == 0 {
+				continue // MatchAt would say no
+			}
 			loc := m.MatchAt(text, i, maxDateLen)
 			if loc == nil {
 				continue

@@ -38,6 +38,10 @@ type Matcher struct {
 	begin      bool // the pattern starts with ^ (not multi-line)
 
 	need []foldLit // every match contains one of these (nil: unknown)
+	// needSets are literal sets every match contains one of each of (need
+	// among them), from the parts of a top-level sequence: Hits uses
+	// them all.
+	needSets [][]foldLit
 
 	// prefix scan (MatchText): a match starts with lead, after the
 	// zero-width assertions asserts; rest is the pattern without those
@@ -357,6 +361,7 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 		tree.Op == syntax.OpConcat && len(tree.Sub) > 0 && tree.Sub[0].Op == syntax.OpBeginText
 	if lits, ok := needLits(tree); ok {
 		m.need = lits
+		m.needSets = needSetsOf(tree, lits)
 	}
 	m.initPrefix(tree)
 	m.initStart(tree)
@@ -604,24 +609,40 @@ func (t *Text) Lower() string {
 	return t.lower
 }
 
-// Hits are the places in a Text where the literals of a Matcher's MayMatch
-// occur: they answer MayMatch for any stretch of the text without searching
-// it again (one search of the whole text for many sentences or windows).
+// Hits are the places in a Text where the literals of a Matcher's need
+// sets occur: they answer MayMatch for any stretch of the text without
+// searching it again (one search of the whole text for many sentences or
+// windows).
 type Hits struct {
-	all  bool    // anything may match (no literals, or common ones)
+	all  bool     // anything may match (no literals, or only common ones)
+	sets []hitSet // the sets kept
+}
+
+// A hitSet is where the literals of one need set occur.
+type hitSet struct {
 	lens []int   // per literal: its length
 	at   [][]int // per literal: where it occurs, in order
 }
 
-// Hits finds the literals of MayMatch in t. A literal found more than once
-// in 256 bytes is little use as a filter: then MayMatch always says yes.
+// Hits finds the literals of the Matcher's need sets in t. A set with a
+// literal found more than once in 256 bytes is little use as a filter and
+// is dropped; with no set left MayMatch always says yes.
 func (m *Matcher) Hits(t *Text) *Hits {
-	if m.need == nil {
-		return &Hits{all: true}
-	}
 	h := &Hits{}
+	for _, set := range m.needSets {
+		if hs, ok := findSet(t, set); ok {
+			h.sets = append(h.sets, hs)
+		}
+	}
+	h.all = len(h.sets) == 0
+	return h
+}
+
+// findSet finds the literals of set in t; ok is false when one is common.
+func findSet(t *Text, set []foldLit) (hitSet, bool) {
+	var hs hitSet
 	seen := map[foldLit]bool{}
-	for _, l := range m.need {
+	for _, l := range set {
 		if seen[l] {
 			continue
 		}
@@ -638,24 +659,34 @@ func (m *Matcher) Hits(t *Text) *Hits {
 				break
 			}
 			if at = append(at, off+i); len(at) > limit {
-				return &Hits{all: true}
+				return hitSet{}, false
 			}
 			off += i + 1
 		}
-		h.lens, h.at = append(h.lens, len(l.s)), append(h.at, at)
+		hs.lens, hs.at = append(hs.lens, len(l.s)), append(hs.at, at)
 	}
-	return h
+	return hs, true
 }
 
 // MayMatch is a cheap test to run before a match of t.S[a:b], for the
-// Text of h: false means no match (Matcher.MayMatch(t.S[a:b]) is false).
+// Text of h: false means no match (t.S[a:b] lacks every literal of one of
+// the need sets).
 func (h *Hits) MayMatch(a, b int) bool {
 	if h.all {
 		return true
 	}
-	for k, at := range h.at {
+	for _, hs := range h.sets {
+		if !hs.mayMatch(a, b) {
+			return false
+		}
+	}
+	return true
+}
+
+func (hs *hitSet) mayMatch(a, b int) bool {
+	for k, at := range hs.at {
 		i := sort.SearchInts(at, a)
-		if i < len(at) && at[i]+h.lens[k] <= b {
+		if i < len(at) && at[i]+hs.lens[k] <= b {
 			return true
 		}
 	}
@@ -1240,6 +1271,36 @@ func asciiLower(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// needSetsOf returns need (the literals needLits chose for re) and, for a
+// sequence, the literal sets of its other parts: every match contains one
+// literal of each set.
+func needSetsOf(re *syntax.Regexp, need []foldLit) [][]foldLit {
+	sets := [][]foldLit{need}
+	if re.Op != syntax.OpConcat {
+		return sets
+	}
+	for _, sub := range re.Sub {
+		l, ok := needLits(sub)
+		if !ok || sameLits(l, need) {
+			continue
+		}
+		sets = append(sets, l)
+	}
+	return sets
+}
+
+func sameLits(a, b []foldLit) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // needLits returns literals one of which every match contains.
