@@ -134,20 +134,23 @@ func (ix *Index) SearchContext(ctx context.Context, q Query) (*Result, error) {
 	// Score descending, then id ascending: bleve sorts by score, hc breaks
 	// the ties by id (order.go).
 	req.SortBy([]string{"-_score"})
-	if q.Q != "" {
-		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
-		req.Highlight.AddField(fieldText)
-	}
+	// No highlighting here: bleve would read the term locations of every
+	// match for it. The returned hits are highlighted after (snippets).
 	// Facets are counted by fc during the search (facets.go), not by bleve.
 	fc := &facetCounter{}
 	hc := &hitCollector{segs: &ix.segs, size: offset + limit, fc: fc}
-	ctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey,
+	hctx := context.WithValue(ctx, search.MakeDocumentMatchHandlerKey,
 		search.MakeDocumentMatchHandler(hc.makeHandler))
-	res, err := ix.idx.SearchInContext(ctx, req)
+	res, err := ix.idx.SearchInContext(hctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index %s: search: %w", ix.path, err)
 	}
 	out := &Result{Total: res.Total, Hits: hits(res.Hits), Facets: map[string]map[string]int{}}
+	if q.Q != "" {
+		if err := ix.snippets(ctx, bq, out.Hits); err != nil {
+			return nil, err
+		}
+	}
 	for _, f := range facetFields {
 		counts := fc.facets[f.name]
 		if counts == nil {
@@ -156,6 +159,28 @@ func (ix *Index) SearchContext(ctx context.Context, q Query) (*Result, error) {
 		out.Facets[f.name] = counts
 	}
 	return out, nil
+}
+
+// snippets sets the snippets of hits, matches of bq: for each hit, the
+// same search restricted to that case, with term locations and bleve's
+// highlighter, so that only the returned hits are highlighted. One search
+// per hit: with several cases, bleve v2.6.1 loses the locations of a
+// should clause on some of them (its boolean searcher, advanced).
+func (ix *Index) snippets(ctx context.Context, bq query.Query, hs []Hit) error {
+	for i := range hs {
+		req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bq, bleve.NewDocIDQuery([]string{hs[i].ID})), 1, 0, false)
+		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
+		req.Highlight.AddField(fieldText)
+		res, err := ix.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return fmt.Errorf("index %s: search: snippets: %w", ix.path, err)
+		}
+		hs[i].Snippets = []string{}
+		if len(res.Hits) == 1 {
+			hs[i].Snippets = append(hs[i].Snippets, res.Hits[0].Fragments[fieldText]...)
+		}
+	}
+	return nil
 }
 
 // buildQuery turns q into a bleve query.
