@@ -187,7 +187,7 @@ func isSpace(s string) bool {
 // lineTol em of a line's top baseline. Within a line glyphs keep content
 // order until build sorts them by x. The lines share gs.
 func groupLines(gs []glyph) []*line {
-	slices.SortStableFunc(gs, func(a, b glyph) int { return cmp.Compare(b.y, a.y) })
+	sortStable(gs, func(a, b glyph) int { return cmp.Compare(b.y, a.y) })
 	var all []line
 	start := 0
 	for i, g := range gs {
@@ -212,11 +212,23 @@ func groupLines(gs []glyph) []*line {
 	return lines
 }
 
+// sortStable sorts gs stably by cmp. Glyphs mostly come in reading order,
+// so it first looks whether they are sorted already (stable sorting moves
+// 64-byte glyphs even then).
+func sortStable(gs []glyph, cmp func(a, b glyph) int) {
+	for i := 1; i < len(gs); i++ {
+		if cmp(gs[i], gs[i-1]) < 0 {
+			slices.SortStableFunc(gs, cmp)
+			return
+		}
+	}
+}
+
 // build orders the glyphs of l by x, drops duplicates and splits words and
 // cells at gaps.
 func (l *line) build() {
 	gs := l.glyphs
-	slices.SortStableFunc(gs, func(a, b glyph) int { return cmp.Compare(a.x, b.x) })
+	sortStable(gs, func(a, b glyph) int { return cmp.Compare(a.x, b.x) })
 	kept := gs[:0]
 	for i := range gs {
 		if !isDuplicate(kept, &gs[i]) {
@@ -263,8 +275,8 @@ func isDuplicate(kept []glyph, g *glyph) bool {
 		return false
 	}
 	for i := len(kept) - 1; i >= 0 && i >= len(kept)-4; i-- {
-		k := kept[i]
-		if k.s == g.s && k.w > 0 && math.Abs(k.x-g.x) < dupOverlap*k.w && math.Abs(k.y-g.y) < 0.2*g.size {
+		k := &kept[i]
+		if k.w > 0 && math.Abs(k.x-g.x) < dupOverlap*k.w && math.Abs(k.y-g.y) < 0.2*g.size && k.s == g.s {
 			return true
 		}
 	}
