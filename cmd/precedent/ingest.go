@@ -20,6 +20,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/precedent-dev/precedent/extract"
 	"github.com/precedent-dev/precedent/index"
 	"github.com/precedent-dev/precedent/pipeline"
 )
@@ -92,6 +93,7 @@ type ingestJob struct {
 type ingested struct {
 	path    string
 	id      string
+	doc     *extract.Document // loaded, case not built yet
 	c       *pipeline.Case
 	skipped bool
 	err     error
@@ -136,11 +138,34 @@ func runIngest(e *env, args []string) int {
 	if *batchSize <= 0 || *flushEvery <= 0 || *every <= 0 {
 		return fail("--batch, --flush-every and --progress-every must be positive")
 	}
-	log, p, ok := newPipeline(e, "ingest", &xf, &lf)
-	if !ok {
-		return exitUsage
+	log, err := lf.logger(e.stderr, "ingest")
+	if err != nil {
+		return fail("%s", oneLine(err.Error()))
 	}
-	defer p.Close()
+	opts, err := xf.options()
+	if err != nil {
+		return fail("%s", oneLine(err.Error()))
+	}
+	// Letters are loaded (PDF text from the child processes, normalization,
+	// zones) by a loader of ingest's own while the pipeline's rules
+	// compile, which takes a core for about half a second: the other core
+	// extracts PDFs meanwhile. The pipeline's own loader is not used.
+	loader, err := extract.NewLoader(opts.Extract)
+	if err != nil {
+		return fail("%s", oneLine(err.Error()))
+	}
+	defer loader.Close()
+	type built struct {
+		p   *pipeline.Pipeline
+		err error
+	}
+	pipeOpts := opts
+	pipeOpts.Extract.PDF.Isolate = false // no second pool of children
+	pipeCh := make(chan built, 1)
+	go func() {
+		p, err := pipeline.New(pipeOpts)
+		pipeCh <- built{p, err}
+	}()
 	ix, err := index.Open(*indexPath, index.Options{})
 	if errors.Is(err, index.ErrLocked) {
 		return fail("%s", lockedMessage(*indexPath))
@@ -148,19 +173,37 @@ func runIngest(e *env, args []string) int {
 	if err != nil {
 		return fail("%s", oneLine(err.Error()))
 	}
-	flog, err := os.Create(*failures)
-	if err != nil {
-		ix.Close()
-		return fail("failure log: %s", oneLine(err.Error()))
-	}
 	in := &ingester{
-		e: e, p: p, ix: ix, log: log, flog: flog,
+		e: e, loader: loader, ix: ix, log: log,
 		batch: *batchSize, flushEvery: *flushEvery, every: *every,
 		maxBytes: xf.maxMiB << 20,
 		skip:     skipSet(*indexPath, *failures),
 		seen:     map[string]bool{},
 		stderr:   e.stderr,
+		ready:    make(chan struct{}),
 	}
+	start := time.Now()
+	results := in.start(roots, xf.workers)
+	// abort stops the run before anything is reported or written.
+	abort := func(format string, a ...any) int {
+		in.stopWalk()
+		close(in.ready)
+		for range results {
+		}
+		ix.Close()
+		return fail(format, a...)
+	}
+	b := <-pipeCh
+	if b.err != nil {
+		return abort("%s", oneLine(b.err.Error()))
+	}
+	defer b.p.Close()
+	flog, err := os.Create(*failures)
+	if err != nil {
+		return abort("failure log: %s", oneLine(err.Error()))
+	}
+	in.p, in.flog = b.p, flog
+	close(in.ready)
 	if isTerminal(e.stderr) && lf.format != "json" {
 		in.progress = mpb.NewWithContext(context.WithoutCancel(e.ctx), mpb.WithOutput(e.stderr), mpb.WithWidth(40))
 		in.bar = in.progress.AddBar(0,
@@ -168,8 +211,7 @@ func runIngest(e *env, args []string) int {
 			mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace), decor.AverageSpeed(0, " %.0f files/s", decor.WCSyncSpace)))
 		in.stderr = in.progress
 	}
-	start := time.Now()
-	werr := in.run(roots, xf.workers)
+	werr := in.loop(results)
 	if in.progress != nil {
 		in.bar.SetTotal(-1, true)
 		in.progress.Wait()
@@ -215,9 +257,12 @@ func skipSet(paths ...string) map[string]bool {
 
 // An ingester runs one ingest.
 type ingester struct {
-	e          *env
-	p          *pipeline.Pipeline
-	ix         *index.Index
+	e      *env
+	p      *pipeline.Pipeline
+	ix     *index.Index
+	loader *extract.Loader
+	// ready is closed once p is set, or when the run is aborted (p nil).
+	ready      chan struct{}
 	log        zerolog.Logger
 	flog       io.Writer
 	stderr     io.Writer // e.stderr, or the progress container above the bar
@@ -232,19 +277,24 @@ type ingester struct {
 	found atomic.Int64
 	// walkCtx ends the walk: a signal, or an index that cannot be written.
 	walkCtx  context.Context
+	stopWalk context.CancelFunc
 	progress *mpb.Progress
 	bar      *mpb.Bar
 
 	imported, skipped, failed int
 }
 
-// run walks roots, extracts with n workers and writes the cases. It returns
-// an error only when the index cannot be written.
-func (in *ingester) run(roots []string, n int) error {
+// prefetch is the number of letters loaded ahead of the pipeline: enough
+// for the PDFs extracted while the pipeline starts.
+const prefetch = 128
+
+// start walks roots and returns the outcomes of the files found: n workers
+// load them (PDFs in child processes) and n workers build the case records
+// once ready is closed. The channel is closed when every file found is
+// done; the walk stops early on stopWalk.
+func (in *ingester) start(roots []string, n int) <-chan ingested {
 	jobs := make(chan ingestJob)
-	walkCtx, stopWalk := context.WithCancel(in.e.ctx)
-	defer stopWalk()
-	in.walkCtx = walkCtx
+	in.walkCtx, in.stopWalk = context.WithCancel(in.e.ctx)
 	go func() {
 		defer close(jobs)
 		for _, root := range roots {
@@ -256,7 +306,15 @@ func (in *ingester) run(roots []string, n int) error {
 	// Extraction outlives the signal: a letter being extracted is finished
 	// and written; the walk stops taking new files.
 	ctx := context.WithoutCancel(in.e.ctx)
-	results := streamAll(jobs, n, func(j ingestJob) ingested { return in.extract(ctx, j) })
+	loaded := streamAll(jobs, n, prefetch, func(j ingestJob) ingested { return in.load(ctx, j) })
+	return streamAll(loaded, n, n, in.build)
+}
+
+// loop writes the cases of results in batches and reports the outcomes. It
+// returns an error only when the index cannot be written.
+func (in *ingester) loop(results <-chan ingested) error {
+	defer in.stopWalk()
+	stopWalk := in.stopWalk
 	// Batches are written by a goroutine of their own, so that extraction
 	// goes on while bleve indexes: at most one batch is being written
 	// while the next one fills.
@@ -433,9 +491,8 @@ func (in *ingester) walk(root string, jobs chan<- ingestJob) bool {
 	return err == nil && in.walkCtx.Err() == nil
 }
 
-// extract hashes the file, skips it when its id is indexed, else builds its
-// case record.
-func (in *ingester) extract(ctx context.Context, j ingestJob) ingested {
+// load hashes the file, skips it when its id is indexed, else loads it.
+func (in *ingester) load(ctx context.Context, j ingestJob) ingested {
 	r := ingested{path: j.path, err: j.err}
 	if r.err != nil {
 		return r
@@ -451,7 +508,7 @@ func (in *ingester) extract(ctx context.Context, j ingestJob) ingested {
 	}
 	if fi.Size() > in.maxBytes {
 		// The loader reports the size limit with its own message.
-		r.c, r.err = in.p.ExtractFile(ctx, j.path)
+		r.doc, r.err = in.loader.LoadFile(ctx, j.path)
 		return r
 	}
 	data, err := os.ReadFile(j.path)
@@ -470,8 +527,28 @@ func (in *ingester) extract(ctx context.Context, j ingestJob) ingested {
 		r.skipped = true
 		return r
 	}
-	r.c, r.err = in.p.ExtractBytes(ctx, j.path, data)
-	if r.err == nil && r.c.ID != r.id {
+	r.doc, r.err = in.loader.Load(ctx, j.path, data)
+	return r
+}
+
+// errAborted is the outcome of a letter loaded when the run is aborted.
+var errAborted = errors.New("ingest aborted")
+
+// build turns a loaded letter into its case record once the pipeline is
+// ready.
+func (in *ingester) build(r ingested) ingested {
+	doc := r.doc
+	r.doc = nil
+	if doc == nil || r.err != nil {
+		return r
+	}
+	<-in.ready
+	if in.p == nil {
+		r.err = errAborted
+		return r
+	}
+	r.c = in.p.FromDocument(doc)
+	if r.c.ID != r.id {
 		r.err = fmt.Errorf("record id %s differs from the file's hash %s", r.c.ID, r.id)
 	}
 	return r

@@ -389,3 +389,31 @@ func TestIngestIndexWriteFails(t *testing.T) {
 		t.Errorf("Count = %d, %v; want 2", got, err)
 	}
 }
+
+// TestIngestBadLexiconLeavesFailureLog: the pipeline is built while the
+// first letters load; when it cannot be built (a lexicon file that does not
+// parse) ingest exits 2 with the reason and leaves the failure log of the
+// previous run alone.
+func TestIngestBadLexiconLeavesFailureLog(t *testing.T) {
+	dir := t.TempDir()
+	lex := filepath.Join(dir, "lexicon")
+	if err := os.Mkdir(lex, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(lex, "procedures.yaml"), []byte("concepts: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	flog := filepath.Join(dir, "failures.jsonl")
+	old := []byte(`{"path": "a.pdf", "reason": "kept"}` + "\n")
+	if err := os.WriteFile(flog, old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runCLI(t, "", "ingest", "--index", filepath.Join(dir, "idx.bleve"), "--failures", flog,
+		"--lexicon", lex, fixtureLetters)
+	if code != exitUsage || !strings.Contains(errOut, "procedures.yaml") {
+		t.Errorf("exit %d, want %d and the file named:\n%s", code, exitUsage, errOut)
+	}
+	if got, err := os.ReadFile(flog); err != nil || !bytes.Equal(got, old) {
+		t.Errorf("failure log is %q, %v; want it untouched", got, err)
+	}
+}

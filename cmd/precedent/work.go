@@ -82,12 +82,12 @@ func extractAll(e *env, p *pipeline.Pipeline, paths []string, n int, emit func(r
 // streamAll calls do for each value received from in, with n workers, and
 // sends what do returns on the returned channel in completion order (not
 // input order). The channel is closed once in is closed and every worker is
-// done. Its buffer holds n values, so with an unbuffered in at most 2n
+// done. Its buffer holds buf values, so with an unbuffered in at most n+buf
 // values are in flight: the caller streams an archive of any size through
 // it. The caller must drain the channel.
-func streamAll[In, Out any](in <-chan In, n int, do func(In) Out) <-chan Out {
+func streamAll[In, Out any](in <-chan In, n, buf int, do func(In) Out) <-chan Out {
 	n = max(n, 1)
-	out := make(chan Out, n)
+	out := make(chan Out, max(buf, 0))
 	var wg sync.WaitGroup
 	for range n {
 		wg.Add(1)
