@@ -38,10 +38,10 @@ type Matcher struct {
 	begin      bool // the pattern starts with ^ (not multi-line)
 
 	need []foldLit // every match contains one of these (nil: unknown)
-	// needSets are literal sets every match contains one of each of (need
-	// among them), from the parts of a top-level sequence: Hits uses
-	// them all.
-	needSets [][]foldLit
+	// needMore are more literal sets, each of which every match contains
+	// one of, from the other parts of a top-level sequence ("guidelines
+	// ... recommends": need is one of the two lists, needMore the other).
+	needMore [][]foldLit
 
 	// prefix scan (MatchText): a match starts with lead, after the
 	// zero-width assertions asserts; rest is the pattern without those
@@ -66,7 +66,12 @@ type Matcher struct {
 	// non-empty match starts, after the zero-width assertions startAsserts,
 	// with a byte of first; startRE is the rest of the pattern, anchored,
 	// run at those places on startWindow bytes (0: the rest of the text).
-	startRE      *regexp.Regexp
+	startRE *regexp.Regexp
+	// startBack, when set, is the whole pattern after one rune, anchored:
+	// run from the rune before a start, its assertions see the text
+	// before it (startRE is then the whole pattern anchored, for a start
+	// at 0).
+	startBack    *regexp.Regexp
 	startFirst   [256]bool
 	startAsserts []syntax.Op
 	startWindow  int
@@ -361,7 +366,7 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 		tree.Op == syntax.OpConcat && len(tree.Sub) > 0 && tree.Sub[0].Op == syntax.OpBeginText
 	if lits, ok := needLits(tree); ok {
 		m.need = lits
-		m.needSets = needSetsOf(tree, lits)
+		m.needMore = needMore(tree, lits)
 	}
 	m.initPrefix(tree)
 	m.initStart(tree)
@@ -491,7 +496,11 @@ func (m *Matcher) initStart(tree *syntax.Regexp) {
 	restTree := &syntax.Regexp{Op: syntax.OpConcat, Sub: subs[k:]}
 	var first [256]bool
 	ok, empty := firstBytes(restTree, &first)
-	if !ok || empty || assertFirst(restTree) {
+	if !ok || empty {
+		return
+	}
+	if assertFirst(restTree) {
+		m.initStartBack(tree)
 		return
 	}
 	for c := 0x80; c < 0xC0; c++ {
@@ -508,6 +517,49 @@ func (m *Matcher) initStart(tree *syntax.Regexp) {
 	if n, ok := maxLen(restTree); ok && !hasEndText(restTree) {
 		m.startWindow = n + utf8.UTFMax // room for a final \b to look on
 	}
+}
+
+// initStartBack sets up the start scan with the rune before each start
+// (startBack) for a pattern whose non-empty matches start with a known
+// byte but that tests an assertion before its first byte, such as \b in
+// one branch of an alternation ("(?:date of injury|\bDOI)"). Patterns with
+// ^ or \A are left to the regexp.
+func (m *Matcher) initStartBack(tree *syntax.Regexp) {
+	var first [256]bool
+	if ok, empty := firstBytes(tree, &first); !ok || empty || hasBegin(tree) {
+		return
+	}
+	for c := 0x80; c < 0xC0; c++ {
+		if first[c] {
+			return
+		}
+	}
+	src := m.re.String()
+	at0, err := regexp.Compile(`^(?:` + src + `)`)
+	if err != nil {
+		return
+	}
+	back, err := regexp.Compile(`^(?s:.)(?:` + src + `)`)
+	if err != nil || back.NumSubexp() != m.re.NumSubexp() || at0.NumSubexp() != m.re.NumSubexp() {
+		return
+	}
+	m.startRE, m.startBack, m.startAsserts, m.startFirst = at0, back, nil, first
+	m.startLeads = newLeadSet(tree)
+	if n, ok := maxLen(tree); ok && !hasEndText(tree) {
+		m.startWindow = n + utf8.UTFMax
+	}
+}
+
+func hasBegin(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpBeginText || re.Op == syntax.OpBeginLine {
+		return true
+	}
+	for _, s := range re.Sub {
+		if hasBegin(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // assertFirst reports whether re may test a zero-width assertion before
@@ -562,6 +614,23 @@ func (m *Matcher) nextStart(s string, from int) []int {
 		if m.startWindow > 0 {
 			end = min(end, i+m.startWindow)
 		}
+		if m.startBack != nil && i > 0 {
+			// Run from the rune before i, which the pattern's
+			// assertions may look at; the match starts at i.
+			_, w := utf8.DecodeLastRuneInString(s[:i])
+			j := i - w
+			loc := m.startBack.FindStringSubmatchIndex(s[j:end])
+			if loc == nil {
+				continue
+			}
+			for k := range loc {
+				if loc[k] >= 0 {
+					loc[k] += j
+				}
+			}
+			loc[0] = i
+			return loc
+		}
 		loc := m.startRE.FindStringSubmatchIndex(s[i:end])
 		if loc == nil {
 			continue
@@ -609,40 +678,24 @@ func (t *Text) Lower() string {
 	return t.lower
 }
 
-// Hits are the places in a Text where the literals of a Matcher's need
-// sets occur: they answer MayMatch for any stretch of the text without
-// searching it again (one search of the whole text for many sentences or
-// windows).
+// Hits are the places in a Text where the literals of a Matcher's MayMatch
+// occur: they answer MayMatch for any stretch of the text without searching
+// it again (one search of the whole text for many sentences or windows).
 type Hits struct {
-	all  bool     // anything may match (no literals, or only common ones)
-	sets []hitSet // the sets kept
-}
-
-// A hitSet is where the literals of one need set occur.
-type hitSet struct {
+	all  bool    // anything may match (no literals, or common ones)
 	lens []int   // per literal: its length
 	at   [][]int // per literal: where it occurs, in order
 }
 
-// Hits finds the literals of the Matcher's need sets in t. A set with a
-// literal found more than once in 256 bytes is little use as a filter and
-// is dropped; with no set left MayMatch always says yes.
+// Hits finds the literals of MayMatch in t. A literal found more than once
+// in 256 bytes is little use as a filter: then MayMatch always says yes.
 func (m *Matcher) Hits(t *Text) *Hits {
-	h := &Hits{}
-	for _, set := range m.needSets {
-		if hs, ok := findSet(t, set); ok {
-			h.sets = append(h.sets, hs)
-		}
+	if m.need == nil {
+		return &Hits{all: true}
 	}
-	h.all = len(h.sets) == 0
-	return h
-}
-
-// findSet finds the literals of set in t; ok is false when one is common.
-func findSet(t *Text, set []foldLit) (hitSet, bool) {
-	var hs hitSet
+	h := &Hits{}
 	seen := map[foldLit]bool{}
-	for _, l := range set {
+	for _, l := range m.need {
 		if seen[l] {
 			continue
 		}
@@ -659,38 +712,50 @@ func findSet(t *Text, set []foldLit) (hitSet, bool) {
 				break
 			}
 			if at = append(at, off+i); len(at) > limit {
-				return hitSet{}, false
+				return &Hits{all: true}
 			}
 			off += i + 1
 		}
-		hs.lens, hs.at = append(hs.lens, len(l.s)), append(hs.at, at)
+		h.lens, h.at = append(h.lens, len(l.s)), append(h.at, at)
 	}
-	return hs, true
+	return h
 }
 
 // MayMatch is a cheap test to run before a match of t.S[a:b], for the
-// Text of h: false means no match (t.S[a:b] lacks every literal of one of
-// the need sets).
+// Text of h: false means no match (Matcher.MayMatch(t.S[a:b]) is false).
 func (h *Hits) MayMatch(a, b int) bool {
 	if h.all {
 		return true
 	}
-	for _, hs := range h.sets {
-		if !hs.mayMatch(a, b) {
-			return false
-		}
-	}
-	return true
-}
-
-func (hs *hitSet) mayMatch(a, b int) bool {
-	for k, at := range hs.at {
+	for k, at := range h.at {
 		i := sort.SearchInts(at, a)
-		if i < len(at) && at[i]+hs.lens[k] <= b {
+		if i < len(at) && at[i]+h.lens[k] <= b {
 			return true
 		}
 	}
 	return false
+}
+
+// mayMatchMore reports whether t.S[a:b] holds a literal of each of the
+// need sets other than need (true when there are none).
+func (m *Matcher) mayMatchMore(t *Text, a, b int) bool {
+	for _, set := range m.needMore {
+		ok := false
+		for _, l := range set {
+			hay := t.S
+			if l.fold {
+				hay = t.Lower()
+			}
+			if strings.Contains(hay[a:b], l.s) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // MatchIn is m.MatchString(t.S[a:b]); its literals are looked for in the
@@ -728,7 +793,7 @@ func (m *Matcher) MatchIn(t *Text, a, b int) bool {
 // MatchRange is m.MatchString(t.S[a:b]), with h = m.Hits(t).
 func (m *Matcher) MatchRange(t *Text, h *Hits, a, b int) bool {
 	s := t.S[a:b]
-	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) || !h.MayMatch(a, b) {
+	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) || !h.MayMatch(a, b) || !m.mayMatchMore(t, a, b) {
 		return false
 	}
 	if m.startRE != nil {
@@ -1273,14 +1338,14 @@ func asciiLower(s string) string {
 	return string(b)
 }
 
-// needSetsOf returns need (the literals needLits chose for re) and, for a
-// sequence, the literal sets of its other parts: every match contains one
+// needMore returns, for a sequence, the literal sets of its parts other
+// than need (the set needLits chose for re): every match contains one
 // literal of each set.
-func needSetsOf(re *syntax.Regexp, need []foldLit) [][]foldLit {
-	sets := [][]foldLit{need}
+func needMore(re *syntax.Regexp, need []foldLit) [][]foldLit {
 	if re.Op != syntax.OpConcat {
-		return sets
+		return nil
 	}
+	var sets [][]foldLit
 	for _, sub := range re.Sub {
 		l, ok := needLits(sub)
 		if !ok || sameLits(l, need) {

@@ -64,6 +64,10 @@ var matcherPatterns = []string{
 	`(?i)^(?:a\s+description\s+of)`,
 	`(?i)\b(?:guidelines?|ODG|MTUS|criteria)\b[^.]{0,60}\b(?:recommends?|supports?|states?|notes?)\b`,
 	`(?i)\bat least\b.*\b(?:positive|relief|weeks?)\b`,
+	`(?i)(?:date of (?:industrial )?injury|\bDOI|injured on|sustained an? injury)(?:\s*\((?:DOI|DOl)\))?\s*(?:(?:of|on|was)\s+)?[:,(]?\s*$`,
+	`(?:ab|\bc)d`,
+	`(?:\Bx|é)y`,
+	`(?i)(?:k|\bs)\b`,
 }
 
 func randomText(r *rand.Rand, n int) string {
@@ -74,7 +78,8 @@ func randomText(r *rand.Rand, n int) string {
 		"Jan. 7, 2014", "SEPT 30th, 2016", "june 2015", "may of 2016", "Kelvin.", "\u212aelvin.", "ſept.", "é.", "É.", "\ufffda", "\ufffdc", "abcde", "12/XX/2016",
 		"46 year old", " 52 yr-old, ", "white ", "Male", "woman", "aged: 4", "Age 120", "Mrs. B", "Ms ", "he/she", "His / her", "herself", "She", "hers", "_", "10 Jan. 2015", "may 7, 2014",
 		"CLINICAL CASE SUMMARY", "Clinical case summary", "criteria For ", "CRITERIA FOR", "dear ", "ANALYSIS AND EXPLANATION", "DECISION:", "A description of",
-		"guidelines", "ODG ", "MTUS", "Criteria", " recommends ", " notes", "state", "at least ", "Relief", "weeks"}
+		"guidelines", "ODG ", "MTUS", "Criteria", " recommends ", " notes", "state", "at least ", "Relief", "weeks",
+		"Date of injury: ", "DOI", "(DOI) ", "xDOI", "injured on ", "on ", "was ", "abd", "cd", "xcd", "xy", "éy", "Ky", "s "}
 	var b strings.Builder
 	for b.Len() < n {
 		b.WriteString(pieces[r.Intn(len(pieces))])
@@ -128,7 +133,7 @@ func TestMatcherAgreesWithRegexp(t *testing.T) {
 				h := m.Hits(txt)
 				a := r.Intn(len(s))
 				b := a + r.Intn(len(s)-a+1)
-				if !h.MayMatch(a, b) && re.MatchString(s[a:b]) {
+				if !h.MayMatch(a, b) && m.MayMatch(s[a:b]) {
 					t.Fatalf("%s: Hits.MayMatch(%q) = false", p, s[a:b])
 				}
 				if got := m.MatchIn(txt, a, b); got != re.MatchString(s[a:b]) {
