@@ -129,7 +129,16 @@ func (ix *Index) SearchContext(ctx context.Context, q Query) (*Result, error) {
 			return ix.searchFilters(ctx, clauses, limit, offset)
 		}
 	}
-	req := bleve.NewSearchRequestOptions(bq, limit, offset, false)
+	// Phrases without their locations (phrase.go); bq, with bleve's
+	// phrases, gives the snippets.
+	main, err := buildQuery(q)
+	if err == nil {
+		main, err = fastPhrases(main)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadQuery, err)
+	}
+	req := bleve.NewSearchRequestOptions(main, limit, offset, false)
 	req.Fields = storedFields
 	// Score descending, then id ascending: bleve sorts by score, hc breaks
 	// the ties by id (order.go).
@@ -161,14 +170,25 @@ func (ix *Index) SearchContext(ctx context.Context, q Query) (*Result, error) {
 	return out, nil
 }
 
-// snippets sets the snippets of hits, matches of bq: for each hit, the
-// same search restricted to that case, with term locations and bleve's
-// highlighter, so that only the returned hits are highlighted. One search
-// per hit: with several cases, bleve v2.6.1 loses the locations of a
-// should clause on some of them (its boolean searcher, advanced).
+// snippets sets the snippets of hits, matches of bq, so that only the
+// returned hits are highlighted: for each hit, bleve's highlighter on the
+// term locations of that case found by a search restricted to it. A
+// matching case's locations are those of the clauses of the query string
+// that are not negated and match the case (bleve merges them and removes
+// duplicates), so the restricted search is the disjunction of those
+// clauses: bleve v2.6.1's boolean searcher, advanced to a case, can lose
+// the locations of its should clauses (TestSearchMatchesBleve).
 func (ix *Index) snippets(ctx context.Context, bq query.Query, hs []Hit) error {
+	leaves, err := positiveClauses(bq, nil)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadQuery, err)
+	}
 	for i := range hs {
-		req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bq, bleve.NewDocIDQuery([]string{hs[i].ID})), 1, 0, false)
+		var q query.Query = bleve.NewDocIDQuery([]string{hs[i].ID})
+		if len(leaves) > 0 {
+			q = bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(leaves...), q)
+		}
+		req := bleve.NewSearchRequestOptions(q, 1, 0, false)
 		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
 		req.Highlight.AddField(fieldText)
 		res, err := ix.idx.SearchInContext(ctx, req)
@@ -181,6 +201,44 @@ func (ix *Index) snippets(ctx context.Context, bq query.Query, hs []Hit) error {
 		}
 	}
 	return nil
+}
+
+// positiveClauses appends to out the clauses of the query string of bq
+// that are not negated.
+func positiveClauses(bq query.Query, out []query.Query) ([]query.Query, error) {
+	var err error
+	switch x := bq.(type) {
+	case *query.QueryStringQuery:
+		parsed, err := x.Parse()
+		if err != nil {
+			return nil, err
+		}
+		return positiveClauses(parsed, out)
+	case *query.BooleanQuery:
+		for _, c := range []query.Query{x.Must, x.Should} {
+			if c != nil {
+				if out, err = positiveClauses(c, out); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return out, nil
+	case *query.ConjunctionQuery:
+		for _, c := range x.Conjuncts {
+			if out, err = positiveClauses(c, out); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case *query.DisjunctionQuery:
+		for _, c := range x.Disjuncts {
+			if out, err = positiveClauses(c, out); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	return append(out, bq), nil
 }
 
 // buildQuery turns q into a bleve query.

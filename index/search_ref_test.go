@@ -138,6 +138,12 @@ func TestSearchMatchesBleve(t *testing.T) {
 		{Q: "+outcome:upheld +age:>=40 epidural", Kind: "imr"},
 		{Q: "injection -epidural", Limit: 25, Offset: 5},
 		{Q: `"range of motion"`, Limit: 15},
+		{Q: `"lumbar epidural steroid injection" -sacroiliac`},
+		{Q: `text:"joint injection" +outcome:upheld`},
+		{Q: "-epidural", Limit: 5},
+		{Q: "sacro* fluoroscop*", Outcome: "upheld"},
+		{Q: "sacroilac~1"},
+		{Q: "+age:>=40 +age:<60"},
 	}
 	for _, f := range terms("finding", 4) {
 		code, _, _ := strings.Cut(f, ":")
