@@ -226,20 +226,23 @@ func (s *scan) assess(ts []target) {
 		if h.t.cue == nil || h.t.cue.dir != dirBoth {
 			continue
 		}
-		pre, fol := false, false
+		// Touching both ways, it binds to the nearer term, the earlier
+		// on a tie: "SI joint tenderness with positive FABER" binds to
+		// FABER, "FABER negative Gaenslen positive" to each test before.
+		pre, fol := -1, -1
 		for j := range ts {
 			t := &ts[j]
 			if t.end <= h.start && s.gapOf(t.end, h.start, s.c.fillers, true) {
-				pre = true
+				pre = s.dist(t.end, h.start)
 			}
-			if t.start >= h.end && s.gapOf(h.end, t.start, s.c.fillers, true) {
-				fol = true
+			if fol < 0 && t.start >= h.end && s.gapOf(h.end, t.start, s.c.fillers, true) {
+				fol = s.dist(h.end, t.start)
 			}
 		}
 		switch {
-		case pre:
+		case pre >= 0 && (fol < 0 || pre <= fol):
 			bound[i] = dirBackward
-		case fol:
+		case fol >= 0:
 			bound[i] = dirForward
 		}
 	}

@@ -302,6 +302,8 @@ func TestScopeRules(t *testing.T) {
 			[]short{{"faber", "positive", "right", "", d}, {"gaenslen", "positive", "right", "", d}}},
 		{"leading status pairs with the first side", "a positive straight leg raise on the left at 45 degrees and negative on the right",
 			[]short{{"straight_leg_raise", "positive", "left", "", d}, {"straight_leg_raise", "negative", "right", "", d}}},
+		{"cue binds to the nearer term", "Tenderness over the right sacroiliac joint with positive FABER on the right",
+			[]short{{"si_tenderness", "positive", "right", "", d}, {"faber", "positive", "right", "", d}}},
 		{"EMG result is no finding", "Electromyographic indicators of acute cervical radiculopathy were not seen", nil},
 	}
 	for _, tt := range tests {
