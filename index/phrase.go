@@ -28,7 +28,8 @@ import (
 // highlight the returned hits with bleve's own phrase query).
 
 // fastPhrases returns bq with the phrases of its query string (in any
-// boolean, conjunction or disjunction) replaced by phraseQuery.
+// boolean, conjunction or disjunction) replaced by phraseQuery, and a
+// query string of one optional clause replaced by the clause.
 func fastPhrases(bq query.Query) (query.Query, error) {
 	switch x := bq.(type) {
 	case *query.QueryStringQuery:
@@ -50,6 +51,15 @@ func fastPhrases(bq query.Query) (query.Query, error) {
 					return nil, err
 				}
 			}
+		}
+		// A query string of one optional clause: bleve searches its
+		// disjunction of one clause, which scores as the clause (the sum
+		// of one score, coordination factor 1/1) but wraps every match
+		// once more.
+		d, ok := x.Should.(*query.DisjunctionQuery)
+		if ok && x.Must == nil && x.MustNot == nil && x.Filter == nil && x.BoostVal == nil &&
+			len(d.Disjuncts) == 1 && d.Min <= 1 && d.BoostVal == nil {
+			return d.Disjuncts[0], nil
 		}
 	case *query.ConjunctionQuery:
 		for i, c := range x.Conjuncts {
