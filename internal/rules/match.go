@@ -76,6 +76,11 @@ type Matcher struct {
 	startAsserts []syntax.Op
 	startWindow  int
 	startLeads   *leadSet
+	// stop holds the ASCII bytes the pattern can never consume: an
+	// anchored attempt at i needs no text past the first of them after i
+	// (kept, for the assertions that look at it).
+	stop      [256]bool
+	stopKnown bool
 
 	// tail: the pattern ends with $ (end of text), has no other assertion
 	// and its matches are at most tail bytes long: MatchString looks at
@@ -211,7 +216,8 @@ func asciiFold(r rune) (byte, bool) {
 func leads(re *syntax.Regexp) (lits []string, exact, ok bool) {
 	fold := re.Flags&syntax.FoldCase != 0
 	switch re.Op {
-	case syntax.OpEmptyMatch:
+	case syntax.OpEmptyMatch, syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpBeginText:
+		// An assertion consumes nothing: what follows it starts the match.
 		return []string{""}, true, true
 	case syntax.OpLiteral:
 		var b strings.Builder
@@ -370,6 +376,15 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 	}
 	m.initPrefix(tree)
 	m.initStart(tree)
+	if m.startRE != nil {
+		var can [256]bool
+		if consumable(tree, &can) {
+			for c := 0; c < utf8.RuneSelf; c++ {
+				m.stop[c] = !can[c]
+				m.stopKnown = m.stopKnown || m.stop[c]
+			}
+		}
+	}
 	m.leads = newLeadSet(tree)
 	if tree.Op == syntax.OpConcat && len(tree.Sub) > 1 && tree.Sub[len(tree.Sub)-1].Op == syntax.OpEndText {
 		body := &syntax.Regexp{Op: syntax.OpConcat, Sub: tree.Sub[:len(tree.Sub)-1]}
@@ -550,6 +565,64 @@ func (m *Matcher) initStartBack(tree *syntax.Regexp) {
 	}
 }
 
+// consumable adds to set every byte a match of re may consume: ASCII
+// bytes exactly (with their case variants under (?i)), and every byte from
+// 0x80 up when re may consume a rune outside ASCII (or an invalid byte, read
+// as U+FFFD). It returns false for an operator it does not know.
+func consumable(re *syntax.Regexp, set *[256]bool) bool {
+	high := func() {
+		for c := utf8.RuneSelf; c < 256; c++ {
+			set[c] = true
+		}
+	}
+	add := func(r rune) {
+		if r < utf8.RuneSelf {
+			set[r] = true
+		} else {
+			high()
+		}
+	}
+	switch re.Op {
+	case syntax.OpNoMatch, syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			add(r)
+			if re.Flags&syntax.FoldCase != 0 {
+				for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+					add(f)
+				}
+			}
+		}
+		return true
+	case syntax.OpCharClass:
+		for k := 0; k+1 < len(re.Rune); k += 2 {
+			lo, hi := re.Rune[k], re.Rune[k+1]
+			for r := lo; r <= hi && r < utf8.RuneSelf; r++ {
+				set[r] = true
+			}
+			if hi >= utf8.RuneSelf {
+				high()
+			}
+		}
+		return true
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		for c := range set {
+			set[c] = set[c] || re.Op == syntax.OpAnyChar || c != '\n'
+		}
+		return true
+	case syntax.OpCapture, syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat, syntax.OpConcat, syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if !consumable(sub, set) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 func hasBegin(re *syntax.Regexp) bool {
 	if re.Op == syntax.OpBeginText || re.Op == syntax.OpBeginLine {
 		return true
@@ -613,6 +686,19 @@ func (m *Matcher) nextStart(s string, from int) []int {
 		end := len(s)
 		if m.startWindow > 0 {
 			end = min(end, i+m.startWindow)
+		}
+		if m.stopKnown {
+			// The regexp can consume no stop byte: an attempt at i ends
+			// before the first one, which the window keeps so that the
+			// assertions before it see it. The result is the same as on
+			// the whole text, and the backtracker clears a visited map
+			// the size of its input.
+			for k := i + 1; k < end; k++ {
+				if m.stop[s[k]] {
+					end = k + 1
+					break
+				}
+			}
 		}
 		if m.startBack != nil && i > 0 {
 			// Run from the rune before i, which the pattern's

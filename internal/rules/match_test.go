@@ -68,6 +68,10 @@ var matcherPatterns = []string{
 	`(?:ab|\bc)d`,
 	`(?:\Bx|é)y`,
 	`(?i)(?:k|\bs)\b`,
+	`(?i)\b(?:he|his|him|she|her|hers)\s*/\s*(?:he|his|him|she|her|hers)\b`,
+	`(?:a|b)\s*[.:]\s*$`,
+	`x[^y]*z`,
+	`(?m)ab$`,
 }
 
 func randomText(r *rand.Rand, n int) string {
@@ -79,7 +83,8 @@ func randomText(r *rand.Rand, n int) string {
 		"46 year old", " 52 yr-old, ", "white ", "Male", "woman", "aged: 4", "Age 120", "Mrs. B", "Ms ", "he/she", "His / her", "herself", "She", "hers", "_", "10 Jan. 2015", "may 7, 2014",
 		"CLINICAL CASE SUMMARY", "Clinical case summary", "criteria For ", "CRITERIA FOR", "dear ", "ANALYSIS AND EXPLANATION", "DECISION:", "A description of",
 		"guidelines", "ODG ", "MTUS", "Criteria", " recommends ", " notes", "state", "at least ", "Relief", "weeks",
-		"Date of injury: ", "DOI", "(DOI) ", "xDOI", "injured on ", "on ", "was ", "abd", "cd", "xcd", "xy", "éy", "Ky", "s "}
+		"Date of injury: ", "DOI", "(DOI) ", "xDOI", "injured on ", "on ", "was ", "abd", "cd", "xcd", "xy", "éy", "Ky", "s ",
+		"he / she", "His/Her", "hers /", "help", "shoulder", " y", "z", "\r\n"}
 	var b strings.Builder
 	for b.Len() < n {
 		b.WriteString(pieces[r.Intn(len(pieces))])
@@ -188,7 +193,8 @@ func TestLeadSet(t *testing.T) {
 		{`[0-9X]{1,2}/`, 0},
 		{`(?i)sept`, 1},
 		{`(?i)[sk]ep|[ſ]ep`, 2},
-		{`\bfoo`, 0},
+		{`\bfoo`, 1},
+		{`(?i)(?:date of|\bDOI|injured)\s*$`, 3},
 		{`(?:ab|cd)e`, 2},
 	} {
 		ls := newLeadSet(mustSimplify(t, tc.pattern))
