@@ -46,7 +46,7 @@ func TestPainScores(t *testing.T) {
 		{"level", "Her pain level of 7 was unchanged.", []string{"7"}},
 		{"site after", "The PR2 indicated 7 out of 10 right elbow pain.", []string{"elbow 7"}},
 		{"site to", "Pain was rated a 6 out of 10 to the neck and 4 out of 10 to the left index finger.",
-			[]string{"neck 6", "hand 4"}},
+			[]string{"neck 6", "finger 4"}},
 		{"before after", "Chiropractic therapy had decreased his pain from 8 out of 10 to 5 out of 10.",
 			[]string{"8 before", "5 after"}},
 		{"pre post", "Pre-procedure pain 8/10, post-procedure pain 1/10.", []string{"8 before", "1 after"}},
