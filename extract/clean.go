@@ -510,6 +510,11 @@ func joinsAcrossBlank(a, b string) bool {
 // assembleLines writes the kept lines and computes page starts.
 func assembleLines(lines []cleanLine, npages int) (string, []int) {
 	var b strings.Builder
+	n := 0
+	for i := range lines {
+		n += len(lines[i].text) + 2 // the text and at most "\n\n"
+	}
+	b.Grow(n)
 	starts := make([]int, npages)
 	for i := range starts {
 		starts[i] = -1
