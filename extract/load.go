@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/precedent-dev/precedent/extract/pdftext"
 )
@@ -105,7 +106,7 @@ func (l *Loader) Load(ctx context.Context, path string, data []byte) (*Document,
 		raw = text
 	}
 	text, starts := Normalize(raw)
-	if len(bytes.TrimSpace([]byte(text))) == 0 {
+	if strings.TrimSpace(text) == "" {
 		return nil, &Error{Path: path, Reason: "no text after normalization", Err: ErrEmpty}
 	}
 	doc.Text = text

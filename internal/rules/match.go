@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // A Matcher runs a rule's regexp only where it can match. Rule patterns
@@ -1421,7 +1422,8 @@ func asciiLower(s string) string {
 			b[i] = c + 'a' - 'A'
 		}
 	}
-	return string(b)
+	// b is never written again: the string shares it (no second copy).
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // needMore returns, for a sequence, the literal sets of its parts other
