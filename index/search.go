@@ -179,21 +179,42 @@ func (ix *Index) SearchContext(ctx context.Context, q Query) (*Result, error) {
 // clauses: bleve v2.6.1's boolean searcher, advanced to a case, can lose
 // the locations of its should clauses (TestSearchMatchesBleve).
 func (ix *Index) snippets(ctx context.Context, bq query.Query, hs []Hit) error {
-	leaves, err := positiveClauses(bq, nil)
+	all, err := positiveClauses(bq, nil)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrBadQuery, err)
 	}
-	for i := range hs {
-		var q query.Query = bleve.NewDocIDQuery([]string{hs[i].ID})
-		if len(leaves) > 0 {
-			q = bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(leaves...), q)
+	// Only the clauses over the letter text give snippet locations (the
+	// others, e.g. a numeric range costly to set up, are left out).
+	var leaves []query.Query
+	for _, c := range all {
+		if f, ok := c.(query.FieldableQuery); ok && (f.Field() == "" || f.Field() == fieldText) {
+			leaves = append(leaves, c)
 		}
+	}
+	highlight := func(q query.Query) (*bleve.SearchResult, error) {
 		req := bleve.NewSearchRequestOptions(q, 1, 0, false)
 		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
 		req.Highlight.AddField(fieldText)
 		res, err := ix.idx.SearchInContext(ctx, req)
 		if err != nil {
-			return fmt.Errorf("index %s: search: snippets: %w", ix.path, err)
+			return nil, fmt.Errorf("index %s: search: snippets: %w", ix.path, err)
+		}
+		return res, nil
+	}
+	for i := range hs {
+		id := bleve.NewDocIDQuery([]string{hs[i].ID})
+		var res *bleve.SearchResult
+		if len(leaves) > 0 {
+			if res, err = highlight(bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(leaves...), id)); err != nil {
+				return err
+			}
+		}
+		if res == nil || len(res.Hits) == 0 {
+			// No location in the text: bleve's highlighter still gives
+			// the text's first fragment.
+			if res, err = highlight(id); err != nil {
+				return err
+			}
 		}
 		hs[i].Snippets = []string{}
 		if len(res.Hits) == 1 {

@@ -144,6 +144,8 @@ func TestSearchMatchesBleve(t *testing.T) {
 		{Q: "sacro* fluoroscop*", Outcome: "upheld"},
 		{Q: "sacroilac~1"},
 		{Q: "+age:>=40 +age:<60"},
+		{Q: "outcome:upheld", Limit: 4},
+		{Q: "age:45 sacroiliac", Limit: 20},
 	}
 	for _, f := range terms("finding", 4) {
 		code, _, _ := strings.Cut(f, ":")
