@@ -275,6 +275,8 @@ type ingester struct {
 	// are imported once.
 	seen  map[string]bool
 	found atomic.Int64
+	// walked is set when the walk has sent its last file.
+	walked atomic.Bool
 	// walkCtx ends the walk: a signal, or an index that cannot be written.
 	walkCtx  context.Context
 	stopWalk context.CancelFunc
@@ -297,6 +299,7 @@ func (in *ingester) start(roots []string, n int) <-chan ingested {
 	in.walkCtx, in.stopWalk = context.WithCancel(in.e.ctx)
 	go func() {
 		defer close(jobs)
+		defer in.walked.Store(true)
 		for _, root := range roots {
 			if !in.walk(root, jobs) {
 				return
@@ -323,7 +326,9 @@ func (in *ingester) loop(results <-chan ingested) error {
 	go in.writeBatches(toWrite, written)
 	var pending []*pipeline.Case
 	var werr error
+	busy := false // a batch is with the writer
 	report := func(b writtenBatch) {
+		busy = false
 		switch {
 		case b.err == nil:
 			in.log.Info().Int("cases", len(b.cases)).Int("imported", in.imported).Msg("batch written")
@@ -351,7 +356,7 @@ func (in *ingester) loop(results <-chan ingested) error {
 		for len(pending) > 0 && werr == nil {
 			select {
 			case toWrite <- pending:
-				pending = nil
+				pending, busy = nil, true
 			case b := <-written:
 				report(b)
 			}
@@ -370,6 +375,9 @@ func (in *ingester) loop(results <-chan ingested) error {
 			continue
 		case b := <-written:
 			report(b)
+			if in.walked.Load() {
+				flush() // see below
+			}
 			continue
 		}
 		if !ok {
@@ -389,7 +397,10 @@ func (in *ingester) loop(results <-chan ingested) error {
 			r.c.Source.Path = r.path
 			pending = append(pending, r.c)
 			in.imported++
-			if len(pending) >= in.batch {
+			// Once every file is found, what is pending goes to the writer
+			// whenever it is idle: the last batch, written after the last
+			// letter is extracted, stays small instead of up to --batch.
+			if len(pending) >= in.batch || !busy && in.walked.Load() {
 				flush()
 			}
 		}
