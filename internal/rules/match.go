@@ -1664,6 +1664,10 @@ func byteWeight(c int) int {
 	switch {
 	case c == ' ' || c == '\n':
 		return 100
+	case c == '.':
+		return 4 // common punctuation in letters
+	case c == ',' || c == '/' || c == '-':
+		return 3
 	case 'a' <= c && c <= 'z':
 		return 30
 	case 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
