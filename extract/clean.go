@@ -184,11 +184,17 @@ func cleanChars(s string) string {
 	s = normalizeNewlines(strings.ToValidUTF8(s, "\uFFFD"))
 	var b strings.Builder
 	b.Grow(len(s))
-	for i, r := range s {
-		if c := s[i]; 0x20 <= c && c < 0x7f {
-			b.WriteByte(c) // printable ASCII (and the space) stays
-			continue
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && 0x20 <= s[j] && s[j] < 0x7f {
+			j++
 		}
+		b.WriteString(s[i:j]) // printable ASCII (and the space) stays
+		if j == len(s) {
+			break
+		}
+		r, size := utf8.DecodeRuneInString(s[j:])
+		i = j + size
 		switch {
 		case r == '\n':
 			b.WriteByte('\n')
