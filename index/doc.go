@@ -12,6 +12,11 @@
 // stored-only fields for display plus the whole record as JSON, so Get
 // returns exactly what was added.
 //
+// Hit order: a query with a query string ranks by bleve's tf-idf score,
+// ties by case id; a query of filters only (no query string) has no ranking:
+// every hit scores 1 and the hits are in case id order (filter.go answers it
+// from bitmaps). Facets count every match, whatever the page.
+//
 // Snippets are plain text: a match is marked by "[[" before and "]]" after
 // it, nothing is escaped (a web page must escape the snippet, then turn the
 // markers into tags).

@@ -89,7 +89,7 @@ func synthCasesForTest(t *testing.T, n, copies int) []*pipeline.Case {
 // (deleted documents), for filter-only queries (searchFilters) and query
 // strings (bleve with hitCollector).
 func TestSearchMatchesBleve(t *testing.T) {
-	n, copies := 40, 40
+	n, copies := 30, 40
 	if testing.Short() {
 		n, copies = 20, 30
 	}
