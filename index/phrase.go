@@ -2,14 +2,18 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
+	"sort"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // A quoted phrase of the query string is a bleve phrase searcher: a
@@ -124,43 +128,45 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 		}
 		slots[t.Position-first] = string(t.Term)
 	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return q.orig.Searcher(ctx, r, m, options)
+	}
 	boost := q.orig.BoostVal.Value()
 	var terms []search.Searcher
+	var words []string
 	var offsets []uint64
-	var readers []bleveindex.TermFieldReader
-	closeAll := func() {
-		for _, s := range terms {
-			_ = s.Close()
-		}
-		for _, tr := range readers {
-			_ = tr.Close()
-		}
-	}
 	for i, t := range slots {
 		if t == "" {
 			continue
 		}
 		ts, err := searcher.NewTermSearcher(ctx, r, t, field, boost, options)
 		if err != nil {
-			closeAll()
+			for _, s := range terms {
+				_ = s.Close()
+			}
 			return nil, err
 		}
 		terms = append(terms, ts)
-		tr, err := r.TermFieldReader(ctx, []byte(t), field, false, false, true)
-		if err != nil {
-			closeAll()
-			return nil, err
-		}
-		readers = append(readers, tr)
+		words = append(words, t)
 		offsets = append(offsets, uint64(i))
 	}
 	must, err := searcher.NewConjunctionSearcher(ctx, r, terms, options)
 	if err != nil {
-		closeAll()
+		for _, s := range terms {
+			_ = s.Close()
+		}
 		return nil, err
 	}
-	s := &phraseSearcher{must: must, readers: readers, offsets: offsets}
-	s.docs = make([]bleveindex.TermFieldDoc, len(readers))
+	s := &phraseSearcher{must: must, field: field, words: words, offsets: offsets, seg: -1}
+	s.segs = snap.Segments()
+	var n uint64
+	for _, sg := range s.segs {
+		s.starts = append(s.starts, n)
+		n += sg.Segment().Count() // deleted documents included, as scorch numbers them
+	}
+	s.starts = append(s.starts, n)
+	s.iters = make([]segment.PostingsIterator, len(words))
 	// As bleve's phrase searcher: normalized on its own until the
 	// enclosing query sets the norm.
 	s.must.SetQueryNorm(1 / math.Sqrt(s.must.Weight()))
@@ -168,15 +174,21 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 }
 
 // phraseSearcher filters the matches of must (the conjunction of the
-// phrase's terms) by the positions read with readers: term i of the
-// phrase at offsets[i] from the first.
+// phrase's terms) by the positions of the terms (words[i] at offsets[i]
+// from the first), read from the postings of the segment of each match.
 type phraseSearcher struct {
 	must    search.Searcher
-	readers []bleveindex.TermFieldReader
+	field   string
+	words   []string
 	offsets []uint64
-	docs    []bleveindex.TermFieldDoc
 	curr    *search.DocumentMatch // must's current match, not yet checked
 	started bool
+
+	segs   []*scorch.SegmentSnapshot
+	starts []uint64 // first document number of each segment, then the total
+	seg    int      // segment of iters, -1 before the first
+	iters  []segment.PostingsIterator
+	pls    []segment.PostingsList
 }
 
 func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
@@ -229,26 +241,39 @@ func (s *phraseSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexI
 // holds reports whether the document id, which has every term, has them
 // at the phrase's positions.
 func (s *phraseSearcher) holds(id bleveindex.IndexInternalID) (bool, error) {
-	for i, tr := range s.readers {
-		d := &s.docs[i]
-		if d.ID != nil && d.ID.Compare(id) == 0 {
-			continue
+	n := id.Value()
+	if s.seg < 0 || n < s.starts[s.seg] || n >= s.starts[s.seg+1] {
+		if err := s.openSegment(n); err != nil {
+			return false, err
 		}
-		got, err := tr.Advance(id, d)
+	}
+	local := n - s.starts[s.seg]
+	var first []segment.Location
+	var locs [8][]segment.Location
+	rest := locs[:0]
+	if len(s.iters) > len(locs) {
+		rest = make([][]segment.Location, 0, len(s.iters))
+	}
+	for i, it := range s.iters {
+		p, err := it.Advance(local)
 		if err != nil {
 			return false, err
 		}
-		if got == nil || got.ID.Compare(id) != 0 {
+		if p == nil || p.Number() != local {
 			// Cannot happen: the conjunction found every term here.
 			return false, nil
 		}
+		if i == 0 {
+			first = p.Locations()
+		} else {
+			rest = append(rest, p.Locations())
+		}
 	}
-	first := s.docs[0].Vectors
-	for _, v0 := range first {
-		at := v0.Pos - s.offsets[0]
+	for _, l0 := range first {
+		at := l0.Pos() - s.offsets[0]
 		ok := true
-		for i := 1; i < len(s.readers) && ok; i++ {
-			ok = hasPos(s.docs[i].Vectors, at+s.offsets[i], v0.ArrayPositions)
+		for i := 1; i < len(s.iters) && ok; i++ {
+			ok = hasPos(rest[i-1], at+s.offsets[i], l0.ArrayPositions())
 		}
 		if ok {
 			return true, nil
@@ -257,26 +282,42 @@ func (s *phraseSearcher) holds(id bleveindex.IndexInternalID) (bool, error) {
 	return false, nil
 }
 
-// hasPos reports whether a location of vs is at pos in the same array
+// openSegment points the iterators at the postings of the segment of
+// document number n (matches come in increasing order).
+func (s *phraseSearcher) openSegment(n uint64) error {
+	s.seg = sort.Search(len(s.segs), func(i int) bool { return s.starts[i+1] > n })
+	if s.seg >= len(s.segs) {
+		return fmt.Errorf("phrase: document number %d out of range %v", n, s.starts)
+	}
+	sg := s.segs[s.seg]
+	dict, err := sg.Segment().Dictionary(s.field)
+	if err != nil {
+		return err
+	}
+	if s.pls == nil {
+		s.pls = make([]segment.PostingsList, len(s.words))
+	}
+	for i, w := range s.words {
+		if s.pls[i], err = dict.PostingsList([]byte(w), sg.Deleted(), s.pls[i]); err != nil {
+			return err
+		}
+		s.iters[i] = s.pls[i].Iterator(false, false, true, s.iters[i])
+	}
+	return nil
+}
+
+// hasPos reports whether a location of ls is at pos in the same array
 // element as ap (bleve's phrase paths stay in one element).
-func hasPos(vs []*bleveindex.TermFieldVector, pos uint64, ap []uint64) bool {
-	for _, v := range vs {
-		if v.Pos == pos && slices.Equal(v.ArrayPositions, ap) {
+func hasPos(ls []segment.Location, pos uint64, ap []uint64) bool {
+	for _, l := range ls {
+		if l.Pos() == pos && slices.Equal(l.ArrayPositions(), ap) {
 			return true
 		}
 	}
 	return false
 }
 
-func (s *phraseSearcher) Close() error {
-	err := s.must.Close()
-	for _, tr := range s.readers {
-		if cerr := tr.Close(); err == nil {
-			err = cerr
-		}
-	}
-	return err
-}
+func (s *phraseSearcher) Close() error { return s.must.Close() }
 
 func (s *phraseSearcher) Weight() float64            { return s.must.Weight() }
 func (s *phraseSearcher) SetQueryNorm(qnorm float64) { s.must.SetQueryNorm(qnorm) }

@@ -95,6 +95,12 @@ func TestSearchMatchesBleve(t *testing.T) {
 	}
 	cases := synthCasesForTest(t, n, copies)
 	ix := newIndex(t, nil)
+	for _, q := range []Query{{}, {Q: "sacroiliac"}, {Outcome: "upheld"}} {
+		res, err := ix.Search(q)
+		if err != nil || res.Total != 0 || len(res.Hits) != 0 || len(res.Facets) != len(facetFields) {
+			t.Fatalf("empty index, %+v: %+v, %v", q, res, err)
+		}
+	}
 	for i := 0; i < len(cases); i += 700 {
 		if err := ix.Add(cases[i:min(i+700, len(cases))]); err != nil {
 			t.Fatal(err)
