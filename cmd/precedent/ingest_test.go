@@ -351,8 +351,27 @@ func TestIngestIndexWriteFails(t *testing.T) {
 		return ix.Add(b)
 	}
 	dir := t.TempDir()
+	letters := filepath.Join(dir, "letters")
+	if err := os.Mkdir(letters, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, f := range letterFiles(t, fixtureLetters) {
+		if strings.HasSuffix(f, ".txt") && len(texts) < 5 {
+			texts = append(texts, f)
+		}
+	}
+	for _, f := range texts {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(letters, filepath.Base(f)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	idx, flog := filepath.Join(dir, "idx.bleve"), filepath.Join(dir, "failures.jsonl")
-	_, errOut, code := runCLI(t, "", "ingest", "--index", idx, "--failures", flog, "--batch", "2", "--workers", "1", fixtureLetters)
+	_, errOut, code := runCLI(t, "", "ingest", "--index", idx, "--failures", flog, "--batch", "2", "--workers", "1", letters)
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d:\n%s", code, exitFailed, errOut)
 	}
