@@ -524,7 +524,7 @@ func (m *Matcher) initStart(tree *syntax.Regexp) {
 			return // a continuation byte: positions are not bytes
 		}
 	}
-	rest, err := regexp.Compile(`^(?:` + restTree.String() + `)`)
+	rest, err := regexp.Compile(`^(?:` + restSource(m.re.String(), len(asserts), subs[k:]) + `)`)
 	if err != nil || rest.NumSubexp() != m.re.NumSubexp() {
 		return
 	}
@@ -533,6 +533,43 @@ func (m *Matcher) initStart(tree *syntax.Regexp) {
 	if n, ok := maxLen(restTree); ok && !hasEndText(restTree) {
 		m.startWindow = n + utf8.UTFMax // room for a final \b to look on
 	}
+}
+
+// restSource is the source of the pattern src without its first n
+// zero-width assertions (rest are the parsed sub-expressions that remain).
+// It cuts them off the source text when that provably gives the same
+// expression, because syntax.Regexp.String is slow: since Go 1.26 it walks
+// every rune of every character class to decide on case flags (a negated
+// class is 125,000 runes; rule compilation took a second per process).
+func restSource(src string, n int, rest []*syntax.Regexp) string {
+	var want *syntax.Regexp
+	if len(rest) == 1 {
+		want = rest[0]
+	} else {
+		want = &syntax.Regexp{Op: syntax.OpConcat, Sub: rest}
+	}
+	flags, body := "", src
+	for strings.HasPrefix(body, "(?") {
+		end := strings.IndexByte(body, ')')
+		if end < 0 || strings.ContainsAny(body[2:end], ":(") {
+			break // a group, not a flag setting
+		}
+		flags, body = flags+body[:end+1], body[end+1:]
+	}
+	for range n {
+		switch {
+		case strings.HasPrefix(body, `\b`), strings.HasPrefix(body, `\B`), strings.HasPrefix(body, `\A`):
+			body = body[2:]
+		case strings.HasPrefix(body, "^"):
+			body = body[1:]
+		default:
+			return want.String()
+		}
+	}
+	if re, err := syntax.Parse(flags+body, syntax.Perl); err == nil && re.Simplify().Equal(want) {
+		return flags + body
+	}
+	return want.String()
 }
 
 // initStartBack sets up the start scan with the rune before each start
@@ -1142,7 +1179,7 @@ func (m *Matcher) initPrefix(tree *syntax.Regexp) {
 		return
 	}
 	restTree := &syntax.Regexp{Op: syntax.OpConcat, Sub: subs[k:]}
-	rest, err := regexp.Compile(`^(?:` + restTree.String() + `)`)
+	rest, err := regexp.Compile(`^(?:` + restSource(m.re.String(), len(asserts), subs[k:]) + `)`)
 	if err != nil {
 		return
 	}
