@@ -416,7 +416,10 @@ func (s *scan) sides(ts []target) {
 				if s.terminated(t.end, h.start, nil, true) {
 					continue
 				}
-				if partEnd >= 0 && !s.partFollows(t.end, h.start) {
+				if partEnd >= 0 && (!s.partFollows(t.end, h.start) || s.hasComma(t.end, h.start)) {
+					// "paracervical muscles tenderness, and right
+					// wrist with ...": a part after a comma starts
+					// the list's next item.
 					continue
 				}
 				d = s.sideDist(t.end, h.start)
@@ -564,6 +567,11 @@ func (s *scan) partLeads(a, b int, limb bool) bool {
 		}
 		if s.c.partAfter[w] || w == "-" || s.inPart(t.start, t.end) {
 			continue
+		}
+		if (w == "and" || w == "or") && i > 0 && i+1 < len(s.toks) && s.toks[i-1].start >= a &&
+			s.c.partAfter[asciiLower(s.text[s.toks[i-1].start:s.toks[i-1].end])] &&
+			s.c.partAfter[asciiLower(s.text[s.toks[i+1].start:s.toks[i+1].end])] {
+			continue // "left shoulder pain and burning that radiates"
 		}
 		return false
 	}

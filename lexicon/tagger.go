@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/precedent-dev/precedent/extract"
 )
@@ -403,7 +404,10 @@ func (tg *Tagger) overlapsOther(ms []Match, start, end int) bool {
 }
 
 // mergeSame joins candidates of one finding that overlap or stand side by
-// side with only punctuation between ("figure 4 test (FABER)").
+// side with only punctuation between ("figure 4 test (FABER)") or only a
+// coordinator ("numbness and tingling", "radicular pain and
+// radiculopathy"): one mention, not two. Tests (no default status) stay
+// apart: "positive Lasegue's, and single straight leg raise" are two.
 func mergeSame(text string, tg *Tagger, cs []cand) []cand {
 	out := cs[:0]
 	for _, c := range cs {
@@ -413,7 +417,7 @@ func mergeSame(text string, tg *Tagger, cs []cand) []cand {
 			if p.f != c.f {
 				continue
 			}
-			if c.t.start < p.t.end || onlyPunct(text, p.t.end, c.t.start) {
+			if c.t.start < p.t.end || onlyPunct(text, p.t.end, c.t.start) || (tg.findings[c.f].status != "" && onlyCoord(text, p.t.end, c.t.start)) {
 				p.t.end = max(p.t.end, c.t.end)
 				p.t.anchorEnd = max(p.t.anchorEnd, c.t.anchorEnd)
 				if p.signStatus == "" {
@@ -442,6 +446,23 @@ func onlyPunct(text string, a, b int) bool {
 		}
 	}
 	return true
+}
+
+// onlyCoord reports whether text[a:b] is one coordinator ("and", "or",
+// "&", "/", "and/or") with spaces and a comma around it.
+func onlyCoord(text string, a, b int) bool {
+	if b <= a || b-a > 12 {
+		return false
+	}
+	w := strings.Fields(strings.ReplaceAll(text[a:b], ",", " "))
+	if len(w) != 1 {
+		return false
+	}
+	switch asciiLower(w[0]) {
+	case "and", "or", "&", "/", "and/or":
+		return true
+	}
+	return false
 }
 
 func trimSpace(text string, a, b int) (int, int) {
