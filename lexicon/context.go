@@ -145,6 +145,9 @@ type Context struct {
 	partBefore, partAfter map[string]bool
 	// partHeads are the words after a part that heads its sentence.
 	partHeads map[string]bool
+	// clauseVerbs are the verbs that make a term after ", and" the subject
+	// of a new clause (context.yaml clause_verbs).
+	clauseVerbs map[string]bool
 	// letters are one-letter side abbreviations ("R", "L"), found by
 	// token rather than by the matcher (where they would fire on every
 	// letter r and l): byte -> terms index + 1.
@@ -160,6 +163,10 @@ type contextFile struct {
 	// Joiners are what separates the items of a clinical list
 	// ("FABER, Gaenslen's and thigh thrust").
 	Joiners []rules.String `yaml:"joiners"`
+	// ClauseVerbs follow the subject of a clause: a forward negation does
+	// not reach over ", and" into a new clause ("no objective improvement,
+	// and radiculopathy was already clinically obvious").
+	ClauseVerbs []rules.String `yaml:"clause_verbs"`
 }
 
 // A cueGroup is one rule of context.yaml: terms of one kind with one
@@ -293,6 +300,10 @@ func newContext(cf contextFile, lf lateralityFile) (*Context, error) {
 	}
 	for _, j := range cf.Joiners {
 		c.joiners[strings.ToLower(j.S)] = true
+	}
+	c.clauseVerbs = map[string]bool{}
+	for _, v := range cf.ClauseVerbs {
+		c.clauseVerbs[strings.ToLower(v.S)] = true
 	}
 	c.fillersComma = map[string]bool{",": true}
 	for k := range c.fillers {

@@ -160,7 +160,7 @@ func (s *scan) reach(h *ctxHit, t *target, bound string) int {
 	hard := cu.kind == kindExcluded
 	if h.end <= t.start && (dir == dirForward || dir == dirBoth) {
 		d := s.dist(h.end, t.start)
-		if d <= cu.scope && !s.terminated(h.end, t.start, h, hard) {
+		if d <= cu.scope && !s.terminated(h.end, t.start, h, hard) && !(cu.kind == kindNegated && s.newClause(h.end, t)) {
 			return d
 		}
 	}
@@ -171,6 +171,27 @@ func (s *scan) reach(h *ctxHit, t *target, bound string) int {
 		}
 	}
 	return -1
+}
+
+// newClause reports whether target t, after a forward cue ending at a,
+// opens a new clause: ", and" stands between and a clause verb follows t
+// ("no improvement with prior therapy, and radiculopathy was already
+// clinically obvious"). A list keeps the cue: "no numbness, tingling, and
+// weakness".
+func (s *scan) newClause(a int, t *target) bool {
+	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= a })
+	comma := false
+	for ; i+1 < len(s.toks) && s.toks[i+1].start < t.start; i++ {
+		if s.text[s.toks[i].start:s.toks[i].end] == "," && asciiLower(s.text[s.toks[i+1].start:s.toks[i+1].end]) == "and" {
+			comma = true
+			break
+		}
+	}
+	if !comma {
+		return false
+	}
+	j := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= t.end })
+	return j < len(s.toks) && s.c.clauseVerbs[asciiLower(s.text[s.toks[j].start:s.toks[j].end])]
 }
 
 // commaCost is what a comma between a side word and a term adds to their
