@@ -589,8 +589,23 @@ func (r *scoreRules) site(text string, left, vs, ve, next int) (string, int) {
 	}
 	var lastV string
 	lastAt := -1
+	distinct := 0
 	for _, m := range r.siteRE.FindAllStringIndex(text[left:vs], -1) {
-		lastV, lastAt = termValue(r.siteOf, text[left+m[0]:left+m[1]]), left+m[0]
+		v := termValue(r.siteOf, text[left+m[0]:left+m[1]])
+		if v != lastV {
+			distinct++
+		}
+		lastV, lastAt = v, left+m[0]
+	}
+	if distinct > 1 {
+		// A score after several sites ("cervical pain, thoracic pain
+		// and right wrist pain rated at 5 out of 10", "pain in the left
+		// thumb, shoulder and arm, rated 8 out of 10") rates no one of
+		// them.
+		if m := r.sitePain.FindStringSubmatchIndex(after); m != nil {
+			return termValue(r.siteOf, after[m[2]:m[3]]), vs
+		}
+		return "", vs
 	}
 	if lastAt >= 0 && vs-lastAt <= r.f.SiteNear+len(lastV) {
 		return lastV, lastAt
