@@ -82,6 +82,7 @@ type scoreFile struct {
 	InheritWindow  int                `yaml:"inherit_window"`
 	GradeNotAfter  rx                 `yaml:"grade_not_after"`
 	MuscleStops    rx                 `yaml:"muscle_stops"`
+	RestBefore     rx                 `yaml:"rest_before"`
 	MuscleAfter    string             `yaml:"muscle_after"`
 	MuscleMore     string             `yaml:"muscle_more"`
 	SideAfter      rx                 `yaml:"side_after"`
@@ -111,7 +112,7 @@ func newScoreRules(data fs.FS) (*scoreRules, error) {
 		"score_not_after": &f.ScoreNotAfter, "continuation": &f.Continuation,
 		"range_joiner": &f.RangeJoiner, "range_not_before": &f.RangeNotBefore, "grade": &f.Grade,
 		"grade_out_of": &f.GradeOutOf, "strength_word": &f.StrengthWord, "grade_not_after": &f.GradeNotAfter,
-		"muscle_stops": &f.MuscleStops, "side_after": &f.SideAfter, "side_word": &f.SideWord,
+		"muscle_stops": &f.MuscleStops, "rest_before": &f.RestBefore, "side_after": &f.SideAfter, "side_word": &f.SideWord,
 	} {
 		if err := required(file, re, key); err != nil {
 			return nil, err
@@ -245,6 +246,35 @@ func termValue(of map[string]string, term string) string {
 // white space folded.
 func muscleName(term string) string {
 	return strings.ToLower(strings.Join(strings.Fields(term), " "))
+}
+
+// regionMuscle names a bare muscle of a list after the region of the
+// first one when that makes a known muscle: "hip abductors and adductors"
+// gives "hip adductors".
+func (r *scoreRules) regionMuscle(first, name string) string {
+	reg, _, ok := strings.Cut(first, " ")
+	if !ok || strings.Contains(name, " ") {
+		return name
+	}
+	full := reg + " " + name
+	if loc := r.muscleRE.FindStringIndex(full); loc != nil && loc[0] == 0 && loc[1] == len(full) {
+		return full
+	}
+	return name
+}
+
+// region returns the region word the muscles share ("hip" of "hip
+// abductors" and "hip adductors"), or "".
+func region(names []string) string {
+	reg := ""
+	for i, n := range names {
+		w, _, ok := strings.Cut(n, " ")
+		if !ok || i > 0 && w != reg {
+			return ""
+		}
+		reg = w
+	}
+	return reg
 }
 
 // expandMuscle splits an elliptic pair, "upper and lower extremities", into
@@ -684,6 +714,7 @@ func (r *scoreRules) finishGrades(d *caseDoc, grades []gradeAt) {
 	}
 	consumed := 0 // end of the text a previous grade took its muscle from
 	var prevNames []string
+	prevSide := ""
 	prevSent := -1
 	for i, g := range grades {
 		sent, ok := d.sentenceAt(g.gs)
@@ -706,11 +737,14 @@ func (r *scoreRules) finishGrades(d *caseDoc, grades []gradeAt) {
 		inherit := prevSent == sent.Start && len(prevNames) > 0 && len(left) <= r.f.InheritWindow &&
 			!r.muscleRE.MatchString(left) && !r.muscleNext.MatchString(after)
 		if sent.Start != prevSent {
-			prevNames = nil
+			prevNames, prevSide = nil, ""
 		}
+		// "... 4 out of 5 in the hip abductors and adductors, otherwise 5
+		// out of 5": the rest of the previous grade's region and side.
+		rest := prevSent == sent.Start && len(prevNames) > 0 && r.f.RestBefore.MatchString(left) && !r.muscleNext.MatchString(after)
 		prevSent = sent.Start
 		// Context: a strength word or a muscle near the grade.
-		if !inherit && !r.f.StrengthWord.MatchString(left) && !r.muscleRE.MatchString(left) &&
+		if !inherit && !rest && !r.f.StrengthWord.MatchString(left) && !r.muscleRE.MatchString(left) &&
 			!r.f.StrengthWord.MatchString(clip(text, g.ge, min(sent.End, g.ge+40))) && !r.muscleRE.MatchString(clip(text, g.ge, min(sent.End, g.ge+40))) {
 			prevNames = nil
 			continue
@@ -732,7 +766,7 @@ func (r *scoreRules) finishGrades(d *caseDoc, grades []gradeAt) {
 				if mm == nil {
 					break
 				}
-				muscles = append(muscles, muscleAt{muscleName(after[end+mm[2] : end+mm[3]]), side, g.ge + end + mm[2]})
+				muscles = append(muscles, muscleAt{r.regionMuscle(muscles[0].name, muscleName(after[end+mm[2]:end+mm[3]])), side, g.ge + end + mm[2]})
 				end += mm[1]
 			}
 			if side == "" {
@@ -746,6 +780,8 @@ func (r *scoreRules) finishGrades(d *caseDoc, grades []gradeAt) {
 			}
 			spanEnd = g.ge + end
 			consumed = spanEnd
+		} else if rest {
+			muscles = append(muscles, muscleAt{name: region(prevNames), side: prevSide, start: g.gs})
 		} else {
 			// Muscles before the grade, after the last stop word.
 			from := 0
@@ -797,6 +833,9 @@ func (r *scoreRules) finishGrades(d *caseDoc, grades []gradeAt) {
 			}
 		}
 		muscles = split
+		if len(muscles) > 0 {
+			prevSide = muscles[0].side
+		}
 		prevNames = prevNames[:0]
 		for _, m := range muscles {
 			if m.name != "" {
