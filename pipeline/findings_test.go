@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -122,5 +123,41 @@ func TestFindingsGuideline(t *testing.T) {
 	want := []string{"faber positive true hypothetical", "gaenslen positive true hypothetical", "thigh_thrust positive true hypothetical"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestRuleTextZoneCut: a sentence of the patient's record that a guideline
+// zone swallowed is no rule text; the zone's other sentences stay.
+func TestRuleTextZoneCut(t *testing.T) {
+	sub, err := fs.Sub(fieldData, "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := loadRuleTextRules(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1 := "ODG recommends imaging for patients with radiculopathy."
+	s2 := "The most recent physical examination revealed a positive straight leg raise on the right."
+	s3 := "Imaging is indicated when red flags are present."
+	text := s1 + " " + s2 + " " + s3
+	c := &Case{Text: text, Sections: []Section{{Name: "guideline_quote", Start: 0, End: len(text)}}}
+	d := &caseDoc{c: c}
+	a, b := len(s1)+1, len(s1)+1+len(s2)
+	d.sents = append(d.sents, sentence(0, len(s1)), sentence(a, b), sentence(b+1, len(text)))
+	got := g.ranges(d)
+	inside := func(lo, hi int) bool {
+		for _, r := range got {
+			if r.Start <= lo && hi <= r.End {
+				return true
+			}
+		}
+		return false
+	}
+	if !inside(0, len(s1)) || !inside(b+1, len(text)) {
+		t.Errorf("zone sentences lost: %v", got)
+	}
+	if inside(a+4, a+20) {
+		t.Errorf("patient exam sentence is rule text: %v", got)
 	}
 }

@@ -70,8 +70,12 @@ type ruleTextRules struct {
 	Zones            []string `yaml:"zones"`
 	RuleSentences    []rx     `yaml:"rule_sentences"`
 	PatientSentences []rx     `yaml:"patient_sentences"`
+	// ZonePatient are sentences of the patient's record that a guideline
+	// zone may have swallowed ("The most recent physical examination
+	// revealed ..."): cut out of the zone.
+	ZonePatient []rx `yaml:"zone_patient_sentences"`
 
-	rule, patient []*rules.Matcher // the regexps above, with prefilters
+	rule, patient, zonePatient []*rules.Matcher // the regexps above, with prefilters
 }
 
 func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
@@ -88,7 +92,38 @@ func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
 	for _, r := range g.PatientSentences {
 		g.patient = append(g.patient, rules.NewMatcher(r.Regexp))
 	}
+	for _, r := range g.ZonePatient {
+		g.zonePatient = append(g.zonePatient, rules.NewMatcher(r.Regexp))
+	}
 	return &g, nil
+}
+
+// cutPatient appends the zone [start, end) to out without its sentences
+// that read as the patient's record (zone_patient_sentences).
+func (g *ruleTextRules) cutPatient(d *caseDoc, out []extract.Sentence, start, end int) []extract.Sentence {
+	if len(g.zonePatient) > 0 {
+		text := d.c.Text
+		i := sort.Search(len(d.sents), func(i int) bool { return d.sents[i].End > start })
+		for ; i < len(d.sents) && d.sents[i].Start < end; i++ {
+			s := d.sents[i]
+			if s.Start < start || s.End > end {
+				continue
+			}
+			for _, p := range g.zonePatient {
+				if p.MatchString(text[s.Start:s.End]) {
+					if start < s.Start {
+						out = append(out, extract.Sentence{Start: start, End: s.Start})
+					}
+					start = s.End
+					break
+				}
+			}
+		}
+	}
+	if start < end {
+		out = append(out, extract.Sentence{Start: start, End: end})
+	}
+	return out
 }
 
 // ranges returns the rule-text ranges of d: the guideline zones, and the
@@ -98,7 +133,7 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 	for _, s := range d.c.Sections {
 		for _, z := range g.Zones {
 			if s.Name == z {
-				out = append(out, extract.Sentence{Start: s.Start, End: s.End})
+				out = g.cutPatient(d, out, s.Start, s.End)
 			}
 		}
 	}
