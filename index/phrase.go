@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -11,7 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/searcher"
+	"github.com/blevesearch/bleve/v2/search/scorer"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -22,14 +21,15 @@ import (
 // it finds the phrase's paths. On a phrase of common words that is most of
 // the time of a search (tens of thousands of candidate cases).
 //
-// phraseQuery is the same search made cheaper: the conjunction of the
-// terms is read without locations (it scores the match, as it does inside
-// bleve's phrase searcher: same searchers, same weights, same scores), and
-// a candidate is kept when the positions of the terms, read from their own
-// postings, hold the phrase (the terms at consecutive positions, a removed
-// stop word counting as one). It does not give the phrase's locations, so
-// it serves the searches that need none (the main search; snippets
-// highlight the returned hits with bleve's own phrase query).
+// phraseQuery is the same search made cheaper: phraseSearcher walks the
+// postings of the phrase's terms in each segment once (frequency, norm and
+// locations together), keeps a case when the terms are at the phrase's
+// positions (consecutive, a removed stop word counting as one), and scores
+// it as bleve does (the sum of its terms' tf-idf scores, with bleve's
+// weights, norms and order of summation; TestSearchMatchesBleve compares
+// hits and scores). It gives no locations, so it serves the searches that
+// need none (the main search; snippets highlight the returned hits with
+// bleve's own phrase query), and leaves the others to bleve.
 
 // fastPhrases returns bq with the phrases of its query string (in any
 // boolean, conjunction or disjunction) replaced by phraseQuery, and a
@@ -132,33 +132,15 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	if !ok {
 		return q.orig.Searcher(ctx, r, m, options)
 	}
-	boost := q.orig.BoostVal.Value()
-	var terms []search.Searcher
-	var words []string
-	var offsets []uint64
-	for i, t := range slots {
-		if t == "" {
-			continue
-		}
-		ts, err := searcher.NewTermSearcher(ctx, r, t, field, boost, options)
-		if err != nil {
-			for _, s := range terms {
-				_ = s.Close()
-			}
-			return nil, err
-		}
-		terms = append(terms, ts)
-		words = append(words, t)
-		offsets = append(offsets, uint64(i))
+	if cb, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); ok &&
+		cb() != bleveindex.DefaultScoringModel && cb() != "" {
+		return q.orig.Searcher(ctx, r, m, options)
 	}
-	must, err := searcher.NewConjunctionSearcher(ctx, r, terms, options)
+	docTotal, err := r.DocCount()
 	if err != nil {
-		for _, s := range terms {
-			_ = s.Close()
-		}
 		return nil, err
 	}
-	s := &phraseSearcher{must: must, field: field, words: words, offsets: offsets, seg: -1}
+	s := &phraseSearcher{field: field, seg: -1, boost: q.orig.BoostVal.Value()}
 	s.segs = snap.Segments()
 	var n uint64
 	for _, sg := range s.segs {
@@ -166,144 +148,242 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 		n += sg.Segment().Count() // deleted documents included, as scorch numbers them
 	}
 	s.starts = append(s.starts, n)
-	s.iters = make([]segment.PostingsIterator, len(words))
+	for i, w := range slots {
+		if w == "" {
+			continue
+		}
+		t := &phraseTerm{word: w, offset: uint64(i)}
+		// Live documents with the term, as bleve's term field reader
+		// counts them.
+		for _, sg := range s.segs {
+			dict, err := sg.Segment().Dictionary(field)
+			if err != nil {
+				return nil, err
+			}
+			pl, err := dict.PostingsList([]byte(w), sg.Deleted(), nil)
+			if err != nil {
+				return nil, err
+			}
+			t.count += pl.Count()
+		}
+		// bleve's TermQueryScorer (tf-idf).
+		t.idf = 1.0 + math.Log(float64(docTotal)/float64(t.count+1.0))
+		s.terms = append(s.terms, t)
+	}
+	// bleve's conjunction orders its term searchers by count; it sums
+	// weights and scores in that order.
+	s.order = slices.Clone(s.terms)
+	sort.Sort(termsByCount(s.order))
 	// As bleve's phrase searcher: normalized on its own until the
 	// enclosing query sets the norm.
-	s.must.SetQueryNorm(1 / math.Sqrt(s.must.Weight()))
+	s.SetQueryNorm(1.0 / math.Sqrt(s.Weight()))
 	return s, nil
 }
 
-// phraseSearcher filters the matches of must (the conjunction of the
-// phrase's terms) by the positions of the terms (words[i] at offsets[i]
-// from the first), read from the postings of the segment of each match.
-type phraseSearcher struct {
-	must    search.Searcher
-	field   string
-	words   []string
-	offsets []uint64
-	curr    *search.DocumentMatch // must's current match, not yet checked
-	started bool
-
-	segs   []*scorch.SegmentSnapshot
-	starts []uint64 // first document number of each segment, then the total
-	seg    int      // segment of iters, -1 before the first
-	iters  []segment.PostingsIterator
-	pls    []segment.PostingsList
+// phraseTerm is a term of a phrase, offset positions after the first,
+// with what bleve's term scorer needs.
+type phraseTerm struct {
+	word        string
+	offset      uint64
+	count       uint64 // live documents with the term
+	idf         float64
+	queryWeight float64
+	it          segment.PostingsIterator
+	pl          segment.PostingsList
+	p           segment.Posting // at the current document
 }
 
+// termsByCount sorts as bleve's OrderedSearcherList (the same sort of the
+// same slice gives the same order).
+type termsByCount []*phraseTerm
+
+func (t termsByCount) Len() int           { return len(t) }
+func (t termsByCount) Less(i, j int) bool { return t[i].count < t[j].count }
+func (t termsByCount) Swap(i, j int)      { t[i], t[j] = t[j], t[i] }
+
+// phraseSearcher finds the documents with every term of the phrase at its
+// position, reading each segment's postings once (frequency, norm and
+// locations), and scores them as bleve's phrase searcher does (the sum of
+// the tf-idf scores of its terms, in the order of its conjunction).
+type phraseSearcher struct {
+	field string
+	boost float64
+	terms []*phraseTerm // in phrase order
+	order []*phraseTerm // by count, bleve's conjunction order
+
+	segs    []*scorch.SegmentSnapshot
+	starts  []uint64 // first document number of each segment, then the total
+	seg     int      // segment of the iterators, -1 before the first
+	done    bool
+	started bool   // a document was returned: last
+	last    uint64 // document number of the last match returned
+}
+
+func (s *phraseSearcher) Weight() float64 {
+	var rv float64
+	for _, t := range s.order {
+		w := s.boost * t.idf
+		rv += w * w
+	}
+	return rv
+}
+
+func (s *phraseSearcher) SetQueryNorm(qnorm float64) {
+	for _, t := range s.order {
+		t.queryWeight = s.boost * t.idf * qnorm
+	}
+}
+
+// Count is bleve's conjunction's: the sum of the terms' counts.
+func (s *phraseSearcher) Count() uint64 {
+	var n uint64
+	for _, t := range s.order {
+		n += t.count
+	}
+	return n
+}
+
+func (s *phraseSearcher) Min() int                   { return 0 }
+func (s *phraseSearcher) Size() int                  { return 0 }
+func (s *phraseSearcher) DocumentMatchPoolSize() int { return 2*len(s.terms) + 1 }
+func (s *phraseSearcher) Close() error               { return nil }
+
 func (s *phraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	if !s.started {
-		s.started = true
-		var err error
-		if s.curr, err = s.must.Next(ctx); err != nil {
-			return nil, err
-		}
-	}
-	for s.curr != nil {
-		d := s.curr
-		ok, err := s.holds(d.IndexInternalID)
-		if err != nil {
-			return nil, err
-		}
-		if s.curr, err = s.must.Next(ctx); err != nil {
-			return nil, err
-		}
-		if ok {
-			return d, nil
-		}
-		ctx.DocumentMatchPool.Put(d)
-	}
-	return nil, nil
+	return s.from(ctx, 0, false)
 }
 
 func (s *phraseSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
-	if !s.started {
-		s.started = true
-		var err error
-		if s.curr, err = s.must.Advance(ctx, id); err != nil {
-			return nil, err
-		}
-		return s.Next(ctx)
-	}
-	if s.curr == nil {
+	return s.from(ctx, id.Value(), true)
+}
+
+// from returns the first match at or after document number n (after the
+// current document when !advance).
+func (s *phraseSearcher) from(ctx *search.SearchContext, n uint64, advance bool) (*search.DocumentMatch, error) {
+	if s.done || len(s.terms) == 0 {
 		return nil, nil
 	}
-	if s.curr.IndexInternalID.Compare(id) < 0 {
-		ctx.DocumentMatchPool.Put(s.curr)
-		var err error
-		if s.curr, err = s.must.Advance(ctx, id); err != nil {
+	if advance && s.started && n <= s.last {
+		// Already past n: the next match.
+		advance = false
+	}
+	if s.seg < 0 || (advance && n >= s.starts[s.seg+1]) {
+		if !advance {
+			n = 0
+		}
+		seg := sort.Search(len(s.segs), func(i int) bool { return s.starts[i+1] > n })
+		if err := s.openSegment(seg); err != nil {
 			return nil, err
 		}
+		advance = true
 	}
-	return s.Next(ctx)
-}
-
-// holds reports whether the document id, which has every term, has them
-// at the phrase's positions.
-func (s *phraseSearcher) holds(id bleveindex.IndexInternalID) (bool, error) {
-	n := id.Value()
-	if s.seg < 0 || n < s.starts[s.seg] || n >= s.starts[s.seg+1] {
-		if err := s.openSegment(n); err != nil {
-			return false, err
+	for {
+		if s.seg >= len(s.segs) {
+			s.done = true
+			return nil, nil
 		}
-	}
-	local := n - s.starts[s.seg]
-	var first []segment.Location
-	var locs [8][]segment.Location
-	rest := locs[:0]
-	if len(s.iters) > len(locs) {
-		rest = make([][]segment.Location, 0, len(s.iters))
-	}
-	for i, it := range s.iters {
-		p, err := it.Advance(local)
-		if err != nil {
-			return false, err
-		}
-		if p == nil || p.Number() != local {
-			// Cannot happen: the conjunction found every term here.
-			return false, nil
-		}
-		if i == 0 {
-			first = p.Locations()
+		lead := s.order[0]
+		var p segment.Posting
+		var err error
+		if advance && n > s.starts[s.seg] {
+			p, err = lead.it.Advance(n - s.starts[s.seg])
 		} else {
-			rest = append(rest, p.Locations())
+			p, err = lead.it.Next()
 		}
-	}
-	for _, l0 := range first {
-		at := l0.Pos() - s.offsets[0]
+		advance = false
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			if err := s.openSegment(s.seg + 1); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		local := p.Number()
+		lead.p = p
 		ok := true
-		for i := 1; i < len(s.iters) && ok; i++ {
-			ok = hasPos(rest[i-1], at+s.offsets[i], l0.ArrayPositions())
+		for _, t := range s.order[1:] {
+			// The iterator may already be at or past local (a posting
+			// read for an earlier candidate); it only moves forward.
+			if t.p == nil || t.p.Number() < local {
+				q, err := t.it.Advance(local)
+				if err != nil {
+					return nil, err
+				}
+				t.p = q
+			}
+			if t.p == nil || t.p.Number() != local {
+				ok = false
+				break
+			}
 		}
-		if ok {
-			return true, nil
+		if !ok || !s.holds() {
+			continue
 		}
+		// bleve's TermQueryScorer.Score, summed in conjunction order.
+		var sum float64
+		for _, t := range s.order {
+			freq := t.p.Frequency()
+			var tf float64
+			if freq < scorer.MaxSqrtCache {
+				tf = scorer.SqrtCache[int(freq)]
+			} else {
+				tf = math.Sqrt(float64(freq))
+			}
+			score := tf * t.p.Norm() * t.idf
+			if t.queryWeight != 1.0 {
+				score = score * t.queryWeight
+			}
+			sum += score
+		}
+		d := ctx.DocumentMatchPool.Get()
+		s.last, s.started = local+s.starts[s.seg], true
+		d.IndexInternalID = bleveindex.NewIndexInternalID(d.IndexInternalID, s.last)
+		d.Score = sum
+		return d, nil
 	}
-	return false, nil
 }
 
-// openSegment points the iterators at the postings of the segment of
-// document number n (matches come in increasing order).
-func (s *phraseSearcher) openSegment(n uint64) error {
-	s.seg = sort.Search(len(s.segs), func(i int) bool { return s.starts[i+1] > n })
-	if s.seg >= len(s.segs) {
-		return fmt.Errorf("phrase: document number %d out of range %v", n, s.starts)
+// openSegment points the iterators at the postings of segment seg (past
+// the last: done).
+func (s *phraseSearcher) openSegment(seg int) error {
+	s.seg = seg
+	if seg >= len(s.segs) {
+		s.done = true
+		return nil
 	}
-	sg := s.segs[s.seg]
+	sg := s.segs[seg]
 	dict, err := sg.Segment().Dictionary(s.field)
 	if err != nil {
 		return err
 	}
-	if s.pls == nil {
-		s.pls = make([]segment.PostingsList, len(s.words))
-	}
-	for i, w := range s.words {
-		if s.pls[i], err = dict.PostingsList([]byte(w), sg.Deleted(), s.pls[i]); err != nil {
+	for _, t := range s.terms {
+		if t.pl, err = dict.PostingsList([]byte(t.word), sg.Deleted(), t.pl); err != nil {
 			return err
 		}
-		s.iters[i] = s.pls[i].Iterator(false, false, true, s.iters[i])
+		t.it = t.pl.Iterator(true, true, true, t.it)
+		t.p = nil
 	}
 	return nil
+}
+
+// holds reports whether the current document has the terms at the
+// phrase's positions.
+func (s *phraseSearcher) holds() bool {
+	first := s.terms[0]
+	for _, l0 := range first.p.Locations() {
+		at := l0.Pos() - first.offset
+		ok := true
+		for _, t := range s.terms[1:] {
+			if ok = hasPos(t.p.Locations(), at+t.offset, l0.ArrayPositions()); !ok {
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // hasPos reports whether a location of ls is at pos in the same array
@@ -315,15 +395,4 @@ func hasPos(ls []segment.Location, pos uint64, ap []uint64) bool {
 		}
 	}
 	return false
-}
-
-func (s *phraseSearcher) Close() error { return s.must.Close() }
-
-func (s *phraseSearcher) Weight() float64            { return s.must.Weight() }
-func (s *phraseSearcher) SetQueryNorm(qnorm float64) { s.must.SetQueryNorm(qnorm) }
-func (s *phraseSearcher) Count() uint64              { return s.must.Count() }
-func (s *phraseSearcher) Min() int                   { return 0 }
-func (s *phraseSearcher) Size() int                  { return s.must.Size() }
-func (s *phraseSearcher) DocumentMatchPoolSize() int {
-	return s.must.DocumentMatchPoolSize() + 1
 }

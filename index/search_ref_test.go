@@ -151,6 +151,10 @@ func TestSearchMatchesBleve(t *testing.T) {
 		{Q: "sacroilac~1"},
 		{Q: "+age:>=40 +age:<60"},
 		{Q: "outcome:upheld", Limit: 4},
+		{Q: `"joint" +outcome:upheld`},
+		{Q: `"sacroiliac joint" "range of motion"`, Limit: 30},
+		{Q: `+"sacroiliac joint" +"range of motion" -"facet joint"`, Limit: 30},
+		{Q: `"sacroiliac joint"^2 injection`, Procedure: "si_joint_injection"},
 		{Q: "age:45 sacroiliac", Limit: 20},
 	}
 	for _, f := range terms("finding", 4) {
