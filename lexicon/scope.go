@@ -178,19 +178,24 @@ func (s *scan) reach(h *ctxHit, t *target, bound string) int {
 // ("no improvement with prior therapy, and radiculopathy was already
 // clinically obvious"). A list keeps the cue: "no numbness, tingling, and
 // weakness".
-func (s *scan) newClause(a int, t *target) bool {
+func (s *scan) newClause(a int, t *target) bool { return s.clauseAfter(a, t, true) }
+
+// clauseAfter reports whether target t opens a new clause after a: "and"
+// (", and" when comma) stands in [a, t.start) and a clause verb follows
+// the term ("... of bilateral lower extremities and sensation is intact").
+func (s *scan) clauseAfter(a int, t *target, comma bool) bool {
 	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= a })
-	comma := false
-	for ; i+1 < len(s.toks) && s.toks[i+1].start < t.start; i++ {
-		if s.text[s.toks[i].start:s.toks[i].end] == "," && asciiLower(s.text[s.toks[i+1].start:s.toks[i+1].end]) == "and" {
-			comma = true
+	and := false
+	for ; i < len(s.toks) && s.toks[i].start < t.start; i++ {
+		if asciiLower(s.text[s.toks[i].start:s.toks[i].end]) == "and" && (!comma || i > 0 && s.text[s.toks[i-1].start:s.toks[i-1].end] == ",") {
+			and = true
 			break
 		}
 	}
-	if !comma {
+	if !and {
 		return false
 	}
-	j := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= t.end })
+	j := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= t.anchorEnd })
 	return j < len(s.toks) && s.c.clauseVerbs[asciiLower(s.text[s.toks[j].start:s.toks[j].end])]
 }
 
@@ -424,7 +429,7 @@ func (s *scan) sides(ts []target) {
 					continue
 				}
 				if partEnd >= 0 {
-					if !s.partLeads(partEnd, t.start, limb) {
+					if !s.partLeads(partEnd, t.start, limb) || limb && s.clauseAfter(partEnd, t, false) {
 						continue
 					}
 				} else if s.hasComma(h.end, t.start) && !s.clauseInitial(h.start) {
