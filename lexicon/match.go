@@ -1,7 +1,9 @@
 package lexicon
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -227,11 +229,11 @@ func (m *Matcher) match(text string, keep func(code string) bool) []Match {
 		}
 		return
 	})
-	sort.SliceStable(cands, func(i, j int) bool {
-		if cands[i].Start != cands[j].Start {
-			return cands[i].Start < cands[j].Start
+	slices.SortStableFunc(cands, func(a, b Match) int {
+		if a.Start != b.Start {
+			return cmp.Compare(a.Start, b.Start)
 		}
-		return cands[i].End > cands[j].End
+		return cmp.Compare(b.End, a.End)
 	})
 	sc.cands = cands[:0] // keep the grown buffer
 	n := 0

@@ -47,8 +47,10 @@ func isWordByte(b byte) bool {
 	return b >= 0x80 || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
 }
 
-func (c *Context) newScan(text string, start, end int, hits []ctxHit) *scan {
-	s := &scan{c: c, text: text, start: start, end: end, hits: hits}
+// newScan tokenizes text[start:end]; the tokens go into buf (reused, may
+// be nil).
+func (c *Context) newScan(text string, start, end int, hits []ctxHit, buf []tok) *scan {
+	s := &scan{c: c, text: text, start: start, end: end, hits: hits, toks: buf[:0]}
 	for i := start; i < end; {
 		b := text[i]
 		switch {

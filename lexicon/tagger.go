@@ -1,7 +1,9 @@
 package lexicon
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,6 +107,14 @@ func NewTagger(lx *Lexicon, ctx *Context) (*Tagger, error) {
 	return tg, nil
 }
 
+// tagScratch holds the buffers one Tag call reuses from sentence to
+// sentence.
+type tagScratch struct {
+	toks []tok
+	cs   []cand
+	ts   []target
+}
+
 // A cand is a finding candidate of one sentence.
 type cand struct {
 	f          int // findings index
@@ -121,9 +131,10 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 	lms := tg.lx.Match(text)
 	var out []Mention
 	ss := append([]extract.Sentence(nil), sents...)
-	sort.SliceStable(ss, func(i, j int) bool { return ss[i].Start < ss[j].Start })
+	slices.SortStableFunc(ss, func(a, b extract.Sentence) int { return cmp.Compare(a.Start, b.Start) })
 	li := 0
 	prev := -1 // index in out of the previous sentence's findings, or -1
+	var scr tagScratch
 	for _, s := range ss {
 		s.Start, s.End = max(0, min(s.Start, len(text))), max(0, min(s.End, len(text)))
 		if s.End <= s.Start {
@@ -143,7 +154,7 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 			lj++
 		}
 		if !direct && !sites {
-			out, prev = tg.followUp(text, s, prev, out)
+			out, prev = tg.followUp(text, s, prev, out, &scr)
 			continue
 		}
 		var ssms []Match
@@ -155,20 +166,20 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 			}
 		}
 		if !direct && !tg.anySign(lms[li:lj], ssms) {
-			out, prev = tg.followUp(text, s, prev, out)
+			out, prev = tg.followUp(text, s, prev, out, &scr)
 			continue
 		}
 		// Context cues only where a finding may be: most sentences
 		// have none.
 		n := len(out)
-		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hits(text, s.Start, s.End), ssms, out)
+		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hits(text, s.Start, s.End), ssms, out, &scr)
 		prev = n
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Start != out[j].Start {
-			return out[i].Start < out[j].Start
+	slices.SortStableFunc(out, func(a, b Mention) int {
+		if a.Start != b.Start {
+			return cmp.Compare(a.Start, b.Start)
 		}
-		return out[i].Code < out[j].Code
+		return strings.Compare(a.Code, b.Code)
 	})
 	return out
 }
@@ -181,12 +192,13 @@ const maxFollowUp = 40
 // on the right. Negative on the left." gives the three tests negative on
 // the left. out[prev:] are the previous sentence's findings (prev < 0:
 // none); it returns out and the new prev (-1: the chain ends).
-func (tg *Tagger) followUp(text string, s extract.Sentence, prev int, out []Mention) ([]Mention, int) {
+func (tg *Tagger) followUp(text string, s extract.Sentence, prev int, out []Mention, scr *tagScratch) ([]Mention, int) {
 	if prev < 0 || prev >= len(out) || s.End-s.Start > maxFollowUp {
 		return out, -1
 	}
 	hits := tg.ctx.hits(text, s.Start, s.End)
-	sc := tg.ctx.newScan(text, s.Start, s.End, hits)
+	sc := tg.ctx.newScan(text, s.Start, s.End, hits, scr.toks)
+	scr.toks = sc.toks
 	status, side := "", ""
 	for _, tk := range sc.toks {
 		w := text[tk.start:tk.end]
@@ -242,9 +254,11 @@ func (tg *Tagger) anySign(lms, sms []Match) bool {
 
 // sentence tags one sentence: lms are its lexicon matches, hits its
 // context terms, sms its sign words.
-func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []ctxHit, sms []Match, out []Mention) []Mention {
-	sc := tg.ctx.newScan(text, s.Start, s.End, hits)
-	var cs []cand
+func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []ctxHit, sms []Match, out []Mention, scr *tagScratch) []Mention {
+	sc := tg.ctx.newScan(text, s.Start, s.End, hits, scr.toks)
+	scr.toks = sc.toks
+	cs := scr.cs[:0]
+	defer func() { scr.cs = cs[:0] }()
 	for _, m := range lms {
 		if f, ok := tg.byCode[m.Code]; ok {
 			cs = append(cs, cand{f: f, t: target{start: m.Start, end: m.End, anchorStart: m.Start, anchorEnd: m.End}})
@@ -259,14 +273,15 @@ func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []
 	if len(cs) == 0 {
 		return out
 	}
-	sort.SliceStable(cs, func(i, j int) bool {
-		if cs[i].t.start != cs[j].t.start {
-			return cs[i].t.start < cs[j].t.start
+	slices.SortStableFunc(cs, func(a, b cand) int {
+		if a.t.start != b.t.start {
+			return cmp.Compare(a.t.start, b.t.start)
 		}
-		return cs[i].t.end < cs[j].t.end
+		return cmp.Compare(a.t.end, b.t.end)
 	})
 	cs = mergeSame(text, tg, cs)
-	ts := make([]target, len(cs))
+	ts := slices.Grow(scr.ts[:0], len(cs))[:len(cs)]
+	scr.ts = ts
 	for i := range cs {
 		ts[i] = cs[i].t
 	}
