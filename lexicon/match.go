@@ -213,6 +213,14 @@ func (m *Matcher) match(text string, keep func(code string) bool) []Match {
 	cands := sc.cands[:0]
 	m.trie.walk(folded, func(end, n, pattern int) {
 		fs, fe := end-n+1, end+1
+		// A folded byte that is an ASCII letter or digit is the same
+		// byte of text, right before the match (a dropped white-space
+		// run leaves a space in folded): a match that starts or ends
+		// inside an ASCII word is cut off without mapping its offsets.
+		if fs > 0 && isASCIIWord(folded[fs-1]) && isASCIIWord(folded[fs]) ||
+			fe < len(folded) && isASCIIWord(folded[fe]) && isASCIIWord(folded[fe-1]) {
+			return
+		}
 		start, stop := om.src(fs), om.src(fe-1)+1
 		if !boundaryBefore(text, start) || !boundaryAfter(text, stop) {
 			return
@@ -280,6 +288,11 @@ func (sc *matchScratch) fold(text string) ([]byte, offsetMap) {
 // that any white-space run in s equals one space.
 func sameWords(s, abbr string) bool {
 	return strings.Join(strings.Fields(s), " ") == abbr
+}
+
+// isASCIIWord reports whether b is an ASCII letter or digit.
+func isASCIIWord(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
 }
 
 // isWordRune reports whether r continues a token: letters and digits.
