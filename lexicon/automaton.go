@@ -1,5 +1,7 @@
 package lexicon
 
+import "sync"
+
 // An automaton is an Aho-Corasick automaton compiled to a dense DFA over
 // byte classes (only the bytes patterns use are distinct classes), with
 // int32 transitions: a few MB for the whole lexicon instead of 2 KB per
@@ -17,6 +19,8 @@ type automaton struct {
 	// (pattern[t] >= 0 or dict[t] >= 0), so the loop over input touches
 	// one table per byte.
 	next []int32
+	// maxLen is the longest pattern's length.
+	maxLen int
 }
 
 // newAutomaton compiles patterns (non-empty).
@@ -53,6 +57,7 @@ func newAutomaton(patterns []string) *automaton {
 		if a.pattern[s] < 0 {
 			a.pattern[s] = int32(pi)
 		}
+		a.maxLen = max(a.maxLen, len(p))
 	}
 	n := len(a.pattern)
 	fail := make([]int32, n)
@@ -97,8 +102,79 @@ func newAutomaton(patterns []string) *automaton {
 }
 
 // walk calls fn(end, n, pattern) for every occurrence of a pattern in
-// input ending at byte end (inclusive), n bytes long.
+// input ending at byte end (inclusive), n bytes long, in input order.
+//
+// A long input is walked as two halves at once, so that the two chains of
+// table loads overlap: the automaton's state after a byte depends only on
+// the last maxLen bytes, so the second half's walk starts maxLen bytes
+// early from the root and is in the right state from the half on. The
+// occurrences of each half are recorded and then reported in order.
 func (a *automaton) walk(input []byte, fn func(end, n, pattern int)) {
+	if len(input) < 4*a.maxLen+minSplitWalk {
+		a.walkSeq(input, fn)
+		return
+	}
+	k := int32(a.k)
+	next := a.next
+	class := &a.class
+	mid := len(input) / 2
+	s1, s2 := int32(0), int32(0)
+	for _, b := range input[mid-a.maxLen : mid] {
+		if s2 = next[s2+int32(class[b])]; s2 < 0 {
+			s2 = -s2 - 1
+		}
+	}
+	evp := walkEventsPool.Get().(*walkEvents)
+	ev1, ev2 := evp.a[:0], evp.b[:0]
+	lo, hi := input[:mid], input[mid:mid+mid]
+	for i := range lo {
+		s1 = next[s1+int32(class[lo[i]])]
+		s2 = next[s2+int32(class[hi[i]])]
+		if s1 < 0 {
+			s1 = -s1 - 1
+			ev1 = append(ev1, int32(i), s1/k)
+		}
+		if s2 < 0 {
+			s2 = -s2 - 1
+			ev2 = append(ev2, int32(mid+i), s2/k)
+		}
+	}
+	if len(input) > 2*mid { // odd length: the last byte
+		if s2 = next[s2+int32(class[input[2*mid]])]; s2 < 0 {
+			s2 = -s2 - 1
+			ev2 = append(ev2, int32(2*mid), s2/k)
+		}
+	}
+	for _, ev := range [2][]int32{ev1, ev2} {
+		for j := 0; j+1 < len(ev); j += 2 {
+			a.report(int(ev[j]), ev[j+1], fn)
+		}
+	}
+	evp.a, evp.b = ev1[:0], ev2[:0]
+	walkEventsPool.Put(evp)
+}
+
+// minSplitWalk is the least input length, besides four times the longest
+// pattern, that walk splits in two.
+const minSplitWalk = 256
+
+// walkEvents are the recorded (end, state) pairs of walk's two halves.
+type walkEvents struct{ a, b []int32 }
+
+var walkEventsPool = sync.Pool{New: func() any { return new(walkEvents) }}
+
+// report calls fn for the patterns state t reports at end.
+func (a *automaton) report(end int, t int32, fn func(end, n, pattern int)) {
+	if p := a.pattern[t]; p >= 0 {
+		fn(end, int(a.length[t]), int(p))
+	}
+	for u := a.dict[t]; u >= 0; u = a.dict[u] {
+		fn(end, int(a.length[u]), int(a.pattern[u]))
+	}
+}
+
+// walkSeq is walk in one pass.
+func (a *automaton) walkSeq(input []byte, fn func(end, n, pattern int)) {
 	k := int32(a.k)
 	next := a.next
 	class := &a.class
@@ -109,12 +185,6 @@ func (a *automaton) walk(input []byte, fn func(end, n, pattern int)) {
 			continue
 		}
 		s = -s - 1
-		t := s / k
-		if p := a.pattern[t]; p >= 0 {
-			fn(i, int(a.length[t]), int(p))
-		}
-		for u := a.dict[t]; u >= 0; u = a.dict[u] {
-			fn(i, int(a.length[u]), int(a.pattern[u]))
-		}
+		a.report(i, s/k, fn)
 	}
 }

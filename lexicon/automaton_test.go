@@ -74,3 +74,48 @@ func TestAutomatonEveryByte(t *testing.T) {
 		t.Errorf("matches = %d, want 2", n)
 	}
 }
+
+// TestAutomatonSplitWalk checks that walk, which walks a long input as two
+// halves, reports exactly what one pass reports, in the same order, on
+// inputs around the split threshold and on patterns that span the half.
+func TestAutomatonSplitWalk(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	word := func(n int) string {
+		var b strings.Builder
+		for i := 0; i < n; i++ {
+			b.WriteByte("ab c"[rng.Intn(4)])
+		}
+		return b.String()
+	}
+	type occ struct{ End, N, P int }
+	split, found := 0, 0
+	for round := 0; round < 300; round++ {
+		var pats []string
+		seen := map[string]bool{}
+		for len(pats) < 1+rng.Intn(20) {
+			p := word(1 + rng.Intn(8))
+			if !seen[p] {
+				seen[p] = true
+				pats = append(pats, p)
+			}
+		}
+		a := newAutomaton(pats)
+		min := 4*a.maxLen + minSplitWalk
+		text := []byte(word(min - 3 + rng.Intn(2*min)))
+		if len(text) >= min {
+			split++
+		}
+		var got, want []occ
+		a.walk(text, func(end, n, p int) { got = append(got, occ{end, n, p}) })
+		a.walkSeq(text, func(end, n, p int) { want = append(want, occ{end, n, p}) })
+		if len(want) > 0 {
+			found++
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("round %d (len %d, split at %d): walk differs from one pass (-want +got):\n%s", round, len(text), min, d)
+		}
+	}
+	if split < 100 || found < 250 {
+		t.Fatalf("only %d of 300 texts were long enough to split, %d had occurrences", split, found)
+	}
+}
