@@ -104,62 +104,77 @@ func newAutomaton(patterns []string) *automaton {
 // walk calls fn(end, n, pattern) for every occurrence of a pattern in
 // input ending at byte end (inclusive), n bytes long, in input order.
 //
-// A long input is walked as two halves at once, so that the two chains of
+// A long input is walked as four quarters at once, so that the chains of
 // table loads overlap: the automaton's state after a byte depends only on
-// the last maxLen bytes, so the second half's walk starts maxLen bytes
-// early from the root and is in the right state from the half on. The
-// occurrences of each half are recorded and then reported in order.
+// the last maxLen bytes, so a later quarter's walk starts maxLen bytes
+// early from the root and is in the right state from its first byte on.
+// The occurrences of each quarter are recorded and then reported in order.
 func (a *automaton) walk(input []byte, fn func(end, n, pattern int)) {
-	if len(input) < 4*a.maxLen+minSplitWalk {
+	if len(input) < 4*(a.maxLen+minSplitWalk) {
 		a.walkSeq(input, fn)
 		return
 	}
 	k := int32(a.k)
 	next := a.next
 	class := &a.class
-	mid := len(input) / 2
-	s1, s2 := int32(0), int32(0)
-	for _, b := range input[mid-a.maxLen : mid] {
-		if s2 = next[s2+int32(class[b])]; s2 < 0 {
-			s2 = -s2 - 1
+	q := len(input) / 4
+	var st [4]int32
+	for j := 1; j < 4; j++ {
+		for _, b := range input[j*q-a.maxLen : j*q] {
+			if st[j] = next[st[j]+int32(class[b])]; st[j] < 0 {
+				st[j] = -st[j] - 1
+			}
 		}
 	}
 	evp := walkEventsPool.Get().(*walkEvents)
-	ev1, ev2 := evp.a[:0], evp.b[:0]
-	lo, hi := input[:mid], input[mid:mid+mid]
-	for i := range lo {
-		s1 = next[s1+int32(class[lo[i]])]
-		s2 = next[s2+int32(class[hi[i]])]
+	ev := &evp.ev
+	for j := range ev {
+		ev[j] = ev[j][:0]
+	}
+	s0, s1, s2, s3 := st[0], st[1], st[2], st[3]
+	in0, in1, in2, in3 := input[:q], input[q:2*q], input[2*q:3*q], input[3*q:4*q]
+	for i := range in0 {
+		s0 = next[s0+int32(class[in0[i]])]
+		s1 = next[s1+int32(class[in1[i]])]
+		s2 = next[s2+int32(class[in2[i]])]
+		s3 = next[s3+int32(class[in3[i]])]
+		if s0 < 0 {
+			s0 = -s0 - 1
+			ev[0] = append(ev[0], int32(i), s0/k)
+		}
 		if s1 < 0 {
 			s1 = -s1 - 1
-			ev1 = append(ev1, int32(i), s1/k)
+			ev[1] = append(ev[1], int32(q+i), s1/k)
 		}
 		if s2 < 0 {
 			s2 = -s2 - 1
-			ev2 = append(ev2, int32(mid+i), s2/k)
+			ev[2] = append(ev[2], int32(2*q+i), s2/k)
+		}
+		if s3 < 0 {
+			s3 = -s3 - 1
+			ev[3] = append(ev[3], int32(3*q+i), s3/k)
 		}
 	}
-	if len(input) > 2*mid { // odd length: the last byte
-		if s2 = next[s2+int32(class[input[2*mid]])]; s2 < 0 {
-			s2 = -s2 - 1
-			ev2 = append(ev2, int32(2*mid), s2/k)
+	for i := 4 * q; i < len(input); i++ { // the last len%4 bytes
+		if s3 = next[s3+int32(class[input[i]])]; s3 < 0 {
+			s3 = -s3 - 1
+			ev[3] = append(ev[3], int32(i), s3/k)
 		}
 	}
-	for _, ev := range [2][]int32{ev1, ev2} {
-		for j := 0; j+1 < len(ev); j += 2 {
-			a.report(int(ev[j]), ev[j+1], fn)
+	for _, e := range ev {
+		for j := 0; j+1 < len(e); j += 2 {
+			a.report(int(e[j]), e[j+1], fn)
 		}
 	}
-	evp.a, evp.b = ev1[:0], ev2[:0]
 	walkEventsPool.Put(evp)
 }
 
-// minSplitWalk is the least input length, besides four times the longest
-// pattern, that walk splits in two.
-const minSplitWalk = 256
+// minSplitWalk is the least length of a quarter, besides the longest
+// pattern, for walk to split its input.
+const minSplitWalk = 64
 
-// walkEvents are the recorded (end, state) pairs of walk's two halves.
-type walkEvents struct{ a, b []int32 }
+// walkEvents are the recorded (end, state) pairs of walk's quarters.
+type walkEvents struct{ ev [4][]int32 }
 
 var walkEventsPool = sync.Pool{New: func() any { return new(walkEvents) }}
 

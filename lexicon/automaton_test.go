@@ -100,8 +100,8 @@ func TestAutomatonSplitWalk(t *testing.T) {
 			}
 		}
 		a := newAutomaton(pats)
-		min := 4*a.maxLen + minSplitWalk
-		text := []byte(word(min - 3 + rng.Intn(2*min)))
+		min := 4 * (a.maxLen + minSplitWalk)
+		text := []byte(word(min - 5 + rng.Intn(2*min)))
 		if len(text) >= min {
 			split++
 		}
