@@ -399,8 +399,25 @@ type ctxHit struct {
 
 // hits returns the context terms of text[start:end] (offsets into text).
 func (c *Context) hits(text string, start, end int) []ctxHit {
-	ms := c.matcher.Match(text[start:end])
-	out := make([]ctxHit, 0, len(ms))
+	return c.hitsBuf(text, start, end, nil)
+}
+
+// hitsBuf is hits with the buffers of scr (nil: new ones); the result is
+// valid until the next call with scr.
+func (c *Context) hitsBuf(text string, start, end int, scr *tagScratch) []ctxHit {
+	var ms []Match
+	var out []ctxHit
+	if scr != nil {
+		ms = c.matcher.matchAppend(scr.ctxMatches[:0], text[start:end], nil)
+		out = scr.hits[:0]
+		defer func() {
+			clear(ms)
+			scr.ctxMatches, scr.hits = ms[:0], out[:0]
+		}()
+	} else {
+		ms = c.matcher.Match(text[start:end])
+		out = make([]ctxHit, 0, len(ms))
+	}
 	for _, m := range ms {
 		h := ctxHit{start: m.Start + start, end: m.End + start, t: &c.terms[atoi(m.Code)]}
 		if h.t.noNum && beforeDigit(text, h.end) {

@@ -204,8 +204,14 @@ func foldInto(out []byte, om offsetMap, text string) ([]byte, offsetMap) {
 func (m *Matcher) Match(text string) []Match { return m.match(text, nil) }
 
 func (m *Matcher) match(text string, keep func(code string) bool) []Match {
+	return m.matchAppend(nil, text, keep)
+}
+
+// matchAppend is match appending the mentions to dst (nil when dst is nil
+// and there are none).
+func (m *Matcher) matchAppend(dst []Match, text string, keep func(code string) bool) []Match {
 	if m == nil || m.empty || text == "" {
-		return nil
+		return dst
 	}
 	sc := matchScratchPool.Get().(*matchScratch)
 	defer matchScratchPool.Put(sc)
@@ -255,12 +261,14 @@ func (m *Matcher) match(text string, keep func(code string) bool) []Match {
 		last = c.End
 	}
 	if n == 0 {
-		return nil
+		return dst
 	}
-	out := make([]Match, n)
-	copy(out, cands[:n])
+	if dst == nil {
+		dst = make([]Match, 0, n)
+	}
+	dst = append(dst, cands[:n]...)
 	clear(cands) // drop the strings the pooled buffer points to
-	return out
+	return dst
 }
 
 // matchScratch holds the buffers of one match call, reused through

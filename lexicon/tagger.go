@@ -110,9 +110,12 @@ func NewTagger(lx *Lexicon, ctx *Context) (*Tagger, error) {
 // tagScratch holds the buffers one Tag call reuses from sentence to
 // sentence.
 type tagScratch struct {
-	toks []tok
-	cs   []cand
-	ts   []target
+	ctxMatches []Match
+	hits       []ctxHit
+	signs      []Match
+	toks       []tok
+	cs         []cand
+	ts         []target
 }
 
 // A cand is a finding candidate of one sentence.
@@ -159,7 +162,8 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		}
 		var ssms []Match
 		if sites {
-			ssms = tg.signs.Match(text[s.Start:s.End])
+			ssms = tg.signs.matchAppend(scr.signs[:0], text[s.Start:s.End], nil)
+			scr.signs = ssms[:0]
 			for k := range ssms {
 				ssms[k].Start += s.Start
 				ssms[k].End += s.Start
@@ -172,7 +176,7 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		// Context cues only where a finding may be: most sentences
 		// have none.
 		n := len(out)
-		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hits(text, s.Start, s.End), ssms, out, &scr)
+		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hitsBuf(text, s.Start, s.End, &scr), ssms, out, &scr)
 		prev = n
 	}
 	slices.SortStableFunc(out, func(a, b Mention) int {
@@ -196,7 +200,7 @@ func (tg *Tagger) followUp(text string, s extract.Sentence, prev int, out []Ment
 	if prev < 0 || prev >= len(out) || s.End-s.Start > maxFollowUp {
 		return out, -1
 	}
-	hits := tg.ctx.hits(text, s.Start, s.End)
+	hits := tg.ctx.hitsBuf(text, s.Start, s.End, scr)
 	sc := tg.ctx.newScan(text, s.Start, s.End, hits, scr.toks)
 	scr.toks = sc.toks
 	status, side := "", ""
