@@ -485,27 +485,36 @@ func (m *Matcher) FindStringIndex(s string) []int {
 	return m.re.FindStringIndex(s)
 }
 
+// leadingAsserts splits tree into its top-level parts and the zero-width
+// assertions at its start; ok is false when one of them is an assertion the
+// start scan and MatchText cannot check themselves (such as $).
+func leadingAsserts(tree *syntax.Regexp) (subs []*syntax.Regexp, asserts []syntax.Op, ok bool) {
+	subs = []*syntax.Regexp{tree}
+	if tree.Op == syntax.OpConcat {
+		subs = tree.Sub
+	}
+	for k := 0; k < len(subs) && isAssert(subs[k].Op); k++ {
+		switch subs[k].Op {
+		case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginText, syntax.OpBeginLine:
+		default:
+			return nil, nil, false
+		}
+		asserts = append(asserts, subs[k].Op)
+	}
+	return subs, asserts, true
+}
+
 // initStart sets up the start scan when the pattern is: zero-width word or
 // line assertions at one position, then a part whose non-empty matches
 // start with a known ASCII or UTF-8 leading byte and that cannot test an
 // assertion before its first byte (the anchored part would see no text
 // before it).
 func (m *Matcher) initStart(tree *syntax.Regexp) {
-	subs := []*syntax.Regexp{tree}
-	if tree.Op == syntax.OpConcat {
-		subs = tree.Sub
+	subs, asserts, ok := leadingAsserts(tree)
+	if !ok {
+		return
 	}
-	k := 0
-	var asserts []syntax.Op
-	for k < len(subs) && isAssert(subs[k].Op) {
-		switch subs[k].Op {
-		case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginText, syntax.OpBeginLine:
-		default:
-			return
-		}
-		asserts = append(asserts, subs[k].Op)
-		k++
-	}
+	k := len(asserts)
 	if k == len(subs) {
 		return
 	}
@@ -1156,21 +1165,11 @@ func (m *Matcher) FindAllStringIndex(s string) [][]int {
 // initPrefix sets up MatchText when the pattern is: zero-width assertions
 // at one position, then a literal.
 func (m *Matcher) initPrefix(tree *syntax.Regexp) {
-	subs := []*syntax.Regexp{tree}
-	if tree.Op == syntax.OpConcat {
-		subs = tree.Sub
+	subs, asserts, ok := leadingAsserts(tree)
+	if !ok {
+		return
 	}
-	k := 0
-	var asserts []syntax.Op
-	for k < len(subs) && isAssert(subs[k].Op) {
-		switch subs[k].Op {
-		case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginText, syntax.OpBeginLine:
-		default:
-			return
-		}
-		asserts = append(asserts, subs[k].Op)
-		k++
-	}
+	k := len(asserts)
 	if k == len(subs) || subs[k].Op != syntax.OpLiteral {
 		return
 	}
