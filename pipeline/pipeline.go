@@ -15,11 +15,16 @@ type Options struct {
 	// Lexicon is a folder of lexicon files replacing the embedded ones
 	// (nil: the embedded lexicon/data).
 	Lexicon fs.FS
+	// Loader, when set, is the loader the pipeline reads letters with
+	// instead of building its own from Extract; the caller keeps it and
+	// closes it (Close leaves it open).
+	Loader *extract.Loader
 }
 
 // A Pipeline turns letters into case records. It is safe for concurrent use.
 type Pipeline struct {
 	loader   *extract.Loader
+	ownLoad  bool // loader was built by New and is closed by Close
 	splitter *extract.Splitter
 	lex      *lexicon.Lexicon
 	fields   *fieldRules
@@ -70,11 +75,16 @@ func New(opts Options) (*Pipeline, error) {
 	if p.care, err = newCareRules(data); err != nil {
 		return nil, err
 	}
+	if opts.Loader != nil {
+		p.loader = opts.Loader
+		return p, nil
+	}
 	// The loader last: it owns the PDF child processes, which must not be
 	// left behind when a rule file fails to load.
 	if p.loader, err = extract.NewLoader(opts.Extract); err != nil {
 		return nil, err
 	}
+	p.ownLoad = true
 	return p, nil
 }
 
@@ -162,4 +172,9 @@ func (p *Pipeline) newCase(doc *extract.Document) *Case {
 }
 
 // Close releases the resources of the pipeline (PDF child processes).
-func (p *Pipeline) Close() error { return p.loader.Close() }
+func (p *Pipeline) Close() error {
+	if !p.ownLoad {
+		return nil
+	}
+	return p.loader.Close()
+}

@@ -149,7 +149,7 @@ func runIngest(e *env, args []string) int {
 	// Letters are loaded (PDF text from the child processes, normalization,
 	// zones) by a loader of ingest's own while the pipeline's rules
 	// compile, which takes a core for about half a second: the other core
-	// extracts PDFs meanwhile. The pipeline's own loader is not used.
+	// extracts PDFs meanwhile. The pipeline is given this loader.
 	loader, err := extract.NewLoader(opts.Extract)
 	if err != nil {
 		return fail("%s", oneLine(err.Error()))
@@ -160,7 +160,7 @@ func runIngest(e *env, args []string) int {
 		err error
 	}
 	pipeOpts := opts
-	pipeOpts.Extract.PDF.Isolate = false // no second pool of children
+	pipeOpts.Loader = loader
 	pipeCh := make(chan built, 1)
 	go func() {
 		p, err := pipeline.New(pipeOpts)
