@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/precedent-dev/precedent/internal/testenv"
@@ -395,32 +393,14 @@ func FuzzRelief(f *testing.F) {
 }
 
 func TestReliefRuleFileErrors(t *testing.T) {
-	data, err := fs.ReadFile(fieldData, "data/relief.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	orig := string(data)
-	tests := []struct{ name, from, to, want string }{
+	checkRuleEdits(t, "relief.yaml", func(fsys fs.FS) error { _, err := newReliefRules(fsys); return err }, []ruleEdit{
 		{"unknown key", "max_gap: 40", "max_gap: 40\ncolour: red", "unknown field colour"},
 		{"bad regexp", "pain_word: '(?i)", "pain_word: '(?i)(", "bad regexp"},
 		{"bad cue", "  - words: [unchanged]", "  - words: [Un changed]", "one lower-case word"},
 		{"bad unit", "  yrs: year", "  yrs: decade", "not one of"},
 		{"duration groups", "(?P<unit>hours?|hrs?", "(?P<u>hours?|hrs?", "lacks group"},
 		{"not a treatment", "not_treatments: [mri,", "not_treatments: [scan,", "not a lexicon concept"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if !strings.Contains(orig, tt.from) {
-				t.Fatalf("relief.yaml lacks %q", tt.from)
-			}
-			fsys := fstest.MapFS{"relief.yaml": {Data: []byte(strings.Replace(orig, tt.from, tt.to, 1))}}
-			_, err := newReliefRules(fsys)
-			var re *RuleError
-			if !errors.As(err, &re) || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "relief.yaml") {
-				t.Errorf("error %v, want a RuleError naming relief.yaml with %q", err, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // corpusCases extracts the pdftotext text of every corpus letter once.

@@ -2,13 +2,11 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -175,12 +173,7 @@ func FuzzScores(f *testing.F) {
 }
 
 func TestScoreRuleFileErrors(t *testing.T) {
-	data, err := fs.ReadFile(fieldData, "data/scores.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	orig := string(data)
-	tests := []struct{ name, from, to, want string }{
+	checkRuleEdits(t, "scores.yaml", func(fsys fs.FS) error { _, err := newScoreRules(fsys); return err }, []ruleEdit{
 		{"unknown key", "site_near: 30", "site_near: 30\ncolour: red", "unknown field colour"},
 		{"bad regexp", "grade: '(?P<g>", "grade: '(?P<g>(", "bad regexp"},
 		{"missing group", "grade: '(?P<g>", "grade: '(?P<h>", "lacks group"},
@@ -188,20 +181,7 @@ func TestScoreRuleFileErrors(t *testing.T) {
 		{"bad side", "  lt: left", "  lt: port", "side_words"},
 		{"no placeholder", "{site}\\s+(?:pain", "back\\s+(?:pain", "must contain {site}"},
 		{"duplicate term", "    terms: [knee, knees]", "    terms: [knee, knee]", "already a term"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if !strings.Contains(orig, tt.from) {
-				t.Fatalf("scores.yaml lacks %q", tt.from)
-			}
-			fsys := fstest.MapFS{"scores.yaml": {Data: []byte(strings.Replace(orig, tt.from, tt.to, 1))}}
-			_, err := newScoreRules(fsys)
-			var re *RuleError
-			if !errors.As(err, &re) || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "scores.yaml") {
-				t.Errorf("error %v, want a RuleError naming scores.yaml with %q", err, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // TestCorpusScores runs the 94 corpus letters through the score stage and
