@@ -191,6 +191,60 @@ func fmtDur(d *pipeline.Duration) string {
 	return strconv.FormatFloat(d.Value, 'f', -1, 64) + " " + d.Unit
 }
 
+// A kind describes how one kind of annotated item (findings, relief, pain
+// scores, strength) is scored: the truth items, the predictions, when a
+// prediction may stand for a truth item, and the attribute rows of a pair.
+type kind struct {
+	name   string
+	truth  int                    // number of truth items
+	quote  func(i int) TQuote     // truth item i's locator
+	want   func(i int) string     // truth item i as printed in a mismatch
+	preds  int                    // number of predictions
+	span   func(p int) (int, int) // prediction p's byte range
+	got    func(p int) string     // prediction p as printed in a mismatch
+	accept func(i, p int) bool    // may prediction p stand for truth item i
+	attrs  func(i, p int, at string)
+}
+
+// scoreKind aligns k's truth items with its predictions (by overlap, nearest
+// first, among those accept allows) and counts the item row (TP found, FN
+// missed, FP predictions left over) and, through attrs, the attribute rows
+// of each pair. Quotes that cannot be found are counted in the "quote not
+// found" row and otherwise ignored.
+func (s *Scorer) scoreKind(letter, text string, k kind) {
+	ranges := make([][2]int, k.truth)
+	for i := range ranges {
+		a, b, ok := locate(text, k.quote(i))
+		if !ok {
+			s.counts("quote not found").FN++
+			s.Mismatches = append(s.Mismatches, Mismatch{letter, "quote not found", k.quote(i).Quote, ""})
+			a, b = -1, -1
+		}
+		ranges[i] = [2]int{a, b}
+	}
+	start := func(p int) int { a, _ := k.span(p); return a }
+	end := func(p int) int { _, b := k.span(p); return b }
+	pair, used := align(ranges, start, end, k.preds, k.accept)
+	for i := range ranges {
+		if ranges[i][0] < 0 {
+			continue
+		}
+		if pair[i] < 0 {
+			s.counts(k.name).FN++
+			s.Mismatches = append(s.Mismatches, Mismatch{letter, k.name, k.want(i), "(missing)"})
+			continue
+		}
+		s.counts(k.name).TP++
+		k.attrs(i, pair[i], " @ "+k.quote(i).Quote)
+	}
+	for p, u := range used {
+		if !u {
+			s.counts(k.name).FP++
+			s.Mismatches = append(s.Mismatches, Mismatch{letter, k.name, "(none)", k.got(p)})
+		}
+	}
+}
+
 // AddFindings scores the clinical content of one record against its truth:
 // an item row per kind (found or not) and a row per attribute of the items
 // found. Quotes that cannot be found in the letter are counted in
@@ -199,19 +253,6 @@ func (s *Scorer) AddFindings(letter string, c *pipeline.Case, t *FindingsTruth) 
 	scored := map[string]bool{}
 	for _, code := range FindingCodes {
 		scored[code] = true
-	}
-	locateAll := func(n int, q func(int) TQuote) [][2]int {
-		out := make([][2]int, n)
-		for i := range out {
-			a, b, ok := locate(c.Text, q(i))
-			if !ok {
-				s.counts("quote not found").FN++
-				s.Mismatches = append(s.Mismatches, Mismatch{letter, "quote not found", q(i).Quote, ""})
-				a, b = -1, -1
-			}
-			out[i] = [2]int{a, b}
-		}
-		return out
 	}
 	bstr := strconv.FormatBool
 
@@ -222,114 +263,78 @@ func (s *Scorer) AddFindings(letter string, c *pipeline.Case, t *FindingsTruth) 
 			preds = append(preds, f)
 		}
 	}
-	fr := locateAll(len(t.Findings), func(i int) TQuote { return t.Findings[i].TQuote })
-	pair, used := align(fr, func(p int) int { return preds[p].Start }, func(p int) int { return preds[p].End }, len(preds),
-		func(i, p int) bool { return preds[p].Code == t.Findings[i].Code })
-	for i, w := range t.Findings {
-		if fr[i][0] < 0 {
-			continue
-		}
-		if pair[i] < 0 {
-			s.counts("findings.code").FN++
-			s.Mismatches = append(s.Mismatches, Mismatch{letter, "findings.code", w.Code + " @ " + w.Quote, "(missing)"})
-			continue
-		}
-		s.counts("findings.code").TP++
-		g := preds[pair[i]]
-		at := " @ " + w.Quote
-		s.scalar(letter, "findings.status", w.Status+at, g.Status+at)
-		s.scalar(letter, "findings.side", w.Laterality+at, g.Laterality+at)
-		s.scalar(letter, "findings.side_detail", w.SideDetail+at, g.SideDetail+at)
-		s.scalar(letter, "findings.certainty", w.Certainty+at, g.Certainty+at)
-		s.scalar(letter, "findings.in_guideline", bstr(w.InGuideline)+at, bstr(g.InGuideline)+at)
-	}
-	for p, u := range used {
-		if !u {
-			s.counts("findings.code").FP++
-			s.Mismatches = append(s.Mismatches, Mismatch{letter, "findings.code", "(none)", preds[p].Code + " @ " + preds[p].Text})
-		}
-	}
+	s.scoreKind(letter, c.Text, kind{
+		name:   "findings.code",
+		truth:  len(t.Findings),
+		quote:  func(i int) TQuote { return t.Findings[i].TQuote },
+		want:   func(i int) string { return t.Findings[i].Code + " @ " + t.Findings[i].Quote },
+		preds:  len(preds),
+		span:   func(p int) (int, int) { return preds[p].Start, preds[p].End },
+		got:    func(p int) string { return preds[p].Code + " @ " + preds[p].Text },
+		accept: func(i, p int) bool { return preds[p].Code == t.Findings[i].Code },
+		attrs: func(i, p int, at string) {
+			w, g := t.Findings[i], preds[p]
+			s.scalar(letter, "findings.status", w.Status+at, g.Status+at)
+			s.scalar(letter, "findings.side", w.Laterality+at, g.Laterality+at)
+			s.scalar(letter, "findings.side_detail", w.SideDetail+at, g.SideDetail+at)
+			s.scalar(letter, "findings.certainty", w.Certainty+at, g.Certainty+at)
+			s.scalar(letter, "findings.in_guideline", bstr(w.InGuideline)+at, bstr(g.InGuideline)+at)
+		},
+	})
 
-	// Relief.
-	rr := locateAll(len(t.Relief), func(i int) TQuote { return t.Relief[i].TQuote })
-	rp, ru := align(rr, func(p int) int { return c.Relief[p].Start }, func(p int) int { return c.Relief[p].End }, len(c.Relief),
-		func(int, int) bool { return true })
-	for i, w := range t.Relief {
-		if rr[i][0] < 0 {
-			continue
-		}
-		if rp[i] < 0 {
-			s.counts("relief").FN++
-			s.Mismatches = append(s.Mismatches, Mismatch{letter, "relief", w.Quote, "(missing)"})
-			continue
-		}
-		s.counts("relief").TP++
-		g := c.Relief[rp[i]]
-		at := " @ " + w.Quote
-		s.scalar(letter, "relief.percent", fmtNum(w.Percent)+at, fmtNum(g.Percent)+at)
-		s.scalar(letter, "relief.percent_max", fmtNum(w.PercentMax)+at, fmtNum(g.PercentMax)+at)
-		s.scalar(letter, "relief.comparator", w.Comparator+at, g.Comparator+at)
-		s.scalar(letter, "relief.qualitative", w.Qualitative+at, g.Qualitative+at)
-		s.scalar(letter, "relief.duration", fmtDur(w.Duration)+at, fmtDur(g.Duration)+at)
-		s.scalar(letter, "relief.in_guideline", bstr(w.InGuideline)+at, bstr(g.InGuideline)+at)
-	}
-	for p, u := range ru {
-		if !u {
-			s.counts("relief").FP++
-			s.Mismatches = append(s.Mismatches, Mismatch{letter, "relief", "(none)", c.Relief[p].Text})
-		}
-	}
+	// Relief: any overlapping prediction.
+	s.scoreKind(letter, c.Text, kind{
+		name:   "relief",
+		truth:  len(t.Relief),
+		quote:  func(i int) TQuote { return t.Relief[i].TQuote },
+		want:   func(i int) string { return t.Relief[i].Quote },
+		preds:  len(c.Relief),
+		span:   func(p int) (int, int) { return c.Relief[p].Start, c.Relief[p].End },
+		got:    func(p int) string { return c.Relief[p].Text },
+		accept: func(int, int) bool { return true },
+		attrs: func(i, p int, at string) {
+			w, g := t.Relief[i], c.Relief[p]
+			s.scalar(letter, "relief.percent", fmtNum(w.Percent)+at, fmtNum(g.Percent)+at)
+			s.scalar(letter, "relief.percent_max", fmtNum(w.PercentMax)+at, fmtNum(g.PercentMax)+at)
+			s.scalar(letter, "relief.comparator", w.Comparator+at, g.Comparator+at)
+			s.scalar(letter, "relief.qualitative", w.Qualitative+at, g.Qualitative+at)
+			s.scalar(letter, "relief.duration", fmtDur(w.Duration)+at, fmtDur(g.Duration)+at)
+			s.scalar(letter, "relief.in_guideline", bstr(w.InGuideline)+at, bstr(g.InGuideline)+at)
+		},
+	})
 
-	// Pain scores.
-	sr := locateAll(len(t.PainScores), func(i int) TQuote { return t.PainScores[i].TQuote })
-	sp, su := align(sr, func(p int) int { return c.PainScores[p].Start }, func(p int) int { return c.PainScores[p].End }, len(c.PainScores),
-		func(i, p int) bool { return c.PainScores[p].Value == t.PainScores[i].Value })
-	for i, w := range t.PainScores {
-		if sr[i][0] < 0 {
-			continue
-		}
-		if sp[i] < 0 {
-			s.counts("pain_scores").FN++
-			s.Mismatches = append(s.Mismatches, Mismatch{letter, "pain_scores", w.Quote, "(missing)"})
-			continue
-		}
-		s.counts("pain_scores").TP++
-		g := c.PainScores[sp[i]]
-		at := " @ " + w.Quote
-		s.scalar(letter, "pain_scores.value_max", fmtNum(w.ValueMax)+at, fmtNum(g.ValueMax)+at)
-		s.scalar(letter, "pain_scores.site", w.Site+at, g.Site+at)
-		s.scalar(letter, "pain_scores.in_guideline", bstr(w.InGuideline)+at, bstr(g.InGuideline)+at)
-	}
-	for p, u := range su {
-		if !u {
-			s.counts("pain_scores").FP++
-			s.Mismatches = append(s.Mismatches, Mismatch{letter, "pain_scores", "(none)", c.PainScores[p].Text})
-		}
-	}
+	// Pain scores: aligned by value.
+	s.scoreKind(letter, c.Text, kind{
+		name:   "pain_scores",
+		truth:  len(t.PainScores),
+		quote:  func(i int) TQuote { return t.PainScores[i].TQuote },
+		want:   func(i int) string { return t.PainScores[i].Quote },
+		preds:  len(c.PainScores),
+		span:   func(p int) (int, int) { return c.PainScores[p].Start, c.PainScores[p].End },
+		got:    func(p int) string { return c.PainScores[p].Text },
+		accept: func(i, p int) bool { return c.PainScores[p].Value == t.PainScores[i].Value },
+		attrs: func(i, p int, at string) {
+			w, g := t.PainScores[i], c.PainScores[p]
+			s.scalar(letter, "pain_scores.value_max", fmtNum(w.ValueMax)+at, fmtNum(g.ValueMax)+at)
+			s.scalar(letter, "pain_scores.site", w.Site+at, g.Site+at)
+			s.scalar(letter, "pain_scores.in_guideline", bstr(w.InGuideline)+at, bstr(g.InGuideline)+at)
+		},
+	})
 
-	// Strength.
-	tr := locateAll(len(t.Strength), func(i int) TQuote { return t.Strength[i].TQuote })
-	tp, tu := align(tr, func(p int) int { return c.Strength[p].Start }, func(p int) int { return c.Strength[p].End }, len(c.Strength),
-		func(i, p int) bool { return c.Strength[p].Grade == t.Strength[i].Grade })
-	for i, w := range t.Strength {
-		if tr[i][0] < 0 {
-			continue
-		}
-		if tp[i] < 0 {
-			s.counts("strength").FN++
-			s.Mismatches = append(s.Mismatches, Mismatch{letter, "strength", w.Grade + " @ " + w.Quote, "(missing)"})
-			continue
-		}
-		s.counts("strength").TP++
-		g := c.Strength[tp[i]]
-		at := " @ " + w.Quote
-		s.scalar(letter, "strength.muscle", w.Muscle+at, g.Muscle+at)
-		s.scalar(letter, "strength.laterality", w.Laterality+at, g.Laterality+at)
-	}
-	for p, u := range tu {
-		if !u {
-			s.counts("strength").FP++
-			s.Mismatches = append(s.Mismatches, Mismatch{letter, "strength", "(none)", c.Strength[p].Grade + " @ " + c.Strength[p].Text})
-		}
-	}
+	// Strength: aligned by grade.
+	s.scoreKind(letter, c.Text, kind{
+		name:   "strength",
+		truth:  len(t.Strength),
+		quote:  func(i int) TQuote { return t.Strength[i].TQuote },
+		want:   func(i int) string { return t.Strength[i].Grade + " @ " + t.Strength[i].Quote },
+		preds:  len(c.Strength),
+		span:   func(p int) (int, int) { return c.Strength[p].Start, c.Strength[p].End },
+		got:    func(p int) string { return c.Strength[p].Grade + " @ " + c.Strength[p].Text },
+		accept: func(i, p int) bool { return c.Strength[p].Grade == t.Strength[i].Grade },
+		attrs: func(i, p int, at string) {
+			w, g := t.Strength[i], c.Strength[p]
+			s.scalar(letter, "strength.muscle", w.Muscle+at, g.Muscle+at)
+			s.scalar(letter, "strength.laterality", w.Laterality+at, g.Laterality+at)
+		},
+	})
 }
