@@ -420,6 +420,10 @@ func (s *scan) sides(ts []target) {
 			}
 		}
 		best, bestD := -1, 0
+		// loc is the nearest finding before a sided part that the part
+		// locates ("numbness in the left anterior thigh that radiated to
+		// the knee"): it keeps the side when a nearer finding takes it too.
+		loc, locD := -1, 0
 		for j := range ts {
 			t := &ts[j]
 			var d int
@@ -451,6 +455,9 @@ func (s *scan) sides(ts []target) {
 					continue
 				}
 				d = s.sideDist(t.end, h.start)
+				if partEnd >= 0 && d <= maxSideDist && (loc < 0 || d <= locD) {
+					loc, locD = j, d
+				}
 			default:
 				d = 0
 			}
@@ -463,6 +470,9 @@ func (s *scan) sides(ts []target) {
 		}
 		if best >= 0 {
 			ts[best].sides = append(ts[best].sides, h)
+		}
+		if loc >= 0 && loc != best {
+			ts[loc].sides = append(ts[loc].sides, h)
 		}
 	}
 	for j := range ts {
@@ -510,9 +520,13 @@ func (s *scan) sidePart(h *ctxHit, ts []target) (end int, limb bool) {
 	if h.t.limb {
 		return h.end, true
 	}
+	// A finding's own term ends the part ("right straight leg raise");
+	// a composite's sign does not: in "numbness in the left anterior
+	// thigh that radiated to the knee" the thigh is radiation's sign and
+	// still a part.
 	inTarget := func(a, b int) bool {
 		for j := range ts {
-			if ts[j].start < b && a < ts[j].end {
+			if ts[j].anchorStart < b && a < ts[j].anchorEnd {
 				return true
 			}
 		}

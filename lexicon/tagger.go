@@ -468,12 +468,16 @@ func onlyPunct(text string, a, b int) bool {
 }
 
 // onlyCoord reports whether text[a:b] is one coordinator ("and", "or",
-// "&", "/", "and/or") with spaces and a comma around it.
+// "&", "/", "and/or") with spaces and a comma around it, or a comma alone
+// ("numbness, tingling").
 func onlyCoord(text string, a, b int) bool {
 	if b <= a || b-a > 12 {
 		return false
 	}
 	w := strings.Fields(strings.ReplaceAll(text[a:b], ",", " "))
+	if len(w) == 0 {
+		return strings.Count(text[a:b], ",") == 1
+	}
 	if len(w) != 1 {
 		return false
 	}

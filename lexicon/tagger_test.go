@@ -319,6 +319,12 @@ func TestScopeRules(t *testing.T) {
 		{"cue binds to the nearer term", "Tenderness over the right sacroiliac joint with positive FABER on the right",
 			[]short{{"si_tenderness", "positive", "right", "", d}, {"faber", "positive", "right", "", d}}},
 		{"EMG result is no finding", "Electromyographic indicators of acute cervical radiculopathy were not seen", nil},
+		{"a sided part locates the finding before it and the radiation after it", "numbness in the left anterior thigh that occasionally radiated to the left medial knee",
+			[]short{{"numbness", "positive", "left", "", d}, {"radicular_pain", "positive", "left", "", d}}},
+		{"a side after 'the front of'", "numbness in the front of the left thigh that went into the inner knee",
+			[]short{{"numbness", "positive", "left", "", d}, {"radicular_pain", "positive", "left", "", d}}},
+		{"same-code symptoms in a comma list are one mention", "She denied any numbness, tingling or weakness",
+			[]short{{"numbness", "negative", "", "", d}, {"weakness", "negative", "", "", d}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
