@@ -420,10 +420,12 @@ func (s *scan) sides(ts []target) {
 			}
 		}
 		best, bestD := -1, 0
-		// loc is the nearest finding before a sided part that the part
+		// loc is the nearest finding outside a sided part that the part
 		// locates ("numbness in the left anterior thigh that radiated to
-		// the knee"): it keeps the side when a nearer finding takes it too.
-		loc, locD := -1, 0
+		// the knee", "radiated into the hands and fingers with
+		// numbness"): it keeps the side when the part is also another
+		// finding's (a radiation's limb) or stands nearer to it.
+		loc, locD, loc2, loc2D := -1, 0, -1, 0 // the nearest two
 		for j := range ts {
 			t := &ts[j]
 			var d int
@@ -444,6 +446,12 @@ func (s *scan) sides(ts []target) {
 					continue
 				}
 				d = s.sideDist(h.end, t.start)
+				if partEnd >= 0 && d <= maxSideDist && (loc < 0 || d < locD) {
+					loc2, loc2D = loc, locD
+					loc, locD = j, d
+				} else if partEnd >= 0 && d <= maxSideDist && (loc2 < 0 || d < loc2D) {
+					loc2, loc2D = j, d
+				}
 			case t.end <= h.start:
 				if s.terminated(t.end, h.start, nil, true) {
 					continue
@@ -456,7 +464,10 @@ func (s *scan) sides(ts []target) {
 				}
 				d = s.sideDist(t.end, h.start)
 				if partEnd >= 0 && d <= maxSideDist && (loc < 0 || d <= locD) {
+					loc2, loc2D = loc, locD
 					loc, locD = j, d
+				} else if partEnd >= 0 && d <= maxSideDist && (loc2 < 0 || d <= loc2D) {
+					loc2, loc2D = j, d
 				}
 			default:
 				d = 0
@@ -470,6 +481,9 @@ func (s *scan) sides(ts []target) {
 		}
 		if best >= 0 {
 			ts[best].sides = append(ts[best].sides, h)
+		}
+		if loc == best {
+			loc = loc2
 		}
 		if loc >= 0 && loc != best {
 			ts[loc].sides = append(ts[loc].sides, h)
@@ -595,12 +609,25 @@ func (s *scan) inPart(a, b int) bool {
 // "bilateral knees, and lower extremity radicular pain".
 func (s *scan) partLeads(a, b int, limb bool) bool {
 	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= a })
+	// parts: only parts and "and"/"or" since a, a list of parts sharing
+	// the limb's side ("hands and fingers with numbness"), unless the
+	// last part names the finding ("knees and lower extremity radicular
+	// pain"); listed: the token before is such a part.
+	parts, listed := true, false
 	for ; i < len(s.toks) && s.toks[i].start < b; i++ {
 		t := s.toks[i]
 		w := asciiLower(s.text[t.start:t.end])
 		if limb {
 			if s.inPart(t.start, t.end) {
+				if parts {
+					listed = true
+					continue
+				}
 				return false
+			}
+			listed = false
+			if w != "and" && w != "or" && w != "&" {
+				parts = false
 			}
 			if s.c.partAfter[w] || s.c.fillersComma[w] || s.c.joiners[w] || isNumber(w) || s.inStatusCue(t.start, t.end) {
 				continue
@@ -617,7 +644,7 @@ func (s *scan) partLeads(a, b int, limb bool) bool {
 		}
 		return false
 	}
-	return true
+	return !listed
 }
 
 // partFollows reports whether a sided part starting at b is where the

@@ -323,6 +323,12 @@ func TestScopeRules(t *testing.T) {
 			[]short{{"numbness", "positive", "left", "", d}, {"radicular_pain", "positive", "left", "", d}}},
 		{"a side after 'the front of'", "numbness in the front of the left thigh that went into the inner knee",
 			[]short{{"numbness", "positive", "left", "", d}, {"radicular_pain", "positive", "left", "", d}}},
+		{"a limb that is a radiation's sign also locates the finding after it", "The pain radiated into the hands and fingers with numbness",
+			[]short{{"radicular_pain", "positive", "bilateral", "", d}, {"numbness", "positive", "bilateral", "", d}}},
+		{"a part's adjectives before the finding", "right wrist increasing pain with numbness into the thumb",
+			[]short{{"numbness", "positive", "right", "", d}}},
+		{"a part list does not reach a finding its last part names", "sprain of the bilateral knees and lower extremity radicular pain syndrome",
+			[]short{{"radicular_pain", "positive", "", "", d}}},
 		{"same-code symptoms in a comma list are one mention", "She denied any numbness, tingling or weakness",
 			[]short{{"numbness", "negative", "", "", d}, {"weakness", "negative", "", "", d}}},
 	}
