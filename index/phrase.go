@@ -47,6 +47,8 @@ func fastPhrases(bq query.Query) (query.Query, error) {
 			return x, nil
 		}
 		return &phraseQuery{orig: x}, nil
+	case *query.NumericRangeQuery:
+		return &rangeQuery{orig: x}, nil // numrange.go
 	case *query.BooleanQuery:
 		var err error
 		for _, q := range []*query.Query{&x.Must, &x.Should, &x.MustNot} {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/precedent-dev/precedent/internal/synth"
@@ -156,6 +157,17 @@ func TestSearchMatchesBleve(t *testing.T) {
 		{Q: `+"sacroiliac joint" +"range of motion" -"facet joint"`, Limit: 30},
 		{Q: `"sacroiliac joint"^2 injection`, Procedure: "si_joint_injection"},
 		{Q: "age:45 sacroiliac", Limit: 20},
+		{Q: "+age:>40 sacroiliac", Limit: 20},
+		{Q: "age:<30 injection", Outcome: "upheld"},
+		{Q: `+age:>=30 +age:<=50 "sacroiliac joint"`, Limit: 25},
+		{Q: "+max_relief:>=50 epidural", Limit: 15},
+		{Q: "+si_positive_tests:>=2 faber -outcome:overturned"},
+		{Q: "age:>=40^3 epidural", Limit: 10},
+		{Q: "age:>=40", Limit: 10},
+		{Q: "+age:>=200 epidural"},
+		{Q: "+age:>=25 +age:<25"},
+		{Q: "-age:<40 +epidural", Limit: 10},
+		{Q: "+epidural", MinRelief: &f50, Limit: 10},
 	}
 	for _, f := range terms("finding", 4) {
 		code, _, _ := strings.Cut(f, ":")
@@ -193,5 +205,42 @@ func TestSearchMatchesBleve(t *testing.T) {
 		if diff := cmp.Diff(refFacets(t, ix, q), res.Facets); diff != "" {
 			t.Errorf("%+v: facets (-bleve +got):\n%s", q, diff)
 		}
+	}
+}
+
+// TestRangeSearcherUsed checks that the numeric ranges of query strings
+// are searched by rangeSearcher (numrange.go), not left to bleve, so that
+// TestSearchMatchesBleve compares its scores.
+func TestRangeSearcherUsed(t *testing.T) {
+	ix := newIndex(t, nil)
+	if err := ix.Add(synthCasesForTest(t, 5, 3)); err != nil {
+		t.Fatal(err)
+	}
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, qs := range []string{"age:>=22", "age:<25", "age:>21"} {
+		bq, err := fastPhrases(bleve.NewQueryStringQuery(qs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rq, ok := bq.(*rangeQuery)
+		if !ok {
+			t.Fatalf("%s: %T, want *rangeQuery", qs, bq)
+		}
+		s, err := rq.Searcher(context.Background(), r, ix.idx.Mapping(), search.SearcherOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := s.(*rangeSearcher); !ok {
+			t.Errorf("%s: searcher %T, want *rangeSearcher", qs, s)
+		}
+		_ = s.Close()
 	}
 }

@@ -1,0 +1,347 @@
+package index
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/scorer"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// A numeric range in a query string (+age:>=40) is, in bleve, a
+// disjunction of term searchers, one per prefix-coded term of the range
+// (terms of several precisions, a few dozen for an open range), merged
+// through a heap document by document: most of the time of a query string
+// with a range over many cases.
+//
+// rangeQuery is the same search made cheaper: rangeSearcher reads the
+// postings (frequency and norm) of the range's terms in each segment once,
+// into a per-segment table of the matching documents and their term, and
+// walks the table. It scores as bleve does: the term's tf-idf score, with
+// bleve's idf, norm and query weight, times the disjunction's coordination
+// factor (1 of the number of terms: a single-valued number is in one term
+// of the range). It finds the same terms in the same order as bleve's
+// numeric range searcher (the same split of the range into precisions;
+// the terms present in the index), so the weights and counts that the
+// enclosing searchers see are bleve's too (TestSearchMatchesBleve). A
+// document in two terms of the range (a multi-valued field), term vectors,
+// explanations or another scoring model leave the range to bleve.
+
+// rangeQuery is orig searched by rangeSearcher when that gives the same
+// matches and scores, else by bleve's numeric range searcher.
+type rangeQuery struct {
+	orig *query.NumericRangeQuery
+}
+
+// rangeTerm is a term of the range with what bleve's term scorer needs.
+type rangeTerm struct {
+	term        []byte
+	count       uint64 // live documents with the term
+	idf         float64
+	queryWeight float64
+}
+
+// rangeTermsByCount sorts as bleve's OrderedSearcherList.
+type rangeTermsByCount []*rangeTerm
+
+func (t rangeTermsByCount) Len() int           { return len(t) }
+func (t rangeTermsByCount) Less(i, j int) bool { return t[i].count < t[j].count }
+func (t rangeTermsByCount) Swap(i, j int)      { t[i], t[j] = t[j], t[i] }
+
+func (q *rangeQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	fallback := func() (search.Searcher, error) { return q.orig.Searcher(ctx, r, m, options) }
+	if options.IncludeTermVectors || options.Explain || options.Score == "none" ||
+		ctx.Value(search.FieldTermSynonymMapKey) != nil ||
+		ctx.Value(search.IncludeScoreBreakdownKey) != nil {
+		return fallback()
+	}
+	if cb, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); ok &&
+		cb() != bleveindex.DefaultScoringModel && cb() != "" {
+		return fallback()
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return fallback()
+	}
+	field := q.orig.FieldVal
+	if field == "" {
+		field = m.DefaultSearchField()
+	}
+	terms, err := rangeTerms(snap, field, q.orig)
+	if err != nil {
+		return nil, err
+	}
+	if len(terms) == 0 || (searcher.DisjunctionMaxClauseCount != 0 && len(terms) > searcher.DisjunctionMaxClauseCount) {
+		return fallback()
+	}
+	docTotal, err := r.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	s := &rangeSearcher{boost: q.orig.BoostVal.Value(), terms: terms, coord: 1 / float64(len(terms))}
+	s.segs = snap.Segments()
+	for _, sg := range s.segs {
+		s.starts = append(s.starts, s.n)
+		seg := rangeSeg{term: make([]int32, sg.Segment().Count())}
+		for d := range seg.term {
+			seg.term[d] = -1
+		}
+		dict, err := sg.Segment().Dictionary(field)
+		if err != nil {
+			return nil, err
+		}
+		for ti, t := range terms {
+			pl, err := dict.PostingsList(t.term, sg.Deleted(), nil)
+			if err != nil {
+				return nil, err
+			}
+			t.count += pl.Count()
+			it := pl.Iterator(true, true, false, nil)
+			for {
+				p, err := it.Next()
+				if err != nil {
+					return nil, err
+				}
+				if p == nil {
+					break
+				}
+				d := p.Number()
+				if seg.term[d] >= 0 {
+					// In two terms of the range: bleve's sum over
+					// several matches is left to bleve.
+					return fallback()
+				}
+				freq := p.Frequency()
+				var tf float64
+				if freq < scorer.MaxSqrtCache {
+					tf = scorer.SqrtCache[int(freq)]
+				} else {
+					tf = math.Sqrt(float64(freq))
+				}
+				if seg.tfNorm == nil {
+					seg.tfNorm = make([]float64, len(seg.term))
+				}
+				seg.term[d] = int32(ti)
+				seg.tfNorm[d] = tf * p.Norm()
+			}
+		}
+		s.seg = append(s.seg, seg)
+		s.n += uint64(len(seg.term))
+	}
+	for _, t := range terms {
+		// bleve's TermQueryScorer (tf-idf).
+		t.idf = 1.0 + math.Log(float64(docTotal)/float64(t.count+1.0))
+	}
+	// bleve's disjunction sums the weights of its term searchers in its
+	// order: as given for the heap searcher, by count for the slice one.
+	s.order = append([]*rangeTerm(nil), terms...)
+	if len(terms) <= searcher.DisjunctionHeapTakeover {
+		sort.Sort(rangeTermsByCount(s.order))
+	}
+	// As bleve's disjunction: normalized on its own until the enclosing
+	// query sets the norm.
+	s.SetQueryNorm(1.0 / math.Sqrt(s.Weight()))
+	return s, nil
+}
+
+// rangeTerms lists the terms of field in the range of q as bleve's numeric
+// range searcher does: the range split into prefix-coded ranges of
+// precision step 4, each walked in term order, keeping the terms in the
+// index (deleted documents' terms included, as bleve's dictionary has
+// them).
+func rangeTerms(snap *scorch.IndexSnapshot, field string, q *query.NumericRangeQuery) ([]*rangeTerm, error) {
+	lo, hi := math.Inf(-1), math.Inf(1)
+	if q.Min != nil {
+		lo = *q.Min
+	}
+	if q.Max != nil {
+		hi = *q.Max
+	}
+	minInt64 := numeric.Float64ToInt64(lo)
+	if q.InclusiveMin != nil && !*q.InclusiveMin && minInt64 != math.MaxInt64 {
+		minInt64++
+	}
+	maxInt64 := numeric.Float64ToInt64(hi)
+	if (q.InclusiveMax == nil || !*q.InclusiveMax) && maxInt64 != math.MinInt64 {
+		maxInt64--
+	}
+	var out []*rangeTerm
+	for _, tr := range splitInt64Range(minInt64, maxInt64, 4) {
+		fd, err := snap.FieldDictRange(field, tr[0], tr[1])
+		if err != nil {
+			return nil, err
+		}
+		for {
+			e, err := fd.Next()
+			if err != nil {
+				_ = fd.Close()
+				return nil, err
+			}
+			if e == nil {
+				break
+			}
+			// Same length as the bounds: a term of this precision.
+			if len(e.Term) == len(tr[0]) {
+				out = append(out, &rangeTerm{term: []byte(e.Term)})
+			}
+		}
+		if err := fd.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// splitInt64Range is bleve's split of [minBound, maxBound] into ranges of
+// prefix-coded terms (search/searcher/search_numeric_range.go, v2.6.1):
+// each range is its first and last term, inclusive.
+func splitInt64Range(minBound, maxBound int64, precisionStep uint) [][2][]byte {
+	var rv [][2][]byte
+	if minBound > maxBound {
+		return rv
+	}
+	newRange := func(minBound, maxBound int64, shift uint) [2][]byte {
+		maxBound |= (int64(1) << shift) - int64(1)
+		return [2][]byte{numeric.MustNewPrefixCodedInt64(minBound, shift), numeric.MustNewPrefixCodedInt64(maxBound, shift)}
+	}
+	for shift := uint(0); ; shift += precisionStep {
+		diff := int64(1) << (shift + precisionStep)
+		mask := ((int64(1) << precisionStep) - int64(1)) << shift
+		hasLower := (minBound & mask) != int64(0)
+		hasUpper := (maxBound & mask) != mask
+
+		var nextMinBound int64
+		if hasLower {
+			nextMinBound = (minBound + diff) &^ mask
+		} else {
+			nextMinBound = minBound &^ mask
+		}
+		var nextMaxBound int64
+		if hasUpper {
+			nextMaxBound = (maxBound - diff) &^ mask
+		} else {
+			nextMaxBound = maxBound &^ mask
+		}
+		lowerWrapped := nextMinBound < minBound
+		upperWrapped := nextMaxBound > maxBound
+		if shift+precisionStep >= 64 || nextMinBound > nextMaxBound ||
+			lowerWrapped || upperWrapped {
+			rv = append(rv, newRange(minBound, maxBound, shift))
+			break
+		}
+		if hasLower {
+			rv = append(rv, newRange(minBound, minBound|mask, shift))
+		}
+		if hasUpper {
+			rv = append(rv, newRange(maxBound&^mask, maxBound, shift))
+		}
+		minBound = nextMinBound
+		maxBound = nextMaxBound
+	}
+	return rv
+}
+
+// rangeSeg is the table of a segment: for each document, the index of its
+// term in the range (-1: not in the range or deleted) and its tf × norm.
+type rangeSeg struct {
+	term   []int32
+	tfNorm []float64
+}
+
+// rangeSearcher walks the per-segment tables of the documents in a range
+// and scores them as bleve's numeric range searcher does.
+type rangeSearcher struct {
+	boost float64
+	coord float64
+	terms []*rangeTerm // bleve's term order
+	order []*rangeTerm // bleve's disjunction's order
+
+	segs   []*scorch.SegmentSnapshot
+	seg    []rangeSeg
+	starts []uint64 // first document number of each segment
+	n      uint64   // documents in all
+	next   uint64   // document number to look at next
+}
+
+func (s *rangeSearcher) Weight() float64 {
+	var rv float64
+	for _, t := range s.order {
+		w := s.boost * t.idf
+		rv += w * w
+	}
+	return rv
+}
+
+func (s *rangeSearcher) SetQueryNorm(qnorm float64) {
+	for _, t := range s.order {
+		t.queryWeight = s.boost * t.idf * qnorm
+	}
+}
+
+// Count is bleve's disjunction's: the sum of the terms' counts.
+func (s *rangeSearcher) Count() uint64 {
+	var n uint64
+	for _, t := range s.terms {
+		n += t.count
+	}
+	return n
+}
+
+func (s *rangeSearcher) Min() int                   { return 0 }
+func (s *rangeSearcher) Size() int                  { return 0 }
+func (s *rangeSearcher) DocumentMatchPoolSize() int { return 2*len(s.terms) + 1 }
+func (s *rangeSearcher) Close() error               { return nil }
+
+func (s *rangeSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	return s.from(ctx, s.next), nil
+}
+
+func (s *rangeSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+	return s.from(ctx, max(s.next, id.Value())), nil
+}
+
+// from returns the first match at or after document number n.
+func (s *rangeSearcher) from(ctx *search.SearchContext, n uint64) *search.DocumentMatch {
+	if n >= s.n {
+		s.next = s.n
+		return nil
+	}
+	i := sort.Search(len(s.starts), func(i int) bool { return s.starts[i] > n }) - 1
+	for ; i < len(s.seg); i++ {
+		seg := s.seg[i]
+		local := n - s.starts[i]
+		for d := local; d < uint64(len(seg.term)); d++ {
+			ti := seg.term[d]
+			if ti < 0 {
+				continue
+			}
+			t := s.terms[ti]
+			// bleve's TermQueryScorer.Score, then the disjunction's sum
+			// of one score times its coordination factor.
+			score := seg.tfNorm[d] * t.idf
+			if t.queryWeight != 1.0 {
+				score = score * t.queryWeight
+			}
+			var sum float64
+			sum += score
+			m := ctx.DocumentMatchPool.Get()
+			id := s.starts[i] + d
+			m.IndexInternalID = bleveindex.NewIndexInternalID(m.IndexInternalID, id)
+			m.Score = sum * s.coord
+			s.next = id + 1
+			return m
+		}
+		if i+1 < len(s.seg) {
+			n = s.starts[i+1]
+		}
+	}
+	s.next = s.n
+	return nil
+}
