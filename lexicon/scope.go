@@ -280,6 +280,7 @@ func (s *scan) assess(ts []target) {
 		best := -1
 		t.cueAt = -1
 		hyp, pos := false, false
+		posAt := -1 // start of the first possible cue before the term
 		for i := range s.hits {
 			h := &s.hits[i]
 			if h.t.cue == nil || inTarget(h.start, h.end) {
@@ -298,6 +299,9 @@ func (s *scan) assess(ts []target) {
 				hyp = true
 			case kindPossible:
 				pos = true
+				if h.end <= t.start && (posAt < 0 || h.start < posAt) {
+					posAt = h.start
+				}
 			case kindFamily:
 				t.a.Experiencer = Family
 			case kindHistorical:
@@ -305,6 +309,12 @@ func (s *scan) assess(ts []target) {
 			case kindExcluded:
 				t.a.Excluded = true
 			}
+		}
+		// A negation before a possible cue denies the whole phrase: "no
+		// findings consistent with radiculopathy" is no radiculopathy,
+		// not a possible one.
+		if pos && t.a.Status == Negative && posAt >= 0 && t.cueAt >= 0 && t.cueAt < posAt {
+			pos = false
 		}
 		switch {
 		case hyp:

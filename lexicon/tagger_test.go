@@ -329,6 +329,10 @@ func TestScopeRules(t *testing.T) {
 			[]short{{"numbness", "positive", "right", "", d}}},
 		{"a part list does not reach a finding its last part names", "sprain of the bilateral knees and lower extremity radicular pain syndrome",
 			[]short{{"radicular_pain", "positive", "", "", d}}},
+		{"a negation before a possible cue denies the phrase", "There are no findings consistent with radiculopathy",
+			[]short{{"radicular_pain", "negative", "", "", d}}},
+		{"a possible cue before a negation stays possible", "findings suggestive of radiculopathy are not present",
+			[]short{{"radicular_pain", "negative", "", "", Possible}}},
 		{"same-code symptoms in a comma list are one mention", "She denied any numbness, tingling or weakness",
 			[]short{{"numbness", "negative", "", "", d}, {"weakness", "negative", "", "", d}}},
 	}
