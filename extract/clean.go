@@ -149,10 +149,16 @@ func mustLoadCleanRules() *cleanRuleSet {
 // It is sorted and in [0, len(text)]. Text without form feeds gives [0].
 func Normalize(raw string) (text string, pageStarts []int) {
 	pages := strings.Split(raw, "\f")
-	var lines []cleanLine
+	lines := make([]cleanLine, 0, strings.Count(raw, "\n")+len(pages))
 	for p, pg := range pages {
-		for _, l := range strings.Split(cleanChars(pg), "\n") {
+		pg = cleanChars(pg)
+		for {
+			l, rest, more := strings.Cut(pg, "\n")
 			lines = append(lines, cleanLine{text: foldSpaces(l), page: p})
+			if !more {
+				break
+			}
+			pg = rest
 		}
 	}
 	dropPageArtifacts(lines, len(pages))
@@ -181,7 +187,10 @@ func cleanChars(s string) string {
 	if plainASCII(s) {
 		return s // nothing to change, and ASCII is NFC
 	}
-	s = normalizeNewlines(strings.ToValidUTF8(s, "\uFFFD"))
+	if !utf8.ValidString(s) { // ToValidUTF8 checks rune by rune
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	s = normalizeNewlines(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
@@ -438,9 +447,23 @@ func hyphenPairs(lines []cleanLine) map[string]bool {
 			continue
 		}
 		for _, w := range hyphenatedWords(strings.ToLower(l.text)) {
-			parts := strings.Split(w, "-")
-			for k := 0; k+1 < len(parts); k++ {
-				pairs[parts[k]+"-"+parts[k+1]] = true
+			// The pairs are substrings of w: "a-b" from each part start
+			// to the end of the part after it.
+			start := 0
+			for {
+				h := strings.IndexByte(w[start:], '-')
+				if h < 0 {
+					break
+				}
+				h += start
+				end := strings.IndexByte(w[h+1:], '-')
+				if end < 0 {
+					end = len(w)
+				} else {
+					end += h + 1
+				}
+				pairs[w[start:end]] = true
+				start = h + 1
 			}
 		}
 	}
@@ -510,7 +533,27 @@ func joinsAcrossBlank(a, b string) bool {
 		return true
 	}
 	lastWord := a[strings.LastIndexByte(a, ' ')+1:]
-	return cleanRules.continuations[strings.ToLower(lastWord)]
+	return hasLower(cleanRules.continuations, lastWord)
+}
+
+// hasLower reports whether set holds strings.ToLower(w), without
+// allocating for a short ASCII w.
+func hasLower(set map[string]bool, w string) bool {
+	var buf [32]byte
+	if len(w) > len(buf) {
+		return set[strings.ToLower(w)]
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return set[strings.ToLower(w)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return set[string(buf[:len(w)])]
 }
 
 // assembleLines writes the kept lines and computes page starts.

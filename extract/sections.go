@@ -366,7 +366,7 @@ type zoneLine struct {
 func (l zoneLine) blank() bool { return l.cs >= l.ce }
 
 func zoneSplitLines(text string) []zoneLine {
-	var out []zoneLine
+	out := make([]zoneLine, 0, strings.Count(text, "\n")+1)
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
@@ -418,27 +418,38 @@ func (w *zoneWindow) offset(lines []zoneLine, m int) int {
 	return l.ce
 }
 
+// maxWindowLines is the most lines a heading rule may span (lines: 1-5).
+const maxWindowLines = 5
+
 // zoneWindows builds the windows of 1 to n lines starting at line i (fewer
 // when the text ends or blank lines run on), one at a time as they are
-// asked for: most lines match no heading rule on their first window.
+// asked for: most lines match no heading rule on their first window. One
+// zoneWindows serves every line of a text (reset), and a one-line window
+// is the line's content itself: only longer windows allocate.
 type zoneWindows struct {
 	text   string
 	lines  []zoneLine
 	j      int // next line to read
 	blanks int
 	done   bool
-	b      strings.Builder
-	idx    []int
-	starts []int
-	ws     []zoneWindow
+	n      int    // windows built
+	buf    []byte // the joined content of the windows built
+	idx    [maxWindowLines]int
+	starts [maxWindowLines]int
+	ws     [maxWindowLines]zoneWindow
 }
 
-// window returns the window of n lines (n >= 1), or nil.
+// reset starts the windows of line i.
+func (zw *zoneWindows) reset(i int) {
+	zw.j, zw.blanks, zw.done, zw.n, zw.buf = i, 0, false, 0, zw.buf[:0]
+}
+
+// window returns the window of n lines (1 <= n <= maxWindowLines), or nil.
 func (zw *zoneWindows) window(n int) *zoneWindow {
-	for len(zw.ws) < n && !zw.done {
+	for zw.n < n && !zw.done {
 		zw.extend()
 	}
-	if len(zw.ws) < n {
+	if zw.n < n {
 		return nil
 	}
 	return &zw.ws[n-1]
@@ -446,11 +457,15 @@ func (zw *zoneWindows) window(n int) *zoneWindow {
 
 // extend adds the next window, or sets done.
 func (zw *zoneWindows) extend() {
+	if zw.n == len(zw.ws) {
+		zw.done = true
+		return
+	}
 	for ; zw.j < len(zw.lines); zw.j++ {
 		j := zw.j
 		l := zw.lines[j]
 		if l.blank() {
-			if len(zw.idx) == 0 {
+			if zw.n == 0 {
 				zw.done = true
 				return
 			}
@@ -462,17 +477,19 @@ func (zw *zoneWindows) extend() {
 			continue
 		}
 		zw.blanks = 0
-		if len(zw.idx) > 0 {
-			zw.b.WriteByte(' ')
+		n := zw.n
+		if n > 0 {
+			zw.buf = append(zw.buf, ' ')
 		}
-		zw.starts = append(zw.starts, zw.b.Len())
-		zw.idx = append(zw.idx, j)
-		zw.b.WriteString(zw.text[l.cs:l.ce])
-		joined := zw.b.String()
-		if len(zw.idx) == 1 {
-			joined = zw.text[l.cs:l.ce]
+		zw.starts[n] = len(zw.buf)
+		zw.idx[n] = j
+		zw.buf = append(zw.buf, zw.text[l.cs:l.ce]...)
+		joined := zw.text[l.cs:l.ce]
+		if n > 0 {
+			joined = string(zw.buf)
 		}
-		zw.ws = append(zw.ws, zoneWindow{joined: joined, idx: zw.idx[:len(zw.idx):len(zw.idx)], pieceStart: zw.starts[:len(zw.starts):len(zw.starts)]})
+		zw.ws[n] = zoneWindow{joined: joined, idx: zw.idx[: n+1 : n+1], pieceStart: zw.starts[: n+1 : n+1]}
+		zw.n++
 		zw.j++
 		return
 	}
@@ -496,17 +513,25 @@ func zoneFold(s string) string { return strings.Join(strings.Fields(s), " ") }
 // matchHeading tries the heading rules at line i. It returns the boundary
 // and the index of the rule that matched.
 func (s *Sectioner) matchHeading(text string, lines []zoneLine, i int, cur string) (zoneBoundary, int, bool) {
+	return s.matchHeadingIn(&zoneWindows{text: text, lines: lines}, i, cur)
+}
+
+// matchHeadingIn is matchHeading with the windows of zw (its text and
+// lines).
+func (s *Sectioner) matchHeadingIn(zw *zoneWindows, i int, cur string) (zoneBoundary, int, bool) {
+	text, lines := zw.text, zw.lines
 	if lines[i].blank() {
 		return zoneBoundary{}, -1, false
 	}
-	var zw *zoneWindows
+	started := false
 	first := text[lines[i].cs] // every window starts with it
 	for ri, r := range s.headings {
 		if !zoneWithin(r.within, cur) || !r.m.MayStartWith(first) {
 			continue
 		}
-		if zw == nil {
-			zw = &zoneWindows{text: text, lines: lines, j: i}
+		if !started {
+			zw.reset(i)
+			started = true
 		}
 		for n := 1; n <= r.lines; n++ {
 			w := zw.window(n)
@@ -592,10 +617,11 @@ func (s *Sectioner) Sections(text string) []Section {
 		return nil
 	}
 	lines := zoneSplitLines(text)
+	zw := &zoneWindows{text: text, lines: lines}
 	var bounds []zoneBoundary
 	cur, minLine := "header", 0
 	for i := 0; i < len(lines); i++ {
-		b, _, ok := s.matchHeading(text, lines, i, cur)
+		b, _, ok := s.matchHeadingIn(zw, i, cur)
 		if !ok {
 			b, _, ok = s.matchDecision(text, lines, i, minLine, cur)
 		}
@@ -888,5 +914,5 @@ func (s *Sectioner) abbrevBefore(text string, a, i int) bool {
 	if len(word) == 1 && zoneIsUpper(word[0]) {
 		return true
 	}
-	return s.quotes.abbrev[strings.ToLower(word)]
+	return hasLower(s.quotes.abbrev, word)
 }

@@ -320,7 +320,7 @@ func startsWith(re *regexp.Regexp, t string) bool {
 // (with its period) is a never-split abbreviation ("approx.The").
 func (s *Splitter) abbreviationBefore(text string, i int) bool {
 	w := text[strings.LastIndexFunc(text[:i], unicode.IsSpace)+1 : i]
-	return s.never[strings.ToLower(strings.TrimLeft(w, `(["'“‘`))]
+	return hasLower(s.never, strings.TrimLeft(w, `(["'“‘`))
 }
 
 var (
@@ -359,13 +359,15 @@ func (s *Splitter) softCuts(text string, from, to int) []int {
 		}
 		left := strings.TrimSpace(text[segStart:b])
 		right := text[b:to]
-		last := strings.ToLower(strings.TrimLeft(left[strings.LastIndexFunc(left, unicode.IsSpace)+1:], `(["'“‘`))
-		unit := last[strings.LastIndexByte(last, '/')+1:] // "2x/wk." -> "wk."
+		// The last word and its part after a slash ("2x/wk." -> "wk."),
+		// looked up lowercased.
+		last := strings.TrimLeft(left[strings.LastIndexFunc(left, unicode.IsSpace)+1:], `(["'“‘`)
+		unit := last[strings.LastIndexByte(last, '/')+1:]
 		r, _ := utf8.DecodeRuneInString(right)
 		switch {
-		case s.never[last] || s.never[unit]:
+		case hasLower(s.never, last) || hasLower(s.never, unit):
 			continue
-		case (s.mayEnd[last] || s.mayEnd[unit]) && !unicode.IsUpper(r):
+		case !unicode.IsUpper(r) && (hasLower(s.mayEnd, last) || hasLower(s.mayEnd, unit)):
 			continue
 		case reEnumeratorOnly.MatchString(left):
 			continue

@@ -68,11 +68,22 @@ func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
 // junkShare returns the share of junk runes in s (see maxJunkShare).
 func junkShare(s string) float64 {
 	var n, junk int
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII, one rune: junk is a control other than \t \n \v \f \r, or DEL.
+			n++
+			if c < 0x20 && (c < '\t' || c > '\r') || c == 0x7F {
+				junk++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		n++
 		if isJunkRune(r) {
 			junk++
 		}
+		i += size
 	}
 	if n == 0 {
 		return 0
