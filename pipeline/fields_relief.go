@@ -47,6 +47,11 @@ type reliefCue struct {
 	// a statement on its own, qualitative "" ("positive injection
 	// response").
 	StatementBefore *rx `yaml:"statement_before"`
+	// CourseBefore, matching the text just before the cue, is the
+	// patient's report of the course of care ("the injured worker
+	// reported being no better", "reports continued improvement"): a
+	// statement without a treatment named near it.
+	CourseBefore *rx `yaml:"course_before"`
 }
 
 type reliefComparator struct {
@@ -328,6 +333,7 @@ type reliefHit struct {
 	lo, hi   int // the statement's own text (cue and number)
 	bare     bool
 	hasValue bool // percent, qualitative or before/after
+	course   bool // a reported course of care: no treatment needed
 }
 
 func (r *reliefRules) apply(d *caseDoc) {
@@ -470,7 +476,8 @@ func (r *reliefRules) apply(d *caseDoc) {
 			if !h.hasValue && !h.bare {
 				continue
 			}
-			if h.bare && len(sentProcs()) == 0 && !sentTreated() {
+			h.course = cue.CourseBefore != nil && cue.CourseBefore.MatchString(clip(text, max(sent.Start, c.start-40), c.start))
+			if h.bare && !h.course && len(sentProcs()) == 0 && !sentTreated() {
 				continue // a bare cue needs a treatment
 			}
 			if r.notRelief(text, sent, c.start, c.end, true) {
@@ -525,7 +532,7 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 			seen[h.Qualitative] = true
 		}
 		h.Procedure = r.procedureFor(d, sent, procs, h.lo, false)
-		if h.Percent == nil && h.Procedure == "" && !treated() {
+		if h.Percent == nil && h.Procedure == "" && !h.course && !treated() {
 			continue // "zero improvement", "unchanged with time": no treatment
 		}
 		h.Duration = r.duration(clip(text, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap)), r.f.Durations)

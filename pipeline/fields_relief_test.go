@@ -216,6 +216,14 @@ func TestReliefPatterns(t *testing.T) {
 		{"better outcomes", "Active treatment is associated with substantially better clinical outcomes.", nil},
 		{"function of ability", "He would be able to return to work with great improvement in his ability to work.", nil},
 		{"no treatment", "His back pain is improved.", nil},
+		{"reported course, none", "He presented for a recheck of the left knee. The injured worker reported being no better.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative = "none" })}},
+		{"reported course", "As of the visit, the injured worker reports continued improvement in his left hand.",
+			[]reliefView{rv(func(v *reliefView) {})}},
+		{"reported course, improving", "Per the progress report, the injured worker reported improving left knee pain and swelling.",
+			[]reliefView{rv(func(v *reliefView) {})}},
+		{"a plain report needs a treatment", "He reports improvement.", nil},
+		{"benefit interrupted", "He had difficulty obtaining medications, interrupting any benefit from medication regimen.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
