@@ -297,7 +297,11 @@ func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []
 			continue
 		}
 		f := &tg.findings[c.f]
-		if a.Status == "" {
+		if a.Status == "" || a.Status == Positive && c.signStatus == Negative {
+			// A positive cue outside a composite ("exam revealed ...,
+			// pulses and sensation are good, ... pain is increased")
+			// says something was found; the composite's own negative
+			// sign says what it was.
 			a.Status = c.signStatus
 		}
 		if a.Status == "" {

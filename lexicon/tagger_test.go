@@ -333,6 +333,12 @@ func TestScopeRules(t *testing.T) {
 			[]short{{"radicular_pain", "negative", "", "", d}}},
 		{"a possible cue before a negation stays possible", "findings suggestive of radiculopathy are not present",
 			[]short{{"radicular_pain", "negative", "", "", Possible}}},
+		{"a composite's negative sign wins over a positive cue before it", "foot exam revealed ecchymosis to dorsum of foot from the ankle, pulses and sensation are good",
+			[]short{{"sensory_deficit", "negative", "", "", d}}},
+		{"a composite's negative sign wins over a positive cue after it", "pulses and sensation are good, right foot pain is increased on dorsiflexion",
+			[]short{{"sensory_deficit", "negative", "", "", d}}},
+		{"a composite's positive sign after a revealing cue", "exam revealed decreased sensation in the left foot",
+			[]short{{"sensory_deficit", "positive", "left", "", d}}},
 		{"same-code symptoms in a comma list are one mention", "She denied any numbness, tingling or weakness",
 			[]short{{"numbness", "negative", "", "", d}, {"weakness", "negative", "", "", d}}},
 	}
