@@ -194,10 +194,7 @@ func cleanChars(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
-		j := i
-		for j < len(s) && 0x20 <= s[j] && s[j] < 0x7f {
-			j++
-		}
+		j := printableEnd(s, i)
 		b.WriteString(s[i:j]) // printable ASCII (and the space) stays
 		if j == len(s) {
 			break
@@ -226,8 +223,8 @@ func cleanChars(s string) string {
 
 // plainASCII reports whether s holds only printable ASCII, spaces and \n.
 func plainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 0x20 || c >= 0x7f) && c != '\n' {
+	for i := printableEnd(s, 0); i < len(s); i = printableEnd(s, i+1) {
+		if s[i] != '\n' {
 			return false
 		}
 	}

@@ -77,13 +77,9 @@ func punktWords(chunk string, out []punktWord) []punktWord {
 	punct := false
 	for i := 0; i < len(chunk); {
 		c := chunk[i]
-		if c < utf8.RuneSelf {
-			if c > ' ' {
-				if start < 0 {
-					start, punct = i, false
-				}
-				punct = punct || c == '.' || c == '?' || c == '!'
-			} else if c == ' ' || '\t' <= c && c <= '\r' {
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(chunk[i:])
+			if unicode.IsSpace(r) {
 				if start >= 0 {
 					out = append(out, punktWord{start, i, punct})
 					start = -1
@@ -91,25 +87,60 @@ func punktWords(chunk string, out []punktWord) []punktWord {
 			} else if start < 0 {
 				start, punct = i, false
 			}
-			i++
+			i += size
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(chunk[i:])
-		if unicode.IsSpace(r) {
+		cl := punktClass[c]
+		if cl == punktSpace {
 			if start >= 0 {
 				out = append(out, punktWord{start, i, punct})
 				start = -1
 			}
-		} else if start < 0 {
+			i++
+			continue
+		}
+		if start < 0 {
 			start, punct = i, false
 		}
-		i += size
+		// The rest of the word's ASCII bytes.
+		for {
+			punct = punct || cl == punktPunct
+			if i++; i == len(chunk) {
+				break
+			}
+			if c = chunk[i]; c >= utf8.RuneSelf {
+				break
+			}
+			if cl = punktClass[c]; cl == punktSpace {
+				break
+			}
+		}
 	}
 	if start >= 0 {
 		out = append(out, punktWord{start, len(chunk), punct})
 	}
 	return out
 }
+
+// Classes of ASCII bytes for punktWords: white space (unicode.IsSpace),
+// . ? and !, and the other bytes (control characters included).
+const (
+	punktOther = iota
+	punktSpace
+	punktPunct
+)
+
+var punktClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		switch {
+		case unicode.IsSpace(rune(c)):
+			t[c] = punktSpace
+		case c == '.' || c == '?' || c == '!':
+			t[c] = punktPunct
+		}
+	}
+	return t
+}()
 
 // plain reports whether w always ends a sentence when a word other than
 // "." follows it: ASCII, at least two bytes and a final period, no other

@@ -336,9 +336,14 @@ func DetectKind(text string) string {
 func (s *Sectioner) Kind(text string) string {
 	t := rules.NewText(text)
 	best, bestScore, tie := "unknown", 0, false
-	for _, k := range s.kinds {
+	for ki, k := range s.kinds {
 		score := 0
-		for _, c := range k.cues {
+		for ci, c := range k.cues {
+			// The last kind's score is only compared with bestScore: stop
+			// once more points cannot change the outcome.
+			if ki == len(s.kinds)-1 && (score > bestScore || score+len(k.cues)-ci < bestScore) {
+				break
+			}
 			if c.m.MatchText(t) {
 				score++
 			}

@@ -330,6 +330,27 @@ var (
 	reLeadingCitation = regexp.MustCompile(`^\([^().!?]*\)[ \t]*`)
 )
 
+// maxEnumeratorOnly is the longest match of reEnumeratorOnly ("(12)").
+const maxEnumeratorOnly = 4
+
+// leadingCitation is reLeadingCitation.FindStringIndex(s); a match starts
+// with "(".
+func leadingCitation(s string) []int {
+	if !strings.HasPrefix(s, "(") {
+		return nil
+	}
+	return reLeadingCitation.FindStringIndex(s)
+}
+
+// trailingEnum is reTrailingEnum.FindStringSubmatchIndex(s); a match ends
+// with a digit and a period.
+func trailingEnum(s string) []int {
+	if n := len(s); n < 2 || s[n-1] != '.' || !isDigitByte(s[n-2]) {
+		return nil
+	}
+	return reTrailingEnum.FindStringSubmatchIndex(s)
+}
+
 // softCuts runs the Punkt model on text[from:to] and returns the sentence
 // starts it finds (absolute offsets, after from), minus the ones our
 // abbreviation and list rules veto.
@@ -369,10 +390,10 @@ func (s *Splitter) softCuts(text string, from, to int) []int {
 			continue
 		case !unicode.IsUpper(r) && (hasLower(s.mayEnd, last) || hasLower(s.mayEnd, unit)):
 			continue
-		case reEnumeratorOnly.MatchString(left):
+		case len(left) <= maxEnumeratorOnly && reEnumeratorOnly.MatchString(left):
 			continue
 		}
-		if m := reLeadingCitation.FindStringIndex(right); m != nil && b+m[1] < to {
+		if m := leadingCitation(right); m != nil && b+m[1] < to {
 			// "fluoroscopy." | "(Hansen, 2003) A response": the citation
 			// belongs to the sentence before.
 			b += m[1]
@@ -381,10 +402,10 @@ func (s *Splitter) softCuts(text string, from, to int) []int {
 		if i+1 < len(starts) {
 			next = from + starts[i+1]
 		}
-		if reCitationOnly.MatchString(strings.TrimSpace(text[b:max(b, next)])) {
+		if t := strings.TrimSpace(text[b:max(b, next)]); strings.HasPrefix(t, "(") && reCitationOnly.MatchString(t) {
 			continue // "fluoroscopy. (Hansen, 2003)" stays one sentence
 		}
-		if m := reTrailingEnum.FindStringSubmatchIndex(left); m != nil {
+		if m := trailingEnum(left); m != nil {
 			// "level. 2." | "On the flexion view": the number starts the item.
 			b = segStart + strings.Index(text[segStart:], left) + m[2]
 			if b <= segStart {

@@ -67,19 +67,22 @@ func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
 
 // junkShare returns the share of junk runes in s (see maxJunkShare).
 func junkShare(s string) float64 {
-	var n, junk int
+	n, junk := 0, 0 // runes as range counts them (an invalid byte is one), junk runes
 	for i := 0; i < len(s); {
+		j := printableEnd(s, i)
+		n += j - i
+		if i = j; i == len(s) {
+			break
+		}
+		n++
 		if c := s[i]; c < utf8.RuneSelf {
-			// ASCII, one rune: junk is a control other than \t \n \v \f \r, or DEL.
-			n++
-			if c < 0x20 && (c < '\t' || c > '\r') || c == 0x7F {
+			if isJunkRune(rune(c)) {
 				junk++
 			}
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		n++
 		if isJunkRune(r) {
 			junk++
 		}
@@ -89,6 +92,29 @@ func junkShare(s string) float64 {
 		return 0
 	}
 	return float64(junk) / float64(n)
+}
+
+// printableEnd returns the offset of the first byte at or after i in s that
+// is not printable ASCII (0x20 to 0x7E), or len(s). It tests eight bytes at
+// a time.
+func printableEnd(s string, i int) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// Nonzero when a byte is >= 0x80, < 0x20 or 0x7F (with the high bits
+		// clear, (x - n*lo) &^ x & hi is nonzero iff a byte is < n).
+		y := x ^ 0x7F*lo
+		if x&hi|(x-0x20*lo)&^x&hi|(y-lo)&^y&hi != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7F {
+			return i
+		}
+	}
+	return i
 }
 
 // isJunkRune reports whether r is a control character that does not occur

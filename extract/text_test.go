@@ -86,3 +86,30 @@ func TestDecodeTextAcceptsFewControls(t *testing.T) {
 		t.Fatalf("err = %v, want nil", err)
 	}
 }
+
+// TestPrintableEnd compares the eight-bytes-at-a-time scan with a byte loop
+// on random strings of printable ASCII with a few other bytes.
+func TestPrintableEnd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	special := []byte{0, '\t', '\n', '\r', 0x1F, ' ', '~', 0x7F, 0x80, 0xC3, 0xFF}
+	for k := 0; k < 20000; k++ {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			if rng.IntN(12) == 0 {
+				b[i] = special[rng.IntN(len(special))]
+			} else {
+				b[i] = byte(0x20 + rng.IntN(0x5F))
+			}
+		}
+		s := string(b)
+		for i := 0; i <= len(s); i++ {
+			want := i
+			for want < len(s) && 0x20 <= s[want] && s[want] < 0x7F {
+				want++
+			}
+			if got := printableEnd(s, i); got != want {
+				t.Fatalf("printableEnd(%q, %d) = %d, want %d", s, i, got, want)
+			}
+		}
+	}
+}
