@@ -31,7 +31,7 @@ type cleanRuleSet struct {
 
 // A pageLineRule recognizes a page-number line.
 type pageLineRule struct {
-	re       *regexp.Regexp
+	re       *rules.Matcher
 	anywhere bool
 }
 
@@ -78,7 +78,7 @@ func loadCleanRules(file string, data []byte) (*cleanRuleSet, error) {
 		if re.MatchString("") {
 			return nil, &rules.Error{File: file, Line: p.Pattern.Line, Reason: fmt.Sprintf("pattern %q matches an empty line", p.Pattern.S)}
 		}
-		rs.pageLines = append(rs.pageLines, pageLineRule{re: re, anywhere: p.Anywhere})
+		rs.pageLines = append(rs.pageLines, pageLineRule{re: rules.NewMatcher(re), anywhere: p.Anywhere})
 	}
 	var err error
 	if rs.compounds, err = textDataWords(file, "hyphen compound", f.HyphenCompounds); err != nil {
@@ -386,40 +386,23 @@ func joinHyphenated(lines []cleanLine) {
 	}
 }
 
-// hyphenatedWords returns the hyphenated words of s, as
-// regexp.MustCompile(`[\pL\pN]+(?:-[\pL\pN]+)+`).FindAllString(s, -1) would:
-// a maximal run of letters and digits, then one or more "-" and a run.
-func hyphenatedWords(s string) []string {
-	var out []string
-	for i := 0; i < len(s); {
-		r, w := utf8.DecodeRuneInString(s[i:])
-		if !isLetterDigit(r) {
-			i += w
-			continue
-		}
-		start := i
-		j := runEnd(s, i)
-		parts := 0
-		for j+1 < len(s) && s[j] == '-' {
-			if r, _ := utf8.DecodeRuneInString(s[j+1:]); !isLetterDigit(r) {
-				break
-			}
-			j = runEnd(s, j+1)
-			parts++
-		}
-		if parts > 0 {
-			out = append(out, s[start:j])
-		}
-		i = j
-	}
-	return out
-}
-
 func isLetterDigit(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
 	return unicode.IsLetter(r) || unicode.In(r, unicode.N)
+}
+
+// runStart returns the start of the run of letters and digits ending at i.
+func runStart(s string, i int) int {
+	for i > 0 {
+		r, w := utf8.DecodeLastRuneInString(s[:i])
+		if !isLetterDigit(r) {
+			break
+		}
+		i -= w
+	}
+	return i
 }
 
 // runEnd returns the end of the run of letters and digits starting at i.
@@ -443,28 +426,31 @@ func hyphenPairs(lines []cleanLine) map[string]bool {
 		if l.drop || !strings.Contains(l.text, "-") {
 			continue
 		}
-		for _, w := range hyphenatedWords(strings.ToLower(l.text)) {
-			// The pairs are substrings of w: "a-b" from each part start
-			// to the end of the part after it.
-			start := 0
-			for {
-				h := strings.IndexByte(w[start:], '-')
-				if h < 0 {
-					break
-				}
-				h += start
-				end := strings.IndexByte(w[h+1:], '-')
-				if end < 0 {
-					end = len(w)
-				} else {
-					end += h + 1
-				}
-				pairs[w[start:end]] = true
-				start = h + 1
-			}
-		}
+		linePairs(strings.ToLower(l.text), pairs)
 	}
 	return pairs
+}
+
+// linePairs adds to pairs the pairs of adjacent parts of the hyphenated
+// words of s, the matches of regexp `[\pL\pN]+(?:-[\pL\pN]+)+`: a
+// maximal run of letters and digits, then one or more "-" and a run. Each
+// hyphen between a letter or digit and a letter or digit joins two parts:
+// the runs on either side of it.
+func linePairs(s string, pairs map[string]bool) {
+	for off := 0; ; {
+		h := strings.IndexByte(s[off:], '-')
+		if h < 0 {
+			return
+		}
+		h += off
+		off = h + 1
+		if r, _ := utf8.DecodeRuneInString(s[h+1:]); h+1 == len(s) || !isLetterDigit(r) {
+			continue
+		}
+		if start := runStart(s, h); start < h {
+			pairs[s[start:runEnd(s, h+1)]] = true
+		}
+	}
 }
 
 // endsWithWordHyphen reports whether s ends with a letter or digit followed

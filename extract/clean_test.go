@@ -2,12 +2,12 @@ package extract
 
 import (
 	"bytes"
+	"maps"
 	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -256,7 +256,7 @@ func slicesEqual(a, b []int) bool {
 	return true
 }
 
-func TestHyphenatedWordsAgreesWithRegexp(t *testing.T) {
+func TestLinePairsAgreesWithRegexp(t *testing.T) {
 	re := regexp.MustCompile(`[\pL\pN]+(?:-[\pL\pN]+)+`)
 	pieces := []string{"a", "Z", "9", "é", "²", "-", "--", " ", ".", "\xff", "\xe2\x80", "L5", "S1", "non", "ⅷ"}
 	r := rand.New(rand.NewSource(1))
@@ -266,8 +266,16 @@ func TestHyphenatedWordsAgreesWithRegexp(t *testing.T) {
 			b.WriteString(pieces[r.Intn(len(pieces))])
 		}
 		s := b.String()
-		if got, want := hyphenatedWords(s), re.FindAllString(s, -1); !slices.Equal(got, want) {
-			t.Fatalf("hyphenatedWords(%q) = %q, want %q", s, got, want)
+		want := map[string]bool{}
+		for _, w := range re.FindAllString(s, -1) {
+			parts := strings.Split(w, "-")
+			for k := 0; k+1 < len(parts); k++ {
+				want[parts[k]+"-"+parts[k+1]] = true
+			}
+		}
+		got := map[string]bool{}
+		if linePairs(s, got); !maps.Equal(got, want) {
+			t.Fatalf("linePairs(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
