@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/precedent-dev/precedent/extract"
+	"github.com/precedent-dev/precedent/internal/rules"
 	"github.com/precedent-dev/precedent/lexicon"
 )
 
@@ -88,6 +89,7 @@ type careRules struct {
 	anch     []*regexp.Regexp
 	bound    []bool         // the cue starts with \b
 	qtyF     *literalFilter // over f.Sessions then f.Durations
+	allCues  []int          // 0..len(f.Cues)-1
 }
 
 // careStatuses are the values of Care.Status.
@@ -195,6 +197,9 @@ func newCareRules(data fs.FS) (*careRules, error) {
 	}
 	r.cueF = newLiteralFilter(res)
 	r.cuePF = newPrefixFilter(res)
+	for i := range res {
+		r.allCues = append(r.allCues, i)
+	}
 	r.generalF = newLiteralFilter([]*regexp.Regexp{r.f.General.Regexp})
 	for _, re := range res {
 		r.anch = append(r.anch, regexp.MustCompile(`^(?:`+re.String()+`)`))
@@ -258,7 +263,8 @@ func (r *careRules) apply(d *caseDoc) {
 		}
 	}
 	// Sentence by sentence.
-	sc := &careScratch{lowered: lowered, cue: make([]bool, len(r.f.Cues)), qty: make([]bool, len(r.f.Sessions)+len(r.f.Durations))}
+	sc := &careScratch{lowered: lowered, cue: make([]bool, len(r.f.Cues)), qty: make([]bool, len(r.f.Sessions)+len(r.f.Durations)),
+		all: rules.FoldsOutsideASCII(c.Text)}
 	for i := 0; i < len(mentions); {
 		sent, ok := d.sentenceAt(mentions[i].start)
 		if !ok || sent.End < mentions[i].end {
@@ -279,8 +285,11 @@ type careScratch struct {
 	lower    []byte // the sentence in lowered
 	cue, qty []bool // regexps that can match the sentence
 	general  [1]bool
-	starts   []cueStart
-	lastEnd  []int
+	// all: the letter holds a rune the literals miss (the long s, the
+	// Kelvin sign), so every regexp is tried.
+	all     bool
+	starts  []cueStart
+	lastEnd []int
 }
 
 // A cueStart is a place where cue i may match.
@@ -306,8 +315,8 @@ func (r *careRules) sentence(d *caseDoc, sc *careScratch, s extract.Sentence, ms
 	sc.lower = sc.lowered[s.Start:s.End]
 	clear(sc.cue)
 	clear(sc.qty)
-	r.cueF.mark(sc.lower, sc.cue)
-	r.qtyF.mark(sc.lower, sc.qty)
+	r.cueF.mark(sc.lower, sc.cue, sc.all)
+	r.qtyF.mark(sc.lower, sc.qty, sc.all)
 	clauses := clausesOf(text, s)
 	for k := range ms {
 		ms[k].clause = clauseOf(clauses, ms[k].start)
@@ -321,7 +330,7 @@ func (r *careRules) sentence(d *caseDoc, sc *careScratch, s extract.Sentence, ms
 	r.quantities(d, sc, s, clauses, ms)
 	general := false
 	sc.general[0] = false
-	if r.generalF.mark(sc.lower, sc.general[:]); sc.general[0] {
+	if r.generalF.mark(sc.lower, sc.general[:], sc.all); sc.general[0] {
 		general = r.f.General.MatchString(st) && !r.f.Patient.MatchString(st)
 	}
 
@@ -372,7 +381,12 @@ func (r *careRules) sentence(d *caseDoc, sc *careScratch, s extract.Sentence, ms
 func (r *careRules) cueHits(sc *careScratch, st string, base int) []cueHit {
 	var hits []cueHit
 	sc.starts = sc.starts[:0]
-	r.cuePF.each(sc.lower, func(i, start int) { sc.starts = append(sc.starts, cueStart{i, start}) })
+	always := r.cuePF.always
+	if sc.all {
+		always = r.allCues
+	} else {
+		r.cuePF.each(sc.lower, func(i, start int) { sc.starts = append(sc.starts, cueStart{i, start}) })
+	}
 	sort.Slice(sc.starts, func(a, b int) bool {
 		x, y := sc.starts[a], sc.starts[b]
 		return x.start < y.start || x.start == y.start && x.i < y.i
@@ -394,7 +408,7 @@ func (r *careRules) cueHits(sc *careScratch, st string, base int) []cueHit {
 		sc.lastEnd[c.i] = c.start + loc[1]
 		hits = append(hits, cueHit{cue: &r.f.Cues[c.i], start: base + c.start, end: base + c.start + loc[1]})
 	}
-	for _, i := range r.cuePF.always {
+	for _, i := range always {
 		if !sc.cue[i] {
 			continue
 		}
@@ -742,10 +756,11 @@ func (r *careRules) number(s string) (int, bool) {
 
 // A literalFilter tells which of a list of regexps can match a text, with
 // one Aho-Corasick pass (lexicon.Literals) instead of one regexp search
-// each: every regexp gets a set of literals (ASCII lower case) one of which
-// any match contains. A regexp for which no such set is known is always tried.
-// (ASCII lower-casing is exact for the rule files' (?i) patterns except for
-// the Kelvin sign and the long s, which letters do not contain.)
+// each: every regexp gets the literals of internal/rules' analysis, one of
+// which any match contains (or starts with, for a prefix filter), looked
+// for in the lowerSpaced text. A regexp without such literals is always
+// tried. (ASCII lower-casing is exact for the rule files' (?i) patterns
+// except for the Kelvin sign and the long s, which letters do not contain.)
 type literalFilter struct {
 	trie   *lexicon.Literals
 	owners [][]int // trie pattern -> regexp indexes
@@ -756,11 +771,13 @@ type literalFilter struct {
 
 // newPrefixFilter is newLiteralFilter with literals that every match
 // starts with (after zero-width assertions such as \b), at least two bytes
-// long, so that a regexp need only be tried where one of them stands.
+// long (rules.LeadLiterals), so that a regexp need only be tried where one
+// of them stands.
 func newPrefixFilter(res []*regexp.Regexp) *literalFilter {
 	return buildLiteralFilter(res, true)
 }
 
+// newLiteralFilter builds the filter on rules.NeedLiterals.
 func newLiteralFilter(res []*regexp.Regexp) *literalFilter {
 	return buildLiteralFilter(res, false)
 }
@@ -770,20 +787,24 @@ func buildLiteralFilter(res []*regexp.Regexp, prefix bool) *literalFilter {
 	index := map[string]int{}
 	var trieLits []string // by trie pattern index
 	for i, re := range res {
-		parsed, err := syntax.Parse(re.String(), syntax.Perl)
 		var lits []string
-		switch {
-		case err != nil:
-		case prefix:
-			lits = prefixLiterals(parsed.Simplify())
-		default:
-			lits = requiredLiterals(parsed.Simplify())
+		if prefix {
+			lits = rules.LeadLiterals(re)
+		} else {
+			lits = rules.NeedLiterals(re)
 		}
 		if len(lits) == 0 {
 			f.always = append(f.always, i)
 			continue
 		}
+		seen := map[string]bool{}
 		for _, l := range lits {
+			// The text is lowerSpaced: so is the literal.
+			l = string(lowerSpaced(l))
+			if seen[l] {
+				continue
+			}
+			seen[l] = true
 			k, ok := index[l]
 			if !ok {
 				k = len(f.owners)
@@ -801,8 +822,14 @@ func buildLiteralFilter(res []*regexp.Regexp, prefix bool) *literalFilter {
 }
 
 // mark sets may[i] for every regexp i that can match lowered (the text in
-// ASCII lower case).
-func (f *literalFilter) mark(lowered []byte, may []bool) {
+// ASCII lower case); with all, for every regexp.
+func (f *literalFilter) mark(lowered []byte, may []bool, all bool) {
+	if all {
+		for i := range may[:f.n] {
+			may[i] = true
+		}
+		return
+	}
 	for _, i := range f.always {
 		may[i] = true
 	}
@@ -828,76 +855,6 @@ func (f *literalFilter) each(lowered []byte, fn func(i, start int)) {
 			fn(i, end-n+1)
 		}
 	})
-}
-
-// prefixLiterals returns lower-case strings of at least two bytes one of
-// which every match of re starts with, or nil.
-func prefixLiterals(re *syntax.Regexp) []string {
-	set, _ := prefixSet(re)
-	if len(set) == 0 || shortest(set) < 2 {
-		return nil
-	}
-	return set
-}
-
-// prefixSet returns strings one of which every match of re starts with;
-// exact is true when every match is one of them.
-func prefixSet(re *syntax.Regexp) (set []string, exact bool) {
-	switch re.Op {
-	case syntax.OpLiteral, syntax.OpCharClass:
-		return literalSet(re)
-	case syntax.OpCapture:
-		return prefixSet(re.Sub[0])
-	case syntax.OpPlus:
-		s, _ := prefixSet(re.Sub[0])
-		return s, false
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			s, _ := prefixSet(re.Sub[0])
-			return s, false
-		}
-	case syntax.OpAlternate:
-		var out []string
-		exact := true
-		for _, sub := range re.Sub {
-			s, e := prefixSet(sub)
-			if len(s) == 0 {
-				return nil, false
-			}
-			for _, x := range s {
-				out = appendNew(out, x)
-			}
-			exact = exact && e
-		}
-		if len(out) > maxLiterals {
-			return nil, false
-		}
-		return out, exact
-	case syntax.OpConcat:
-		run := []string{""}
-		for _, sub := range re.Sub {
-			switch sub.Op {
-			case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpBeginText, syntax.OpEmptyMatch:
-				continue // zero width
-			}
-			p, e := prefixSet(sub)
-			if len(p) == 0 || len(run)*len(p) > maxLiterals || shortest(run) >= 3 {
-				return run, false
-			}
-			var joined []string
-			for _, a := range run {
-				for _, b := range p {
-					joined = appendNew(joined, a+b)
-				}
-			}
-			run = joined
-			if !e {
-				return run, false
-			}
-		}
-		return run, true
-	}
-	return nil, false
 }
 
 // startsWithWordBoundary reports whether re begins with \b.
@@ -1052,122 +1009,3 @@ func wordBoundary(text string, i int) bool {
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-// maxLiterals bounds the literal set of one regexp.
-const maxLiterals = 64
-
-// requiredLiterals returns lower-case strings one of which every match of
-// re contains, or nil when it knows none.
-func requiredLiterals(re *syntax.Regexp) []string {
-	set, _ := literalSet(re)
-	for _, s := range set {
-		if s == "" {
-			return nil
-		}
-	}
-	return set
-}
-
-// literalSet returns a set of strings one of which every match of re
-// contains; exact is true when every match is one of them.
-func literalSet(re *syntax.Regexp) (set []string, exact bool) {
-	switch re.Op {
-	case syntax.OpLiteral:
-		return []string{strings.ToLower(string(re.Rune))}, true
-	case syntax.OpCharClass:
-		var out []string
-		for k := 0; k+1 < len(re.Rune); k += 2 {
-			if re.Rune[k+1]-re.Rune[k] > 10 {
-				return nil, false
-			}
-			for r := re.Rune[k]; r <= re.Rune[k+1]; r++ {
-				out = appendNew(out, strings.ToLower(string(r)))
-			}
-		}
-		return out, len(out) > 0 && len(out) <= 12
-	case syntax.OpCapture:
-		return literalSet(re.Sub[0])
-	case syntax.OpPlus:
-		s, _ := literalSet(re.Sub[0])
-		return s, false
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			s, _ := literalSet(re.Sub[0])
-			return s, false
-		}
-	case syntax.OpAlternate:
-		var out []string
-		exact := true
-		for _, sub := range re.Sub {
-			s, e := literalSet(sub)
-			if len(s) == 0 {
-				return nil, false
-			}
-			for _, x := range s {
-				out = appendNew(out, x)
-			}
-			exact = exact && e
-		}
-		if len(out) > maxLiterals {
-			return nil, false
-		}
-		return out, exact
-	case syntax.OpConcat:
-		// Join exact neighbours ("ha" + [sd] -> "has", "had"); of the
-		// pieces, keep the set whose shortest string is longest.
-		var best []string
-		var run []string // exact strings of the current run of exact parts
-		inRun := false
-		consider := func(s []string) {
-			if len(s) > 0 && (best == nil || shortest(s) > shortest(best)) {
-				best = s
-			}
-		}
-		for _, sub := range re.Sub {
-			switch sub.Op {
-			case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText, syntax.OpEmptyMatch:
-				continue // zero width: does not break a run
-			}
-			s, e := literalSet(sub)
-			if e && inRun && len(run)*len(s) <= maxLiterals {
-				var joined []string
-				for _, a := range run {
-					for _, b := range s {
-						joined = appendNew(joined, a+b)
-					}
-				}
-				run = joined
-				continue
-			}
-			if inRun {
-				consider(run)
-			}
-			consider(s)
-			run, inRun = s, e
-		}
-		if inRun {
-			consider(run)
-		}
-		return best, false
-	}
-	return nil, false
-}
-
-func appendNew(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
-}
-
-func shortest(set []string) int {
-	n := -1
-	for _, s := range set {
-		if n < 0 || len(s) < n {
-			n = len(s)
-		}
-	}
-	return n
-}

@@ -92,6 +92,22 @@ func TestCareCueExamples(t *testing.T) {
 	}
 }
 
+// TestCareFoldsOutsideASCII checks that a cue written with the long s or
+// the Kelvin sign, which (?i) patterns match as s and k but the literal
+// prefilters do not look for, is still found.
+func TestCareFoldsOutsideASCII(t *testing.T) {
+	r := loadCareRules(t)
+	for _, tt := range []struct{ ex, want string }{
+		{"[Physical therapy] was unsuccessful.", "failed"},
+		{"[Physical therapy] was un\u017fucce\u017f\u017fful.", "failed"},
+		{"[Physical therapy] was ineffective; \u212a.", "failed"},
+	} {
+		if got := careOf(t, r, tt.ex); got != tt.want {
+			t.Errorf("%q: status %q, want %q", tt.ex, got, tt.want)
+		}
+	}
+}
+
 // TestCareRuleErrors checks that bad rule files are rejected.
 func TestCareRuleErrors(t *testing.T) {
 	base := "zones: [analysis]\nreach: 40\noverride: [not_documented, absent, failed, helped]\nactivity: [ongoing, planned, done]\nmodalities:\n  - code: pt\n    synonyms: [physical therapy]\ngeneral: 'x'\npatient: 'y'\n"

@@ -292,7 +292,25 @@ func leads(re *syntax.Regexp) (lits []string, exact, ok bool) {
 			}
 			lits, exact = append(lits, l...), exact && e
 		}
-		return lits, exact, len(lits) <= maxLeads
+		if len(lits) <= maxLeads {
+			return lits, exact, true
+		}
+		// Too many: their first three (or two) bytes may be few enough.
+		for _, n := range []int{3, 2} {
+			var short []string
+			seen := map[string]bool{}
+			for _, l := range lits {
+				l = l[:min(n, len(l))]
+				if !seen[l] {
+					seen[l] = true
+					short = append(short, l)
+				}
+			}
+			if len(short) <= maxLeads {
+				return short, false, true
+			}
+		}
+		return nil, false, false
 	case syntax.OpConcat:
 		lits, exact = []string{""}, true
 		for _, sub := range re.Sub {
@@ -1490,50 +1508,6 @@ func sameLits(a, b []foldLit) bool {
 		}
 	}
 	return true
-}
-
-// needLits returns literals one of which every match contains.
-func needLits(re *syntax.Regexp) ([]foldLit, bool) {
-	switch re.Op {
-	case syntax.OpLiteral:
-		runs := literalRuns(re)
-		if len(runs) == 0 {
-			return nil, false
-		}
-		best := runs[0]
-		for _, r := range runs[1:] {
-			if len(r.s) > len(best.s) {
-				best = r
-			}
-		}
-		return []foldLit{best}, true
-	case syntax.OpCapture, syntax.OpPlus:
-		return needLits(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min < 1 {
-			return nil, false
-		}
-		return needLits(re.Sub[0])
-	case syntax.OpConcat:
-		var best []foldLit
-		for _, s := range re.Sub {
-			if l, ok := needLits(s); ok && (best == nil || shortest(l) > shortest(best)) {
-				best = l
-			}
-		}
-		return best, best != nil
-	case syntax.OpAlternate:
-		var all []foldLit
-		for _, s := range re.Sub {
-			l, ok := needLits(s)
-			if !ok {
-				return nil, false
-			}
-			all = append(all, l...)
-		}
-		return all, true
-	}
-	return nil, false
 }
 
 func shortest(ls []foldLit) int {
