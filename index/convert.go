@@ -41,7 +41,10 @@ type indexDoc struct {
 	DecisionDate    *time.Time `json:"decision_date,omitempty"`
 	DateOfInjury    *time.Time `json:"date_of_injury,omitempty"`
 	Text            string     `json:"text"`
-	Path            string     `json:"path"`
+	// TextPairs is Text again, indexed as pairs of adjacent words
+	// (pairs.go).
+	TextPairs string `json:"text_pairs"`
+	Path      string `json:"path"`
 	// Services are the disputed items for display, "text (decision)".
 	Services []string `json:"services"`
 	// Record is the case record as JSON, stored and not indexed.
@@ -156,6 +159,7 @@ func toDoc(c *pipeline.Case) (*indexDoc, error) {
 		Specialties:     lowerAll(c.Reviewer.Specialties),
 		Findings:        findingTags(c),
 		Text:            c.Text,
+		TextPairs:       c.Text,
 		Path:            c.Source.Path,
 		Record:          string(rec),
 	}

@@ -97,6 +97,7 @@ func TestToDoc(t *testing.T) {
 		SIPositiveTests: 3, // faber, gaenslen, si_tenderness
 		DecisionDate:    ptr(time.Date(2020, 9, 3, 0, 0, 0, 0, time.UTC)),
 		Text:            "letter",
+		TextPairs:       "letter",
 		Path:            "a/b.txt",
 		Services:        []string{"Right SI joint injection (upheld)", "epidural_steroid_injection (overturned)"},
 	}

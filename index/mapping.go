@@ -29,6 +29,7 @@ const (
 	fieldDecisionDate     = "decision_date"
 	fieldDateOfInjury     = "date_of_injury"
 	fieldText             = "text"
+	fieldTextPairs        = "text_pairs" // pairs of adjacent words (pairs.go)
 	fieldPath             = "path"
 	fieldServices         = "services"
 	fieldCaseNumberShown  = "case_number_shown" // as written, for display
@@ -37,7 +38,7 @@ const (
 
 // schemaVersion is bumped when the index document changes in a way the
 // mapping hash does not see (what convert.go puts in a field).
-const schemaVersion = "precedent.index/v2" // v2: finding tags of definite findings only
+const schemaVersion = "precedent.index/v3" // v2: finding tags of definite findings only; v3: text_pairs
 
 // versionKey is the internal key holding the mapping version.
 var versionKey = []byte("precedent.mapping_version")
@@ -101,6 +102,14 @@ func newMapping() *mapping.IndexMappingImpl {
 	text.IncludeInAll = false
 	text.DocValues = false
 	dm.AddFieldMappingsAt(fieldText, text)
+
+	pairs := bleve.NewTextFieldMapping()
+	pairs.Analyzer = pairsAnalyzerName
+	pairs.Store = false
+	pairs.IncludeTermVectors = false
+	pairs.IncludeInAll = false
+	pairs.DocValues = false
+	dm.AddFieldMappingsAt(fieldTextPairs, pairs)
 
 	dm.AddFieldMappingsAt(fieldPath, stored())
 	dm.AddFieldMappingsAt(fieldServices, stored())

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -29,7 +30,10 @@ import (
 // weights, norms and order of summation; TestSearchMatchesBleve compares
 // hits and scores). It gives no locations, so it serves the searches that
 // need none (the main search; snippets highlight the returned hits with
-// bleve's own phrase query), and leaves the others to bleve.
+// bleve's own phrase query), and leaves the others to bleve. A phrase of
+// two words of the letter text reads no location at all: its matches are
+// the postings of the pair of words (pairs.go), and its terms' postings
+// give only the frequencies and norms of the scores.
 
 // fastPhrases returns bq with the phrases of its query string (in any
 // boolean, conjunction or disjunction) replaced by phraseQuery, and a
@@ -143,6 +147,10 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 		return nil, err
 	}
 	s := &phraseSearcher{field: field, seg: -1, boost: q.orig.BoostVal.Value()}
+	if len(slots) == 2 && field == fieldText && name == en.AnalyzerName {
+		// Two adjacent words: the cases of their pair (pairs.go).
+		s.pair = []byte(pairTerm(slots[0], slots[1]))
+	}
 	s.segs = snap.Segments()
 	var n uint64
 	for _, sg := range s.segs {
@@ -212,6 +220,12 @@ type phraseSearcher struct {
 	boost float64
 	terms []*phraseTerm // in phrase order
 	order []*phraseTerm // by count, bleve's conjunction order
+
+	// pair is the term of fieldTextPairs of a phrase of two words: its
+	// postings are the matches, no location is read.
+	pair   []byte
+	pairPL segment.PostingsList
+	pairIt segment.PostingsIterator
 
 	segs    []*scorch.SegmentSnapshot
 	starts  []uint64 // first document number of each segment, then the total
@@ -284,12 +298,16 @@ func (s *phraseSearcher) from(ctx *search.SearchContext, n uint64, advance bool)
 			return nil, nil
 		}
 		lead := s.order[0]
+		leadIt, follow := lead.it, s.order[1:]
+		if s.pair != nil {
+			leadIt, follow = s.pairIt, s.order
+		}
 		var p segment.Posting
 		var err error
 		if advance && n > s.starts[s.seg] {
-			p, err = lead.it.Advance(n - s.starts[s.seg])
+			p, err = leadIt.Advance(n - s.starts[s.seg])
 		} else {
-			p, err = lead.it.Next()
+			p, err = leadIt.Next()
 		}
 		advance = false
 		if err != nil {
@@ -302,9 +320,11 @@ func (s *phraseSearcher) from(ctx *search.SearchContext, n uint64, advance bool)
 			continue
 		}
 		local := p.Number()
-		lead.p = p
+		if s.pair == nil {
+			lead.p = p
+		}
 		ok := true
-		for _, t := range s.order[1:] {
+		for _, t := range follow {
 			// The iterator may already be at or past local (a posting
 			// read for an earlier candidate); it only moves forward.
 			if t.p == nil || t.p.Number() < local {
@@ -319,7 +339,7 @@ func (s *phraseSearcher) from(ctx *search.SearchContext, n uint64, advance bool)
 				break
 			}
 		}
-		if !ok || !s.holds() {
+		if !ok || (s.pair == nil && !s.holds()) {
 			continue
 		}
 		// bleve's TermQueryScorer.Score, summed in conjunction order.
@@ -363,8 +383,18 @@ func (s *phraseSearcher) openSegment(seg int) error {
 		if t.pl, err = dict.PostingsList([]byte(t.word), sg.Deleted(), t.pl); err != nil {
 			return err
 		}
-		t.it = t.pl.Iterator(true, true, true, t.it)
+		t.it = t.pl.Iterator(true, true, s.pair == nil, t.it)
 		t.p = nil
+	}
+	if s.pair != nil {
+		pairs, err := sg.Segment().Dictionary(fieldTextPairs)
+		if err != nil {
+			return err
+		}
+		if s.pairPL, err = pairs.PostingsList(s.pair, sg.Deleted(), s.pairPL); err != nil {
+			return err
+		}
+		s.pairIt = s.pairPL.Iterator(false, false, false, s.pairIt)
 	}
 	return nil
 }
