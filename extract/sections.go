@@ -30,6 +30,7 @@ type ZoneRuleError = rules.Error
 // sections.yaml (see the comments there); it is safe for concurrent use.
 type Sectioner struct {
 	headings  []zoneHeadingRule
+	maxLines  int // the most lines of a heading rule
 	decisions []zoneDecisionRule
 	quotes    zoneQuoteRules
 	kinds     []zoneKindRule
@@ -70,6 +71,7 @@ type zoneQuoteRules struct {
 	scan        []string
 	minWords    int
 	abbrev      map[string]bool
+	abbrevMax   int       // the longest abbreviation, in bytes
 	start       []zoneCue // anchored at the start
 	reject      []zoneCue
 	endStart    []zoneCue // anchored at the start
@@ -203,6 +205,7 @@ func NewSectioner(fsys fs.FS) (*Sectioner, error) {
 		if len(h.Match) == 0 || len(h.NoMatch) == 0 {
 			return nil, bad(h.Pattern.Line, "heading needs match and no_match examples")
 		}
+		s.maxLines = max(s.maxLines, h.Lines)
 		s.headings = append(s.headings, zoneHeadingRule{name: h.Name.S, line: h.Pattern.Line, re: re, m: rules.NewMatcher(re),
 			inline: h.Inline, lines: h.Lines, ex: zoneExamples{h.Match, h.NoMatch}})
 	}
@@ -298,6 +301,7 @@ func NewSectioner(fsys fs.FS) (*Sectioner, error) {
 	q.abbrev = make(map[string]bool, len(f.Quotes.Abbreviations))
 	for _, a := range f.Quotes.Abbreviations {
 		q.abbrev[strings.ToLower(a)] = true
+		q.abbrevMax = max(q.abbrevMax, len(strings.ToLower(a)))
 	}
 	seenKind := map[string]bool{}
 	for _, k := range f.Kinds {
@@ -427,17 +431,20 @@ func (w *zoneWindow) offset(lines []zoneLine, m int) int {
 const maxWindowLines = 5
 
 // zoneWindows builds the windows of 1 to n lines starting at line i (fewer
-// when the text ends or blank lines run on), one at a time as they are
-// asked for: most lines match no heading rule on their first window. One
-// zoneWindows serves every line of a text (reset), and a one-line window
-// is the line's content itself: only longer windows allocate.
+// when the text ends or blank lines run on), as they are asked for: most
+// lines match no heading rule on their first window. One zoneWindows
+// serves every line of a text (reset). A one-line window is the line's
+// content itself; the first longer window asked for builds the windows up
+// to maxN lines, as prefixes of one string.
 type zoneWindows struct {
 	text   string
 	lines  []zoneLine
+	maxN   int // the most lines a window is asked for
 	j      int // next line to read
 	blanks int
 	done   bool
 	n      int    // windows built
+	joined bool   // the joined text of windows 2 to n is set
 	buf    []byte // the joined content of the windows built
 	idx    [maxWindowLines]int
 	starts [maxWindowLines]int
@@ -446,7 +453,7 @@ type zoneWindows struct {
 
 // reset starts the windows of line i.
 func (zw *zoneWindows) reset(i int) {
-	zw.j, zw.blanks, zw.done, zw.n, zw.buf = i, 0, false, 0, zw.buf[:0]
+	zw.j, zw.blanks, zw.done, zw.n, zw.joined, zw.buf = i, 0, false, 0, false, zw.buf[:0]
 }
 
 // window returns the window of n lines (1 <= n <= maxWindowLines), or nil.
@@ -456,6 +463,17 @@ func (zw *zoneWindows) window(n int) *zoneWindow {
 	}
 	if zw.n < n {
 		return nil
+	}
+	if n > 1 && !zw.joined {
+		for zw.n < zw.maxN && !zw.done {
+			zw.extend()
+		}
+		all := string(zw.buf)
+		for k := 1; k < zw.n; k++ {
+			l := zw.lines[zw.idx[k]]
+			zw.ws[k].joined = all[:zw.starts[k]+l.ce-l.cs]
+		}
+		zw.joined = true
 	}
 	return &zw.ws[n-1]
 }
@@ -489,9 +507,11 @@ func (zw *zoneWindows) extend() {
 		zw.starts[n] = len(zw.buf)
 		zw.idx[n] = j
 		zw.buf = append(zw.buf, zw.text[l.cs:l.ce]...)
-		joined := zw.text[l.cs:l.ce]
-		if n > 0 {
-			joined = string(zw.buf)
+		joined := ""
+		if n == 0 {
+			joined = zw.text[l.cs:l.ce]
+		} else {
+			zw.joined = false // set by window
 		}
 		zw.ws[n] = zoneWindow{joined: joined, idx: zw.idx[: n+1 : n+1], pieceStart: zw.starts[: n+1 : n+1]}
 		zw.n++
@@ -518,7 +538,7 @@ func zoneFold(s string) string { return strings.Join(strings.Fields(s), " ") }
 // matchHeading tries the heading rules at line i. It returns the boundary
 // and the index of the rule that matched.
 func (s *Sectioner) matchHeading(text string, lines []zoneLine, i int, cur string) (zoneBoundary, int, bool) {
-	return s.matchHeadingIn(&zoneWindows{text: text, lines: lines}, i, cur)
+	return s.matchHeadingIn(&zoneWindows{text: text, lines: lines, maxN: s.maxLines}, i, cur)
 }
 
 // matchHeadingIn is matchHeading with the windows of zw (its text and
@@ -622,7 +642,7 @@ func (s *Sectioner) Sections(text string) []Section {
 		return nil
 	}
 	lines := zoneSplitLines(text)
-	zw := &zoneWindows{text: text, lines: lines}
+	zw := &zoneWindows{text: text, lines: lines, maxN: s.maxLines}
 	var bounds []zoneBoundary
 	cur, minLine := "header", 0
 	for i := 0; i < len(lines); i++ {
@@ -793,6 +813,14 @@ func zoneClosingQuote(text string, from, sentEnd, limit int) (int, int) {
 	return open, end
 }
 
+// zoneSentenceByte holds the bytes sentences acts on: . ! ? and digits.
+var zoneSentenceByte = func() (t [256]bool) {
+	for _, c := range []byte(".!?0123456789") {
+		t[c] = true
+	}
+	return t
+}()
+
 func zoneIsDigit(c byte) bool { return c >= '0' && c <= '9' }
 func zoneIsUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 func zoneIsLower(c byte) bool { return c >= 'a' && c <= 'z' }
@@ -831,6 +859,12 @@ func (s *Sectioner) sentences(text string, a, b int) []zoneSpan {
 		}
 	}
 	for i := a; i < b; i++ {
+		for i < b && !zoneSentenceByte[text[i]] {
+			i++
+		}
+		if i == b {
+			break
+		}
 		c := text[i]
 		switch {
 		case c == '.' || c == '!' || c == '?':
@@ -919,5 +953,5 @@ func (s *Sectioner) abbrevBefore(text string, a, i int) bool {
 	if len(word) == 1 && zoneIsUpper(word[0]) {
 		return true
 	}
-	return hasLower(s.quotes.abbrev, word)
+	return len(word) <= s.quotes.abbrevMax && hasLower(s.quotes.abbrev, word)
 }
