@@ -77,6 +77,7 @@ type Matcher struct {
 	startAsserts []syntax.Op
 	startWindow  int
 	startLeads   *leadSet
+	startPos     *posBytes // the first bytes of the rest (nil: unknown)
 	// stop holds the ASCII bytes the pattern can never consume: an
 	// anchored attempt at i needs no text past the first of them after i
 	// (kept, for the assertions that look at it).
@@ -97,6 +98,7 @@ type Matcher struct {
 	// unknown); anchored is the pattern anchored at the start, compiled
 	// on first use.
 	leads        *leadSet
+	pos          *posBytes // the first bytes of a match (nil: unknown)
 	anchoredOnce sync.Once
 	anchored     *regexp.Regexp
 }
@@ -355,11 +357,14 @@ func (m *Matcher) MatchAt(s string, i, window int) []int {
 			return nil
 		}
 	}
-	m.anchoredOnce.Do(func() { m.anchored = regexp.MustCompile(`^(?:` + m.re.String() + `)`) })
 	end := len(s)
 	if window > 0 {
 		end = min(end, i+window)
 	}
+	if m.pos != nil && !m.pos.at(s[:end], i) {
+		return nil
+	}
+	m.anchoredOnce.Do(func() { m.anchored = regexp.MustCompile(`^(?:` + m.re.String() + `)`) })
 	loc := m.anchored.FindStringSubmatchIndex(s[i:end])
 	for k := range loc {
 		if loc[k] >= 0 {
@@ -405,6 +410,7 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 		}
 	}
 	m.leads = newLeadSet(tree)
+	m.pos = newPosBytes(tree)
 	if tree.Op == syntax.OpConcat && len(tree.Sub) > 1 && tree.Sub[len(tree.Sub)-1].Op == syntax.OpEndText {
 		body := &syntax.Regexp{Op: syntax.OpConcat, Sub: tree.Sub[:len(tree.Sub)-1]}
 		if n, ok := maxLen(body); ok && n > 0 && !hasAssert(body) {
@@ -557,6 +563,7 @@ func (m *Matcher) initStart(tree *syntax.Regexp) {
 	}
 	m.startRE, m.startAsserts, m.startFirst = rest, asserts, first
 	m.startLeads = newLeadSet(restTree)
+	m.startPos = newPosBytes(restTree)
 	if n, ok := maxLen(restTree); ok && !hasEndText(restTree) {
 		m.startWindow = n + utf8.UTFMax // room for a final \b to look on
 	}
@@ -625,6 +632,7 @@ func (m *Matcher) initStartBack(tree *syntax.Regexp) {
 	}
 	m.startRE, m.startBack, m.startAsserts, m.startFirst = at0, back, nil, first
 	m.startLeads = newLeadSet(tree)
+	m.startPos = newPosBytes(tree)
 	if n, ok := maxLen(tree); ok && !hasEndText(tree) {
 		m.startWindow = n + utf8.UTFMax
 	}
@@ -745,7 +753,8 @@ func (m *Matcher) nextStart(s string, from int) []int {
 			}
 			i += k
 		}
-		if !m.startFirst[s[i]] || !assertsAt(m.startAsserts, s, i) || m.startLeads != nil && !m.startLeads.at(s, i) {
+		if !m.startFirst[s[i]] || !assertsAt(m.startAsserts, s, i) || m.startLeads != nil && !m.startLeads.at(s, i) ||
+			m.startPos != nil && !m.startPos.at(s, i) {
 			continue
 		}
 		end := len(s)
