@@ -6,6 +6,7 @@ import (
 
 	"github.com/precedent-dev/precedent/extract"
 	"github.com/precedent-dev/precedent/internal/rules"
+	"github.com/precedent-dev/precedent/lexicon"
 )
 
 // A caseDoc is what the stages after the letter-level fields share: the record
@@ -65,6 +66,9 @@ func (d *caseDoc) span(start, end int) Span {
 	return Span{Text: d.c.Text[start:end], Start: start, End: end, Section: d.section(start)}
 }
 
+// literalWalker compiles the literal automaton of a rules.Group.
+func literalWalker(lits []string) rules.Walker { return lexicon.NewLiterals(lits) }
+
 // ruleTextRules decide which text is rule text (data/ruletext.yaml).
 type ruleTextRules struct {
 	Zones            []string `yaml:"zones"`
@@ -76,6 +80,7 @@ type ruleTextRules struct {
 	ZonePatient []rx `yaml:"zone_patient_sentences"`
 
 	rule, patient, zonePatient []*rules.Matcher // the regexps above, with prefilters
+	ruleGroup                  *rules.Group     // finds the literals of rule in one pass
 }
 
 func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
@@ -89,6 +94,7 @@ func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
 	for _, r := range g.RuleSentences {
 		g.rule = append(g.rule, rules.NewMatcher(r.Regexp))
 	}
+	g.ruleGroup = rules.NewGroup(g.rule, literalWalker)
 	for _, r := range g.PatientSentences {
 		g.patient = append(g.patient, rules.NewMatcher(r.Regexp))
 	}
@@ -137,14 +143,12 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 			}
 		}
 	}
-	// The literals of the rule patterns are found once in the whole text; a
-	// pattern runs on a sentence only when one of them lies in it. Patient
-	// patterns run on the few rule sentences only.
+	// The literals of the rule patterns are found once in the whole text
+	// (one automaton pass for all); a pattern runs on a sentence only when
+	// one of them lies in it. Patient patterns run on the few rule
+	// sentences only.
 	t := d.text()
-	ruleHits := make([]*rules.Hits, len(g.rule))
-	for k, r := range g.rule {
-		ruleHits[k] = r.Hits(t)
-	}
+	ruleHits := g.ruleGroup.Hits(t)
 	for _, s := range d.sents {
 		rule := false
 		for k, r := range g.rule {
