@@ -59,6 +59,7 @@ type scoreFile struct {
 	LevelCues      []scoreLevelCue    `yaml:"level_cues"`
 	LevelValue     rx                 `yaml:"level_value"`
 	LevelNotAfter  rx                 `yaml:"level_not_after"`
+	ScaleAfter     rx                 `yaml:"scale_after"`
 	PainBeforeCue  rx                 `yaml:"pain_before_cue"`
 	ContextBefore  int                `yaml:"context_before"`
 	ContextWord    rx                 `yaml:"context_word"`
@@ -107,7 +108,7 @@ func newScoreRules(data fs.FS) (*scoreRules, error) {
 	}
 	for key, re := range map[string]*rx{
 		"score_value": &f.ScoreValue, "out_of_10": &f.OutOf10, "out_of_5": &f.OutOf5, "out_of_value": &f.OutOfValue,
-		"level_value": &f.LevelValue, "level_not_after": &f.LevelNotAfter, "pain_before_cue": &f.PainBeforeCue,
+		"level_value": &f.LevelValue, "level_not_after": &f.LevelNotAfter, "scale_after": &f.ScaleAfter, "pain_before_cue": &f.PainBeforeCue,
 		"context_word": &f.ContextWord, "context_after": &f.ContextAfter, "score_not_before": &f.ScoreNotBefore,
 		"score_not_after": &f.ScoreNotAfter, "continuation": &f.Continuation,
 		"range_joiner": &f.RangeJoiner, "range_not_before": &f.RangeNotBefore, "grade": &f.Grade,
@@ -354,13 +355,16 @@ func (r *scoreRules) apply(d *caseDoc) {
 		}
 	}
 	// "pain level of 7", "VAS 5-9".
+	// A scale written out after the value ("rated 1 on a 10-point scale")
+	// stands for the pain word before the cue.
 	r.levelCues.scan(text, func(s, e, cue int) {
-		if r.levelPain[cue] && !r.f.PainBeforeCue.MatchString(clip(text, max(0, s-24), s)) {
-			return
-		}
 		after := text[e:min(len(text), e+40)]
 		m := r.f.LevelValue.FindStringSubmatchIndex(after)
 		if m == nil || r.f.LevelNotAfter.MatchString(after[m[1]:]) {
+			return
+		}
+		if r.levelPain[cue] && !r.f.PainBeforeCue.MatchString(clip(text, max(0, s-24), s)) &&
+			!r.f.ScaleAfter.MatchString(clip(text, e+m[1], min(len(text), e+m[1]+40))) {
 			return
 		}
 		if s2, ok := r.scoreAt(d, e+m[2], e+m[1], after[m[2]:m[3]], group(after, m, r.f.LevelValue, "max"), true); ok {
