@@ -52,6 +52,26 @@ type reliefCue struct {
 	// reported being no better", "reports continued improvement"): a
 	// statement without a treatment named near it.
 	CourseBefore *rx `yaml:"course_before"`
+	// NotAround, matching a stretch of text that covers the cue (up to 40
+	// bytes before and 80 after it), makes it no statement: "unchanged
+	// since last visit" (a course over time, no treatment), "has not
+	// responded to conservative treatment" (failed care).
+	NotAround *rx `yaml:"not_around"`
+}
+
+// notAround reports whether the cue's not_around pattern matches a stretch
+// of text covering the cue at [s, e).
+func (c *reliefCue) notAround(text string, s, e int) bool {
+	if c.NotAround == nil {
+		return false
+	}
+	lo := max(0, s-40)
+	for _, m := range c.NotAround.FindAllStringIndex(clip(text, lo, min(len(text), e+80)), -1) {
+		if lo+m[0] <= s && e <= lo+m[1] {
+			return true
+		}
+	}
+	return false
 }
 
 type reliefComparator struct {
@@ -240,11 +260,16 @@ func newReliefRulesWith(data fs.FS, lx *lexicon.Lexicon, cx *lexicon.Context) (*
 		if !oneOf(reliefQualValues, q.Value) {
 			return nil, bad(0, "qualitative value %q is not one of %s", q.Value, strings.Join(reliefQualValues, ", "))
 		}
-		if err := q.Before.compile(); err != nil {
-			return nil, bad(0, "qualitative %s: before: %v", q.Value, err)
+		// One of before and after may be left out, not both.
+		if len(q.Before) > 0 || len(q.After) == 0 {
+			if err := q.Before.compile(); err != nil {
+				return nil, bad(0, "qualitative %s: before: %v", q.Value, err)
+			}
 		}
-		if err := q.After.compile(); err != nil {
-			return nil, bad(0, "qualitative %s: after: %v", q.Value, err)
+		if len(q.After) > 0 || len(q.Before) == 0 {
+			if err := q.After.compile(); err != nil {
+				return nil, bad(0, "qualitative %s: after: %v", q.Value, err)
+			}
 		}
 	}
 	if err := f.FunctionalBefore.compile(); err != nil {
@@ -343,6 +368,9 @@ func (r *reliefRules) apply(d *caseDoc) {
 	var trig []int
 	r.cues.scan(text, func(s, e, i int) {
 		if rb := r.f.Cues[i].RequiresBefore; rb != nil && !rb.MatchString(clip(text, max(0, s-40), s)) {
+			return
+		}
+		if r.f.Cues[i].notAround(text, s, e) {
 			return
 		}
 		cues = append(cues, cueAt{s, e, i})
@@ -485,6 +513,18 @@ func (r *reliefRules) apply(d *caseDoc) {
 			}
 			local = append(local, h)
 		}
+		if len(local) > 0 && baIn(hits, sent) {
+			// A bare cue says nothing next to relief computed from pain
+			// before and after: "reported improvement in pain level from
+			// 3-7 out of 10 down to 0 out of 10".
+			kept := local[:0]
+			for _, h := range local {
+				if !h.bare {
+					kept = append(kept, h)
+				}
+			}
+			local = kept
+		}
 		if len(local) > 0 {
 			hits = append(hits, r.finishSentence(d, sent, local, sentProcs(), sentTreated)...)
 		}
@@ -498,6 +538,17 @@ func (r *reliefRules) apply(d *caseDoc) {
 	for _, h := range hits {
 		d.c.Relief = append(d.c.Relief, h.Relief)
 	}
+}
+
+// baIn reports whether hits (before/after statements, then cue statements
+// of earlier sentences) hold a before/after statement in sent.
+func baIn(hits []reliefHit, sent extract.Sentence) bool {
+	for _, h := range hits {
+		if h.Before != nil && sent.Start <= h.lo && h.lo < sent.End {
+			return true
+		}
+	}
+	return false
 }
 
 // finishSentence drops weak statements of one sentence and fills the
@@ -645,7 +696,7 @@ func (r *reliefRules) qualitative(text string, sent extract.Sentence, cs, ce int
 	toks := tailWords(before, len(tb), tb[:0])
 	head := headWords(after, len(ta), ta[:0])
 	for _, q := range r.f.Qualitative {
-		if q.Before.match(toks) || q.After.matchHead(head) {
+		if len(q.Before) > 0 && q.Before.match(toks) || len(q.After) > 0 && q.After.matchHead(head) {
 			return q.Value
 		}
 	}
@@ -821,8 +872,8 @@ func (r *reliefRules) beforeAfter(d *caseDoc, sent extract.Sentence, s int) (rel
 		if m == nil {
 			continue
 		}
-		var before, after float64
-		var okB, okA bool
+		var before, beforeMax, after float64
+		var okB, okA, okM bool
 		for gi, name := range re.SubexpNames() {
 			if m[2*gi] < 0 {
 				continue
@@ -834,16 +885,25 @@ func (r *reliefRules) beforeAfter(d *caseDoc, sent extract.Sentence, s int) (rel
 			switch name {
 			case "before":
 				before, okB = v, true
+			case "before_max":
+				beforeMax, okM = v, true
 			case "after":
 				after, okA = v, true
 			}
 		}
-		if !okB || !okA || before <= 0 || before > 10 || after > before {
+		if !okB || !okA || before <= 0 || before > 10 || after > before || okM && (beforeMax <= before || beforeMax > 10) {
 			continue
 		}
 		pct := math.Round((before-after)/before*1000) / 10
 		h := reliefHit{anchor: s, lo: s, hi: s + m[1], hasValue: true}
 		h.Percent, h.Before, h.After = &pct, &before, &after
+		if okM {
+			// A range before: the relief from its high end is the upper
+			// bound ("from 6-8 to 4": 33.3-50; "from 3-7 to 0": 100).
+			if mx := math.Round((beforeMax-after)/beforeMax*1000) / 10; mx != pct {
+				h.PercentMax = &mx
+			}
+		}
 		procs := r.procedures(text, sent)
 		h.Procedure = r.procedureFor(d, sent, procs, h.lo, false)
 		h.Duration = r.duration(clip(text, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap)), r.f.Durations)

@@ -156,6 +156,17 @@ func TestReliefPatterns(t *testing.T) {
 			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Before, v.After, v.Procedure = 87.5, 8, 1, "si_joint_injection" })}},
 		{"from to", "Chiropractic therapy had decreased his pain from 8 out of 10 to 5 out of 10.",
 			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Before, v.After, v.Procedure = 37.5, 8, 5, "chiropractic" })}},
+		{"from a range to", "She had been taking Norco and reported improvement in pain level from 3-7 out of 10 down to 0 out of 10 after taking medications.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Before, v.After, v.Procedure = 100, 3, 0, "medication" })}},
+		{"from a range to a score", "Chiropractic therapy had decreased his pain from 6-8/10 to 4/10.",
+			[]reliefView{rv(func(v *reliefView) { v.Percent, v.Max, v.Before, v.After, v.Procedure = 33.3, 50, 6, 4, "chiropractic" })}},
+		// Responses.
+		{"responding", "The injury is 20 days old and the injured worker is responding to physical therapy.",
+			[]reliefView{rv(func(v *reliefView) { v.Procedure = "physical_therapy" })}},
+		{"helping but only hours", "He was depending on Percocet that was helping but only 4-6 hours with little less pain.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative, v.Duration, v.Procedure = "minimal", "4 hour", "medication" })}},
+		{"inadequate relief", "He remains on opioids with inadequate pain relief.",
+			[]reliefView{rv(func(v *reliefView) { v.Qualitative = "minimal" })}},
 		// Certainty and rule text.
 		{"hypothetical", "Repeat blocks are planned if the blocks provide at least 80% relief.",
 			[]reliefView{rv(func(v *reliefView) {
@@ -184,6 +195,9 @@ func TestReliefPatterns(t *testing.T) {
 			})}},
 		// Not relief.
 		{"no treatment named", "Pain has been worsening for the past 6 months with zero improvement and has greatly affected his quality of life.", nil},
+		{"unchanged since last visit", "She presented for follow up of right knee pain rated as 4 out of 10 which was unchanged since last visit. She takes Norco.", nil},
+		{"not responded to conservative care", "There is internal derangement with limitation that has not responded to conservative treatment.", nil},
+		{"not responding to conservative care", "The patient is not responding to conservative care and surgery is requested.", nil},
 		{"unchanged with time", "The worker stated that the hip, shoulder, and elbow symptoms were \"essentially unchanged\" with time.", nil},
 		{"four A's", "Documentation of the four A’s includes meaningful improvement in level of pain (analgesia); meaningful improvement in pain interference or function (activity).", nil},
 		{"patients who", "Regarding capsaicin, the guidelines only recommend this ingredient for patients who have not responded to or are intolerant to other treatments.", nil},
