@@ -191,34 +191,58 @@ func cleanChars(s string) string {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	s = normalizeNewlines(s)
+	// Most pages need no change but NFC: copy only from the first rune
+	// that changes.
+	i := 0
+	for {
+		j := printableEnd(s, i)
+		if j == len(s) {
+			return norm.NFC.String(s)
+		}
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if _, keep := cleanRune(r); !keep {
+			break
+		}
+		i = j + size
+	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i := 0; i < len(s); {
+	b.WriteString(s[:i])
+	for i < len(s) {
 		j := printableEnd(s, i)
 		b.WriteString(s[i:j]) // printable ASCII (and the space) stays
 		if j == len(s) {
 			break
 		}
 		r, size := utf8.DecodeRuneInString(s[j:])
-		i = j + size
-		switch {
-		case r == '\n':
-			b.WriteByte('\n')
-		case r == '\v', r == '\u0085', r == '\u2028', r == '\u2029':
-			b.WriteByte('\n')
-		case r == '\u00AD', r == '\u200B', r == '\u200C', r == '\u200D', r == '\u2060', r == '\uFEFF':
-			// soft hyphen and zero-width characters: dropped
-		case unicode.IsSpace(r):
-			b.WriteByte(' ')
-		case unicode.IsControl(r):
-			// dropped
-		case 0xFB00 <= r && r <= 0xFB06 && ligatures[r] != "":
-			b.WriteString(ligatures[r])
-		default:
-			b.WriteRune(r)
+		if repl, keep := cleanRune(r); keep {
+			b.WriteString(s[j : j+size])
+		} else {
+			b.WriteString(repl)
 		}
+		i = j + size
 	}
 	return norm.NFC.String(b.String())
+}
+
+// cleanRune returns what cleanChars writes for r, a rune other than
+// printable ASCII: r itself (keep), or repl.
+func cleanRune(r rune) (repl string, keep bool) {
+	switch {
+	case r == '\n':
+		return "", true
+	case r == '\v', r == '\u0085', r == '\u2028', r == '\u2029':
+		return "\n", false
+	case r == '\u00AD', r == '\u200B', r == '\u200C', r == '\u200D', r == '\u2060', r == '\uFEFF':
+		return "", false // soft hyphen and zero-width characters: dropped
+	case unicode.IsSpace(r):
+		return " ", false
+	case unicode.IsControl(r):
+		return "", false // dropped
+	case 0xFB00 <= r && r <= 0xFB06 && ligatures[r] != "":
+		return ligatures[r], false
+	}
+	return "", true
 }
 
 // plainASCII reports whether s holds only printable ASCII, spaces and \n.
