@@ -108,7 +108,7 @@ func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
 // that read as the patient's record (zone_patient_sentences).
 func (g *ruleTextRules) cutPatient(d *caseDoc, out []extract.Sentence, start, end int) []extract.Sentence {
 	if len(g.zonePatient) > 0 {
-		text := d.c.Text
+		t := d.text()
 		i := sort.Search(len(d.sents), func(i int) bool { return d.sents[i].End > start })
 		for ; i < len(d.sents) && d.sents[i].Start < end; i++ {
 			s := d.sents[i]
@@ -116,7 +116,7 @@ func (g *ruleTextRules) cutPatient(d *caseDoc, out []extract.Sentence, start, en
 				continue
 			}
 			for _, p := range g.zonePatient {
-				if p.MatchString(text[s.Start:s.End]) {
+				if p.MatchIn(t, s.Start, s.End) {
 					if start < s.Start {
 						out = append(out, extract.Sentence{Start: start, End: s.Start})
 					}
@@ -161,7 +161,7 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 			continue
 		}
 		for _, p := range g.patient {
-			if p.MatchString(t.S[s.Start:s.End]) {
+			if p.MatchIn(t, s.Start, s.End) {
 				rule = false
 				break
 			}

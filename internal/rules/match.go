@@ -1450,22 +1450,28 @@ func equalFoldAt(s string, i int, lit string) bool {
 func anchorByte(lit string) int {
 	best, bestRank := 0, -1
 	for i := 0; i < len(lit); i++ {
-		c := lit[i]
-		var rank int
-		switch {
-		case c == ' ':
-			rank = 0
-		case 'a' <= c && c <= 'z':
-			rank = 1 + strings.IndexByte(letterFrequency, c) // 1..26: common..rare
-		default:
-			rank = 30
-		}
-		if rank > bestRank {
+		if rank := int(byteRank[lit[i]]); rank > bestRank {
 			best, bestRank = i, rank
 		}
 	}
 	return best
 }
+
+// byteRank ranks bytes for anchorByte: a space 0, the letters 1..26 from
+// the most to the least common (letterFrequency), any other byte 30.
+var byteRank = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c == ' ':
+			t[c] = 0
+		case 'a' <= c && c <= 'z':
+			t[c] = uint8(1 + strings.IndexByte(letterFrequency, byte(c)))
+		default:
+			t[c] = 30
+		}
+	}
+	return t
+}()
 
 // letterFrequency lists the letters from the most to the least common in
 // English text.
