@@ -152,9 +152,15 @@ func Normalize(raw string) (text string, pageStarts []int) {
 	lines := make([]cleanLine, 0, strings.Count(raw, "\n")+len(pages))
 	for p, pg := range pages {
 		pg = cleanChars(pg)
+		double := strings.Contains(pg, "  ") // else no line has a run to fold
 		for {
 			l, rest, more := strings.Cut(pg, "\n")
-			lines = append(lines, cleanLine{text: foldSpaces(l), page: p})
+			if double {
+				l = foldSpaces(l)
+			} else {
+				l = strings.TrimSpace(l)
+			}
+			lines = append(lines, cleanLine{text: l, page: p})
 			if !more {
 				break
 			}
@@ -284,6 +290,9 @@ var reDigits = regexp.MustCompile(`[0-9]+`)
 // dropPageArtifacts marks running headers/footers and page numbers.
 func dropPageArtifacts(lines []cleanLine, npages int) {
 	dropPageLinesAnywhere(lines)
+	if npages < 2 {
+		return // fewer than two non-empty pages: no running lines
+	}
 	// edges[p] lists, for page p, the indices of its first two and last two
 	// kept non-blank lines, with their position ("t0", "t1", "b0", "b1").
 	type edge struct {
@@ -450,16 +459,18 @@ func hyphenPairs(lines []cleanLine) map[string]bool {
 		if l.drop || !strings.Contains(l.text, "-") {
 			continue
 		}
-		linePairs(strings.ToLower(l.text), pairs)
+		linePairs(l.text, pairs)
 	}
 	return pairs
 }
 
-// linePairs adds to pairs the pairs of adjacent parts of the hyphenated
-// words of s, the matches of regexp `[\pL\pN]+(?:-[\pL\pN]+)+`: a
-// maximal run of letters and digits, then one or more "-" and a run. Each
-// hyphen between a letter or digit and a letter or digit joins two parts:
-// the runs on either side of it.
+// linePairs adds to pairs the lowercased pairs of adjacent parts of the
+// hyphenated words of s (valid UTF-8), the matches of regexp
+// `[\pL\pN]+(?:-[\pL\pN]+)+`: a maximal run of letters and digits, then one
+// or more "-" and a run. Each hyphen between a letter or digit and a letter
+// or digit joins two parts: the runs on either side of it. Lowercasing
+// keeps a rune a letter or digit or not (TestLowerKeepsLetterDigit), so
+// these are the pairs of strings.ToLower(s).
 func linePairs(s string, pairs map[string]bool) {
 	for off := 0; ; {
 		h := strings.IndexByte(s[off:], '-')
@@ -472,7 +483,7 @@ func linePairs(s string, pairs map[string]bool) {
 			continue
 		}
 		if start := runStart(s, h); start < h {
-			pairs[s[start:runEnd(s, h+1)]] = true
+			pairs[strings.ToLower(s[start:runEnd(s, h+1)])] = true
 		}
 	}
 }

@@ -258,7 +258,7 @@ func slicesEqual(a, b []int) bool {
 
 func TestLinePairsAgreesWithRegexp(t *testing.T) {
 	re := regexp.MustCompile(`[\pL\pN]+(?:-[\pL\pN]+)+`)
-	pieces := []string{"a", "Z", "9", "é", "²", "-", "--", " ", ".", "\xff", "\xe2\x80", "L5", "S1", "non", "ⅷ"}
+	pieces := []string{"a", "Z", "9", "é", "²", "-", "--", " ", ".", "\xff", "\xe2\x80", "L5", "S1", "non", "ⅷ", "É", "Ⅷ", "İ", "Non"}
 	r := rand.New(rand.NewSource(1))
 	for k := 0; k < 20000; k++ {
 		var b strings.Builder
@@ -270,12 +270,22 @@ func TestLinePairsAgreesWithRegexp(t *testing.T) {
 		for _, w := range re.FindAllString(s, -1) {
 			parts := strings.Split(w, "-")
 			for k := 0; k+1 < len(parts); k++ {
-				want[parts[k]+"-"+parts[k+1]] = true
+				want[strings.ToLower(parts[k]+"-"+parts[k+1])] = true
 			}
 		}
 		got := map[string]bool{}
 		if linePairs(s, got); !maps.Equal(got, want) {
 			t.Fatalf("linePairs(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestLowerKeepsLetterDigit checks what linePairs relies on: every rune is
+// a letter or digit exactly when its lowercase is.
+func TestLowerKeepsLetterDigit(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if utf8.ValidRune(r) && isLetterDigit(r) != isLetterDigit(unicode.ToLower(r)) {
+			t.Errorf("%U is a letter or digit: %v, its lowercase %U: %v", r, isLetterDigit(r), unicode.ToLower(r), isLetterDigit(unicode.ToLower(r)))
 		}
 	}
 }
