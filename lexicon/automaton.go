@@ -21,11 +21,25 @@ type automaton struct {
 	next []int32
 	// maxLen is the longest pattern's length.
 	maxLen int
+	// fold is set for a folding automaton (newFoldingAutomaton).
+	fold bool
 }
 
 // newAutomaton compiles patterns (non-empty).
-func newAutomaton(patterns []string) *automaton {
-	a := &automaton{}
+func newAutomaton(patterns []string) *automaton { return buildAutomaton(patterns, false) }
+
+// newFoldingAutomaton compiles patterns (non-empty, as normTerm folds them)
+// into an automaton that walks text as if folded (foldTable, every
+// white-space run as one space): an upper-case ASCII letter is its lower
+// case, a white-space byte a space, and a white-space byte after another
+// one leaves the state as it is. Its occurrences end at offsets of the
+// text itself; their length n counts folded bytes (a white-space run is
+// one). A pattern with an upper-case ASCII letter or a white-space byte
+// other than a single space never matches.
+func newFoldingAutomaton(patterns []string) *automaton { return buildAutomaton(patterns, true) }
+
+func buildAutomaton(patterns []string, fold bool) *automaton {
+	a := &automaton{fold: fold}
 	for _, p := range patterns {
 		for i := 0; i < len(p); i++ {
 			if a.class[p[i]] == 0 {
@@ -40,6 +54,7 @@ func newAutomaton(patterns []string) *automaton {
 	a.delta = make([]int32, k) // root; 0 means "no edge" while building (root is never a target)
 	a.pattern = []int32{-1}
 	a.length = []int32{0}
+	lastSpace := []bool{false} // the state's trie label ends with a space
 	for pi, p := range patterns {
 		s := int32(0)
 		for i := 0; i < len(p); i++ {
@@ -50,6 +65,7 @@ func newAutomaton(patterns []string) *automaton {
 				a.delta = append(a.delta, make([]int32, k)...)
 				a.pattern = append(a.pattern, -1)
 				a.length = append(a.length, int32(i+1))
+				lastSpace = append(lastSpace, p[i] == ' ')
 				a.delta[int(s)*k+c] = nx
 			}
 			s = nx
@@ -98,20 +114,39 @@ func newAutomaton(patterns []string) *automaton {
 		}
 		a.next[i] = v
 	}
+	if fold {
+		// A space after a space is dropped: a state reached by a space
+		// stays (the root stays the root or goes to the state of " "
+		// like a first space, which a pattern never starts with).
+		if sp := int(a.class[' ']); sp != 0 {
+			for t, ls := range lastSpace {
+				if ls {
+					a.next[t*k+sp] = int32(t * k) // no report: folded text has no second space
+				}
+			}
+		}
+		for b := range 256 {
+			if f := foldTable[b]; f != byte(b) {
+				a.class[b] = a.class[f]
+			}
+		}
+	}
 	return a
 }
 
 // walk calls fn(end, n, pattern) for every occurrence of a pattern in
-// input ending at byte end (inclusive), n bytes long, in input order.
+// input ending at byte end (inclusive), n bytes long (folded bytes for a
+// folding automaton), in input order.
 //
 // A long input is walked as four quarters at once, so that the chains of
 // table loads overlap: the automaton's state after a byte depends only on
-// the last maxLen bytes, so a later quarter's walk starts maxLen bytes
-// early from the root and is in the right state from its first byte on.
-// The occurrences of each quarter are recorded and then reported in order.
-func (a *automaton) walk(input []byte, fn func(end, n, pattern int)) {
+// the last maxLen bytes (folded), so a later quarter's walk starts that
+// far early from the root and is in the right state from its first byte
+// on. The occurrences of each quarter are recorded and then reported in
+// order.
+func walk[T ~string | ~[]byte](a *automaton, input T, fn func(end, n, pattern int)) {
 	if len(input) < 4*(a.maxLen+minSplitWalk) {
-		a.walkSeq(input, fn)
+		walkSeq(a, input, fn)
 		return
 	}
 	k := int32(a.k)
@@ -120,8 +155,8 @@ func (a *automaton) walk(input []byte, fn func(end, n, pattern int)) {
 	q := len(input) / 4
 	var st [4]int32
 	for j := 1; j < 4; j++ {
-		for _, b := range input[j*q-a.maxLen : j*q] {
-			if st[j] = next[st[j]+int32(class[b])]; st[j] < 0 {
+		for i := warmStart(a, input, j*q); i < j*q; i++ {
+			if st[j] = next[st[j]+int32(class[input[i]])]; st[j] < 0 {
 				st[j] = -st[j] - 1
 			}
 		}
@@ -133,7 +168,7 @@ func (a *automaton) walk(input []byte, fn func(end, n, pattern int)) {
 	}
 	s0, s1, s2, s3 := st[0], st[1], st[2], st[3]
 	in0, in1, in2, in3 := input[:q], input[q:2*q], input[2*q:3*q], input[3*q:4*q]
-	for i := range in0 {
+	for i := range len(in0) {
 		s0 = next[s0+int32(class[in0[i]])]
 		s1 = next[s1+int32(class[in1[i]])]
 		s2 = next[s2+int32(class[in2[i]])]
@@ -169,6 +204,25 @@ func (a *automaton) walk(input []byte, fn func(end, n, pattern int)) {
 	walkEventsPool.Put(evp)
 }
 
+// warmStart is where a walk that must be in the right state at input[at]
+// starts from the root: maxLen bytes before, or for a folding automaton
+// maxLen folded bytes (a white-space run counts one), or 0.
+func warmStart[T ~string | ~[]byte](a *automaton, input T, at int) int {
+	if !a.fold {
+		return max(0, at-a.maxLen)
+	}
+	i := at
+	for n := 0; n < a.maxLen && i > 0; n++ {
+		i--
+		if foldTable[input[i]] == ' ' {
+			for i > 0 && foldTable[input[i-1]] == ' ' {
+				i--
+			}
+		}
+	}
+	return i
+}
+
 // minSplitWalk is the least length of a quarter, besides the longest
 // pattern, for walk to split its input.
 const minSplitWalk = 64
@@ -189,13 +243,13 @@ func (a *automaton) report(end int, t int32, fn func(end, n, pattern int)) {
 }
 
 // walkSeq is walk in one pass.
-func (a *automaton) walkSeq(input []byte, fn func(end, n, pattern int)) {
+func walkSeq[T ~string | ~[]byte](a *automaton, input T, fn func(end, n, pattern int)) {
 	k := int32(a.k)
 	next := a.next
 	class := &a.class
 	s := int32(0) // premultiplied state
-	for i, b := range input {
-		s = next[s+int32(class[b])]
+	for i := range len(input) {
+		s = next[s+int32(class[input[i]])]
 		if s >= 0 {
 			continue
 		}

@@ -33,7 +33,7 @@ func TestAutomatonBruteForce(t *testing.T) {
 		}
 		text := word(rng.Intn(60))
 		var got, want []occ
-		newAutomaton(pats).walk([]byte(text), func(end, n, p int) { got = append(got, occ{end, n, p}) })
+		walk(newAutomaton(pats), []byte(text), func(end, n, p int) { got = append(got, occ{end, n, p}) })
 		for p, pat := range pats {
 			for i := 0; i+len(pat) <= len(text); i++ {
 				if text[i:i+len(pat)] == pat {
@@ -69,7 +69,7 @@ func TestAutomatonEveryByte(t *testing.T) {
 		t.Fatalf("classes = %d, want 257", a.k)
 	}
 	n := 0
-	a.walk([]byte{0xff, 'x', 0x00, 'x'}, func(end, length, pattern int) { n++ })
+	walk(a, []byte{0xff, 'x', 0x00, 'x'}, func(end, length, pattern int) { n++ })
 	if n != 2 {
 		t.Errorf("matches = %d, want 2", n)
 	}
@@ -106,8 +106,8 @@ func TestAutomatonSplitWalk(t *testing.T) {
 			split++
 		}
 		var got, want []occ
-		a.walk(text, func(end, n, p int) { got = append(got, occ{end, n, p}) })
-		a.walkSeq(text, func(end, n, p int) { want = append(want, occ{end, n, p}) })
+		walk(a, text, func(end, n, p int) { got = append(got, occ{end, n, p}) })
+		walkSeq(a, text, func(end, n, p int) { want = append(want, occ{end, n, p}) })
 		if len(want) > 0 {
 			found++
 		}

@@ -18,5 +18,5 @@ func NewLiterals(lits []string) *Literals {
 // Walk calls fn(end, n, i) for every occurrence of lits[i] in input ending
 // at byte end (inclusive), n bytes long, in the order of their ends.
 func (l *Literals) Walk(input []byte, fn func(end, n, i int)) {
-	l.a.walk(input, fn)
+	walk(l.a, input, fn)
 }

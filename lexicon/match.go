@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -137,7 +136,7 @@ func (b *matcherBuilder) build() *Matcher {
 	if len(b.patterns) == 0 {
 		return &Matcher{empty: true}
 	}
-	return &Matcher{trie: newAutomaton(b.patterns), entries: b.entries}
+	return &Matcher{trie: newFoldingAutomaton(b.patterns), entries: b.entries}
 }
 
 // foldTable maps a byte to its folded form: ASCII lower case, white space
@@ -156,47 +155,20 @@ var foldTable = func() (t [256]byte) {
 	return t
 }()
 
-// An offsetMap maps offsets of folded text back to the source: a folded
-// offset at or after at[k] is shifted by shift[k] (the bytes dropped
-// before it).
-type offsetMap struct {
-	at, shift []int
-}
-
-func (m *offsetMap) src(fi int) int {
-	k := sort.SearchInts(m.at, fi+1) // last at <= fi
-	if k == 0 {
-		return fi
-	}
-	return fi + m.shift[k-1]
-}
-
-// foldInto writes text lower-cased (ASCII) with every white-space run
-// replaced by one space into out (len(out) == len(text)), and appends the
-// map of folded offsets back to text to om.
-func foldInto(out []byte, om offsetMap, text string) ([]byte, offsetMap) {
-	n := 0
-	prev := byte(0)
-	for i := 0; i < len(text); i++ {
-		c := foldTable[text[i]]
-		if c == ' ' && prev == ' ' {
-			// Drop the rest of the white-space run; the next byte kept
-			// moves back by what was dropped.
-			j := i + 1
-			for j < len(text) && foldTable[text[j]] == ' ' {
-				j++
+// foldedStart is where in text an occurrence of a folding automaton ends
+// at byte end (inclusive) and n folded bytes long starts: a white-space
+// run is one folded byte, its first one.
+func foldedStart(text string, end, n int) int {
+	i := end + 1
+	for ; n > 0 && i > 0; n-- {
+		i--
+		if foldTable[text[i]] == ' ' {
+			for i > 0 && foldTable[text[i-1]] == ' ' {
+				i--
 			}
-			om.at = append(om.at, n)
-			om.shift = append(om.shift, j-n)
-			i = j - 1
-			prev = ' '
-			continue
 		}
-		out[n] = c
-		n++
-		prev = c
 	}
-	return out[:n], om
+	return i
 }
 
 // Match returns the non-overlapping mentions in text, leftmost-longest, in
@@ -215,19 +187,20 @@ func (m *Matcher) matchAppend(dst []Match, text string, keep func(code string) b
 	}
 	sc := matchScratchPool.Get().(*matchScratch)
 	defer matchScratchPool.Put(sc)
-	folded, om := sc.fold(text)
 	cands := sc.cands[:0]
-	m.trie.walk(folded, func(end, n, pattern int) {
-		fs, fe := end-n+1, end+1
-		// A folded byte that is an ASCII letter or digit is the same
-		// byte of text, right before the match (a dropped white-space
-		// run leaves a space in folded): a match that starts or ends
-		// inside an ASCII word is cut off without mapping its offsets.
-		if fs > 0 && isASCIIWord(folded[fs-1]) && isASCIIWord(folded[fs]) ||
-			fe < len(folded) && isASCIIWord(folded[fe]) && isASCIIWord(folded[fe-1]) {
+	// The automaton walks text as if folded: ASCII lower case, every
+	// white-space run as one space.
+	walk(m.trie, text, func(end, n, pattern int) {
+		// A match that starts or ends inside an ASCII word is cut off
+		// before its start is looked for.
+		stop := end + 1
+		if stop < len(text) && isASCIIWord(text[stop]) && isASCIIWord(text[end]) {
 			return
 		}
-		start, stop := om.src(fs), om.src(fe-1)+1
+		start := foldedStart(text, end, n)
+		if start > 0 && isASCIIWord(text[start-1]) && isASCIIWord(text[start]) {
+			return
+		}
 		if !boundaryBefore(text, start) || !boundaryAfter(text, stop) {
 			return
 		}
@@ -241,7 +214,6 @@ func (m *Matcher) matchAppend(dst []Match, text string, keep func(code string) b
 			cands = append(cands, Match{Code: e.code, Term: e.term, Kind: e.kind, Start: start, End: stop})
 			break
 		}
-		return
 	})
 	slices.SortStableFunc(cands, func(a, b Match) int {
 		if a.Start != b.Start {
@@ -271,31 +243,44 @@ func (m *Matcher) matchAppend(dst []Match, text string, keep func(code string) b
 	return dst
 }
 
-// matchScratch holds the buffers of one match call, reused through
-// matchScratchPool: the folded text, its offset map and the candidates.
+// matchScratch holds the candidates of one match call, reused through
+// matchScratchPool.
 type matchScratch struct {
-	buf       []byte
-	at, shift []int
-	cands     []Match
+	cands []Match
 }
 
 var matchScratchPool = sync.Pool{New: func() any { return new(matchScratch) }}
 
-// fold folds text (foldInto) into the scratch buffers; the results are valid until
-// sc goes back to the pool.
-func (sc *matchScratch) fold(text string) ([]byte, offsetMap) {
-	if cap(sc.buf) < len(text) {
-		sc.buf = make([]byte, len(text))
-	}
-	folded, om := foldInto(sc.buf[:len(text)], offsetMap{at: sc.at[:0], shift: sc.shift[:0]}, text)
-	sc.at, sc.shift = om.at, om.shift
-	return folded, om
-}
-
 // sameWords compares s (from the text) with an abbreviation exactly, except
 // that any white-space run in s equals one space.
 func sameWords(s, abbr string) bool {
-	return strings.Join(strings.Fields(s), " ") == abbr
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.Join(strings.Fields(s), " ") == abbr
+		}
+	}
+	// ASCII: strings.Fields splits at the ASCII white space of foldTable.
+	j := 0
+	for i := 0; i < len(s); {
+		if foldTable[s[i]] == ' ' {
+			for i < len(s) && foldTable[s[i]] == ' ' {
+				i++
+			}
+			if j > 0 && i < len(s) { // inside: one space; trimmed at the ends
+				if j >= len(abbr) || abbr[j] != ' ' {
+					return false
+				}
+				j++
+			}
+			continue
+		}
+		if j >= len(abbr) || abbr[j] != s[i] {
+			return false
+		}
+		i++
+		j++
+	}
+	return j == len(abbr)
 }
 
 // isASCIIWord reports whether b is an ASCII letter or digit.
@@ -310,6 +295,9 @@ func boundaryBefore(text string, i int) bool {
 	if i <= 0 {
 		return true
 	}
+	if i < len(text) && text[i-1] < utf8.RuneSelf && text[i] < utf8.RuneSelf {
+		return !(isASCIIWord(text[i-1]) && isASCIIWord(text[i]))
+	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
 	first, _ := utf8.DecodeRuneInString(text[i:])
 	return !(isWordRune(r) && isWordRune(first))
@@ -318,6 +306,9 @@ func boundaryBefore(text string, i int) bool {
 func boundaryAfter(text string, i int) bool {
 	if i >= len(text) {
 		return true
+	}
+	if i > 0 && text[i-1] < utf8.RuneSelf && text[i] < utf8.RuneSelf {
+		return !(isASCIIWord(text[i-1]) && isASCIIWord(text[i]))
 	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
 	last, _ := utf8.DecodeLastRuneInString(text[:i])
