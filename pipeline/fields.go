@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/precedent-dev/precedent/internal/rules"
 	"github.com/precedent-dev/precedent/lexicon"
 )
 
@@ -35,6 +36,9 @@ type fieldRules struct {
 	guideMatcher  *lexicon.Matcher
 	lex           *lexicon.Lexicon
 	windows       map[string]*windowRule
+	// notRelied and notReliedBefore are guide.NotRelied and
+	// guide.NotReliedBefore, with prefilters.
+	notRelied, notReliedBefore *rules.Matcher
 }
 
 func newFieldRules() (*fieldRules, error) { return loadFieldRules(nil, nil) }
@@ -86,6 +90,7 @@ func loadFieldRules(fsys fs.FS, lx *lexicon.Lexicon) (*fieldRules, error) {
 	if err := required(gname, &r.guide.NotReliedBefore, "not_relied_before"); err != nil {
 		return nil, err
 	}
+	r.notRelied, r.notReliedBefore = rules.NewMatcher(r.guide.NotRelied.Regexp), rules.NewMatcher(r.guide.NotReliedBefore.Regexp)
 	for _, w := range append(append([]string{}, r.guide.CitedIn...), r.guide.ChecklistWindow) {
 		if r.windows[w] == nil {
 			return nil, &RuleError{File: gname, Reason: fmt.Sprintf("unknown window %q (see letter.yaml)", w)}
@@ -178,7 +183,7 @@ func (r *fieldRules) guidelines(c *Case) []string {
 			for _, m := range r.guideMatcher.Match(text[w.start:w.end]) {
 				after := text[w.start+m.End : min(len(text), w.start+m.End+80)]
 				before := text[max(0, w.start+m.Start-40) : w.start+m.Start]
-				if r.guide.NotRelied.MatchString(after) || r.guide.NotReliedBefore.MatchString(before) {
+				if r.notRelied.MatchString(after) || r.notReliedBefore.MatchString(before) {
 					continue
 				}
 				seen[m.Code] = true

@@ -90,6 +90,10 @@ type careRules struct {
 	bound    []bool         // the cue starts with \b
 	qtyF     *literalFilter // over f.Sessions then f.Durations
 	allCues  []int          // 0..len(f.Cues)-1
+	// qty are f.Sessions then f.Durations, general and patient f.General
+	// and f.Patient, with prefilters.
+	qty              []*rules.Matcher
+	general, patient *rules.Matcher
 }
 
 // careStatuses are the values of Care.Status.
@@ -211,6 +215,10 @@ func newCareRules(data fs.FS) (*careRules, error) {
 		res = append(res, q.Pattern.Regexp)
 	}
 	r.qtyF = newLiteralFilter(res)
+	for _, re := range res {
+		r.qty = append(r.qty, rules.NewMatcher(re))
+	}
+	r.general, r.patient = rules.NewMatcher(r.f.General.Regexp), rules.NewMatcher(r.f.Patient.Regexp)
 	for _, u := range f.Units {
 		if u != "day" && u != "week" && u != "month" && u != "year" {
 			return nil, fail(0, "unit %q: want day, week, month or year", u)
@@ -331,7 +339,7 @@ func (r *careRules) sentence(d *caseDoc, sc *careScratch, s extract.Sentence, ms
 	general := false
 	sc.general[0] = false
 	if r.generalF.mark(sc.lower, sc.general[:], sc.all); sc.general[0] {
-		general = r.f.General.MatchString(st) && !r.f.Patient.MatchString(st)
+		general = r.general.MatchString(st) && !r.patient.MatchString(st)
 	}
 
 	// Merge by modality, in order of first mention.
@@ -674,7 +682,7 @@ func (r *careRules) quantities(d *caseDoc, sc *careScratch, s extract.Sentence, 
 				continue
 			}
 			ni := q.Pattern.SubexpIndex("n")
-			for _, loc := range q.Pattern.FindAllStringSubmatchIndex(st, -1) {
+			for _, loc := range r.qty[qi].FindAllStringSubmatchIndex(st) {
 				n, ok := r.number(st[loc[2*ni]:loc[2*ni+1]])
 				if !ok {
 					continue
@@ -690,7 +698,7 @@ func (r *careRules) quantities(d *caseDoc, sc *careScratch, s extract.Sentence, 
 				continue
 			}
 			ni, ui := q.Pattern.SubexpIndex("n"), q.Pattern.SubexpIndex("u")
-			for _, loc := range q.Pattern.FindAllStringSubmatchIndex(st, -1) {
+			for _, loc := range r.qty[len(r.f.Sessions)+qi].FindAllStringSubmatchIndex(st) {
 				num := st[loc[2*ni]:loc[2*ni+1]]
 				n, ok := r.number(num)
 				unit := r.f.Units[strings.ToLower(st[loc[2*ui]:loc[2*ui+1]])]
