@@ -1,7 +1,6 @@
 package lexicon
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -204,49 +203,63 @@ func (m *Matcher) matchAppend(dst []Match, text string, keep func(code string) b
 		if !boundaryBefore(text, start) || !boundaryAfter(text, stop) {
 			return
 		}
-		for _, e := range m.entries[pattern] {
+		for i, e := range m.entries[pattern] {
 			if keep != nil && !keep(e.code) {
 				continue
 			}
 			if e.kind == Abbreviation && !sameWords(text[start:stop], e.term) {
 				continue
 			}
-			cands = append(cands, Match{Code: e.code, Term: e.term, Kind: e.kind, Start: start, End: stop})
+			cands = append(cands, matchCand{start: start, end: stop, pattern: int32(pattern), entry: int32(i)})
 			break
 		}
 	})
-	slices.SortStableFunc(cands, func(a, b Match) int {
-		if a.Start != b.Start {
-			return cmp.Compare(a.Start, b.Start)
+	// Leftmost-longest: by start, then the longest first. The walk finds
+	// them in the order of their ends, nearly sorted, so an insertion sort
+	// (stable) moves few.
+	for i := 1; i < len(cands); i++ {
+		c := cands[i]
+		j := i
+		for ; j > 0 && (cands[j-1].start > c.start || cands[j-1].start == c.start && cands[j-1].end < c.end); j-- {
+			cands[j] = cands[j-1]
 		}
-		return cmp.Compare(b.End, a.End)
-	})
+		cands[j] = c
+	}
 	sc.cands = cands[:0] // keep the grown buffer
-	n := 0
-	last := -1
+	n, last := 0, -1
 	for _, c := range cands {
-		if c.Start < last {
-			continue
+		if c.start >= last {
+			n++
+			last = c.end
 		}
-		cands[n] = c
-		n++
-		last = c.End
 	}
 	if n == 0 {
 		return dst
 	}
-	if dst == nil {
-		dst = make([]Match, 0, n)
+	dst = slices.Grow(dst, n)
+	last = -1
+	for _, c := range cands {
+		if c.start < last {
+			continue
+		}
+		last = c.end
+		e := &m.entries[c.pattern][c.entry]
+		dst = append(dst, Match{Code: e.code, Term: e.term, Kind: e.kind, Start: c.start, End: c.end})
 	}
-	dst = append(dst, cands[:n]...)
-	clear(cands) // drop the strings the pooled buffer points to
 	return dst
+}
+
+// A matchCand is an occurrence that passed the boundary checks: the entry
+// of a pattern over text[start:end].
+type matchCand struct {
+	start, end     int
+	pattern, entry int32
 }
 
 // matchScratch holds the candidates of one match call, reused through
 // matchScratchPool.
 type matchScratch struct {
-	cands []Match
+	cands []matchCand
 }
 
 var matchScratchPool = sync.Pool{New: func() any { return new(matchScratch) }}
