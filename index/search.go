@@ -171,8 +171,8 @@ func (ix *Index) SearchContext(ctx context.Context, q Query) (*Result, error) {
 }
 
 // snippets sets the snippets of hits, matches of bq, so that only the
-// returned hits are highlighted: for each hit, bleve's highlighter on the
-// term locations of that case found by a search restricted to it. A
+// returned hits are highlighted: bleve's highlighter on the term locations
+// of each case found by one search restricted to the hits. A
 // matching case's locations are those of the clauses of the query string
 // that are not negated and match the case (bleve merges them and removes
 // duplicates), so the restricted search is the disjunction of those
@@ -191,8 +191,8 @@ func (ix *Index) snippets(ctx context.Context, bq query.Query, hs []Hit) error {
 			leaves = append(leaves, c)
 		}
 	}
-	highlight := func(q query.Query) (*bleve.SearchResult, error) {
-		req := bleve.NewSearchRequestOptions(q, 1, 0, false)
+	highlight := func(q query.Query, size int) (*bleve.SearchResult, error) {
+		req := bleve.NewSearchRequestOptions(q, size, 0, false)
 		req.Highlight = bleve.NewHighlightWithStyle(highlighterName)
 		req.Highlight.AddField(fieldText)
 		res, err := ix.idx.SearchInContext(ctx, req)
@@ -201,25 +201,36 @@ func (ix *Index) snippets(ctx context.Context, bq query.Query, hs []Hit) error {
 		}
 		return res, nil
 	}
-	for i := range hs {
-		id := bleve.NewDocIDQuery([]string{hs[i].ID})
-		var res *bleve.SearchResult
-		if len(leaves) > 0 {
-			if res, err = highlight(bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(leaves...), id)); err != nil {
-				return err
-			}
+	// One search for all the hits: the clauses' searchers are set up once
+	// and advanced from hit to hit.
+	fragments := map[string][]string{}
+	if len(leaves) > 0 && len(hs) > 0 {
+		ids := make([]string, len(hs))
+		for i, h := range hs {
+			ids[i] = h.ID
 		}
-		if res == nil || len(res.Hits) == 0 {
+		res, err := highlight(bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(leaves...), bleve.NewDocIDQuery(ids)), len(hs))
+		if err != nil {
+			return err
+		}
+		for _, h := range res.Hits {
+			fragments[h.ID] = h.Fragments[fieldText]
+		}
+	}
+	for i := range hs {
+		frags, ok := fragments[hs[i].ID]
+		if !ok {
 			// No location in the text: bleve's highlighter still gives
 			// the text's first fragment.
-			if res, err = highlight(id); err != nil {
+			res, err := highlight(bleve.NewDocIDQuery([]string{hs[i].ID}), 1)
+			if err != nil {
 				return err
 			}
+			if len(res.Hits) == 1 {
+				frags = res.Hits[0].Fragments[fieldText]
+			}
 		}
-		hs[i].Snippets = []string{}
-		if len(res.Hits) == 1 {
-			hs[i].Snippets = append(hs[i].Snippets, res.Hits[0].Fragments[fieldText]...)
-		}
+		hs[i].Snippets = append([]string{}, frags...)
 	}
 	return nil
 }
