@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -179,16 +178,15 @@ func (m *punktModel) plain(w string) bool {
 	return ok && typ != "##number##" && !m.risky[typ]
 }
 
-// punktNumeric is the number pattern of the model's word types
-// (sentences.v1 token.go reNumeric).
-var punktNumeric = regexp.MustCompile(`-?[\.,]?\d[\d,\.-]*\.?$`)
-
 // punktType is the model's word type of a word with a final period
 // (DefaultWordTokenizer.TypeNoPeriod): lowercased, a final number replaced
 // by ##number##, commas dropped, the final period dropped. ok is false for
 // a one-byte type (kept as is by the model).
 func punktType(w string) (string, bool) {
-	typ := punktNumeric.ReplaceAllString(strings.ToLower(w), "##number##")
+	typ := strings.ToLower(w)
+	if p := numericSuffix(typ); p >= 0 {
+		typ = typ[:p] + "##number##"
+	}
 	if len(typ) == 1 {
 		return "", false
 	}
@@ -197,6 +195,32 @@ func punktType(w string) (string, bool) {
 		typ = typ[:len(typ)-1]
 	}
 	return typ, true
+}
+
+// numericSuffix returns where the match of the model's number pattern
+// (sentences.v1 token.go reNumeric, `-?[\.,]?\d[\d,\.-]*\.?$`) starts in
+// s, or -1. Every byte of a match is a digit or one of , . -, so the match
+// lies in the longest suffix of such bytes, and starts at its first place
+// where an optional "-", then an optional "." or ",", are followed by a
+// digit (TestNumericSuffixAgreesWithRegexp).
+func numericSuffix(s string) int {
+	q := len(s)
+	for q > 0 && (isDigitByte(s[q-1]) || s[q-1] == ',' || s[q-1] == '.' || s[q-1] == '-') {
+		q--
+	}
+	for p := q; p < len(s); p++ {
+		k := p
+		if s[k] == '-' {
+			k++
+		}
+		if k < len(s) && (s[k] == '.' || s[k] == ',') {
+			k++
+		}
+		if k < len(s) && isDigitByte(s[k]) {
+			return p
+		}
+	}
+	return -1
 }
 
 // never reports whether w never ends a sentence whatever follows it: ASCII,

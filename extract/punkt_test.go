@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -142,6 +143,28 @@ func TestPunktStartsRandom(t *testing.T) {
 		}
 		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text)); d != "" {
 			t.Fatalf("%q: sentence starts differ from prose (-prose +ours):\n%s", text, d)
+		}
+	}
+}
+
+// TestNumericSuffixAgreesWithRegexp compares numericSuffix with the model's
+// number pattern on random words of digits, punctuation and letters.
+func TestNumericSuffixAgreesWithRegexp(t *testing.T) {
+	re := regexp.MustCompile(`-?[\.,]?\d[\d,\.-]*\.?$`)
+	alphabet := "0123456789,.-a-.,9"
+	r := rand.New(rand.NewSource(2))
+	for k := 0; k < 50000; k++ {
+		b := make([]byte, r.Intn(9))
+		for i := range b {
+			b[i] = alphabet[r.Intn(len(alphabet))]
+		}
+		s := string(b)
+		want := -1
+		if loc := re.FindStringIndex(s); loc != nil {
+			want = loc[0]
+		}
+		if got := numericSuffix(s); got != want {
+			t.Fatalf("numericSuffix(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

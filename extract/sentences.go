@@ -213,7 +213,9 @@ func (s *Splitter) Split(text string) []Sentence {
 // hardCuts returns offsets where a sentence must start, from the line and
 // pattern rules.
 func (s *Splitter) hardCuts(text string) []int {
-	var lines []span
+	// n is the rune count of the trimmed line (0: blank).
+	type line struct{ start, end, n int }
+	lines := make([]line, 0, strings.Count(text, "\n")+1)
 	var lens []int
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
@@ -222,60 +224,63 @@ func (s *Splitter) hardCuts(text string) []int {
 		} else {
 			end += start
 		}
-		lines = append(lines, span{start, end})
-		if n := utf8.RuneCountInString(strings.TrimSpace(text[start:end])); n > 0 {
+		n := runeCount(strings.TrimSpace(text[start:end]))
+		lines = append(lines, line{start, end, n})
+		if n > 0 {
 			lens = append(lens, n)
 		}
 		start = end + 1
 	}
 	// width is the text width: the 90th percentile of line lengths (a few
-	// joined lines are longer). long reports whether a line fills most of it,
-	// so that a paragraph break after it, without final punctuation, is a
-	// wrap artifact.
+	// joined lines are longer). long reports whether a line of n runes
+	// fills most of it, so that a paragraph break after it, without final
+	// punctuation, is a wrap artifact.
 	width := 0
 	if len(lens) > 0 {
 		sort.Ints(lens)
 		width = lens[(len(lens)-1)*9/10]
 	}
-	long := func(l string) bool {
-		return width >= 40 && 4*utf8.RuneCountInString(l) >= 3*width
+	long := func(n int) bool {
+		return width >= 40 && 4*n >= 3*width
 	}
 
 	var cuts []int
 	prev := ""     // previous non-blank line, trimmed
+	prevN := 0     // its rune count
+	pcaps := false // it is a heading line
 	blank := false // a blank line since prev
 	first := true  // no non-blank line yet
 	for _, ln := range lines {
-		raw := text[ln.start:ln.end]
-		t := strings.TrimSpace(raw)
-		if t == "" {
+		if ln.n == 0 {
 			blank = true
 			continue
 		}
+		raw := text[ln.start:ln.end]
+		t := strings.TrimSpace(raw)
 		at := ln.start + len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
 		cut := first
+		caps := isHeadingLine(t)
+		// A line starting with an entry date is cut below, with the entry
+		// dates found anywhere.
 		if !first {
 			finished := endsFinished(prev)
-			caps, pcaps := isHeadingLine(t), isHeadingLine(prev)
 			switch {
-			case blank && (finished || !long(prev)):
+			case blank && (finished || !long(prevN)):
 				cut = true
 			case caps != pcaps:
 				cut = true
 			case caps && pcaps && finished:
 				cut = true
-			case s.entry.MayStartWith(t[0]) && startsWith(s.entry.Regexp(), t):
-				cut = true
 			case s.listItem.MatchString(t):
 				cut = true
-			case s.lineLabel.MatchString(t) && !(caps && pcaps) && (finished || !long(prev)):
+			case s.lineLabel.MatchString(t) && !(caps && pcaps) && (finished || !long(prevN)):
 				cut = true
 			}
 		}
 		if cut {
 			cuts = append(cuts, at)
 		}
-		prev, blank, first = t, false, false
+		prev, prevN, pcaps, blank, first = t, ln.n, caps, false, false
 	}
 
 	for _, m := range s.entry.FindAllStringIndex(text) {
@@ -308,12 +313,6 @@ func (s *Splitter) hardCuts(text string) []int {
 		}
 	}
 	return cuts
-}
-
-// startsWith reports whether the leftmost match of re in t starts at 0.
-func startsWith(re *regexp.Regexp, t string) bool {
-	loc := re.FindStringIndex(t)
-	return loc != nil && loc[0] == 0
 }
 
 // abbreviationBefore reports whether the word ending right before offset i
@@ -447,6 +446,21 @@ func isHeadingLine(l string) bool {
 		}
 	}
 	return letters >= 4
+}
+
+// runeCount is utf8.RuneCountInString(s), eight bytes at a time while s
+// is ASCII.
+func runeCount(s string) int {
+	const hi = 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if x&hi != 0 {
+			break
+		}
+	}
+	return i + utf8.RuneCountInString(s[i:])
 }
 
 // trimSpan trims white space from both ends of text[a:b].

@@ -392,3 +392,19 @@ func BenchmarkSplit(b *testing.B) {
 		s.Split(text)
 	}
 }
+
+func TestRuneCount(t *testing.T) {
+	pieces := []string{"a", " ", "abcdefgh", "é", "\xff", "\xe2\x80", "’", "0123456"}
+	for k := 0; k < 5000; k++ {
+		var b strings.Builder
+		for n := k % 13; n > 0; n-- {
+			b.WriteString(pieces[(k*7+n*3)%len(pieces)])
+		}
+		s := b.String()
+		for i := 0; i <= len(s); i++ {
+			if got, want := runeCount(s[i:]), utf8.RuneCountInString(s[i:]); got != want {
+				t.Fatalf("runeCount(%q) = %d, want %d", s[i:], got, want)
+			}
+		}
+	}
+}
