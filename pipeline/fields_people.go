@@ -169,7 +169,7 @@ func (r *fieldRules) reviewer(c *Case, wins []window) {
 				c.Reviewer.Specialties = append(c.Reviewer.Specialties, m.Code)
 			}
 		}
-		for _, loc := range rv.LicensureCue.FindAllStringIndex(seg, -1) {
+		for _, loc := range rv.LicensureCue.Matcher().FindAllStringIndex(seg) {
 			// The cue's line (label form) or sentence.
 			end := min(len(seg), loc[1]+200)
 			if i := strings.IndexByte(seg[loc[1]:end], '.'); i >= 0 {
@@ -183,19 +183,19 @@ func (r *fieldRules) reviewer(c *Case, wins []window) {
 			}
 		}
 		if c.Reviewer.BoardCertified == nil {
-			if rv.BoardCertifiedFalse.MatchString(seg) {
+			if rv.BoardCertifiedFalse.Matcher().MatchString(seg) {
 				f := false
 				c.Reviewer.BoardCertified = &f
-			} else if rv.BoardCertifiedTrue.MatchString(seg) {
+			} else if rv.BoardCertifiedTrue.Matcher().MatchString(seg) {
 				t := true
 				c.Reviewer.BoardCertified = &t
 			}
 		}
 		if c.Reviewer.YearsExperience == nil {
 			ni := rv.Experience.SubexpIndex("n")
-			for _, m := range rv.Experience.FindAllStringSubmatchIndex(seg, -1) {
+			for _, m := range rv.Experience.Matcher().FindAllStringSubmatchIndex(seg) {
 				around := seg[max(0, m[0]-40):min(len(seg), m[1]+40)]
-				if !rv.ExperienceCue.MatchString(around) {
+				if !rv.ExperienceCue.Matcher().MatchString(around) {
 					continue
 				}
 				ns := strings.ToLower(seg[m[2*ni]:m[2*ni+1]])

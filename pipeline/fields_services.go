@@ -112,7 +112,7 @@ func (r *fieldRules) imrServices(text string, win window) []Service {
 	var out []Service
 	seg := text[win.start:win.end]
 	prevEnd := 0
-	for _, loc := range sr.IMRDecision.FindAllStringSubmatchIndex(seg, -1) {
+	for _, loc := range sr.IMRDecision.Matcher().FindAllStringSubmatchIndex(seg) {
 		di := sr.IMRDecision.SubexpIndex("decision")
 		decision := sr.Decisions[strings.ToLower(seg[loc[2*di]:loc[2*di+1]])]
 		// The item: back from the colon to the start of its paragraph.
@@ -129,19 +129,19 @@ func (r *fieldRules) imrServices(text string, win window) []Service {
 		}
 		para := seg[start:itemEnd]
 		// "... original request, <item> is": keep the item only.
-		if ms := sr.RemainingStart.FindAllStringIndex(para, -1); ms != nil {
+		if ms := sr.RemainingStart.Matcher().FindAllStringIndex(para); ms != nil {
 			last := ms[len(ms)-1]
-			if me := sr.RemainingEnd.FindStringIndex(para); me != nil {
+			if me := sr.RemainingEnd.Matcher().FindStringIndex(para); me != nil {
 				if last[1] < me[0] {
 					start, itemEnd = start+last[1], start+me[0]
 				}
 			} else if start+last[1] < itemEnd {
 				start = start + last[1] // "..., original request, <item>: Upheld"
 			}
-		} else if ms := sr.RemainingStart.FindAllStringIndex(seg[max(prevEnd, start-400):itemEnd], -1); ms != nil && sr.RemainingEnd.MatchString(para) {
+		} else if ms := sr.RemainingStart.Matcher().FindAllStringIndex(seg[max(prevEnd, start-400):itemEnd]); ms != nil && sr.RemainingEnd.Matcher().MatchString(para) {
 			base := max(prevEnd, start-400)
 			last := ms[len(ms)-1]
-			me := sr.RemainingEnd.FindStringIndex(seg[base:itemEnd])
+			me := sr.RemainingEnd.Matcher().FindStringIndex(seg[base:itemEnd])
 			if me != nil && last[1] < me[0] {
 				start, itemEnd = base+last[1], base+me[0]
 			}
@@ -169,7 +169,7 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 func (r *fieldRules) iroServices(text string, win window) []Service {
 	seg := text[win.start:win.end]
 	var bounds [][2]int
-	locs := r.services.IROItem.FindAllStringIndex(seg, -1)
+	locs := r.services.IROItem.Matcher().FindAllStringIndex(seg)
 	if len(locs) > 0 {
 		for i, l := range locs {
 			end := len(seg)
@@ -208,7 +208,7 @@ func (r *fieldRules) describeService(text string, s, e int) Service {
 	sv.Procedure = r.classify(t)
 	sides := map[string]bool{}
 	for _, l := range sr.Laterality {
-		if l.Pattern.MatchString(t) {
+		if l.Pattern.Matcher().MatchString(t) {
 			sides[l.Value] = true
 		}
 	}
@@ -221,14 +221,14 @@ func (r *fieldRules) describeService(text string, s, e int) Service {
 		sv.Laterality = "right"
 	}
 	sv.Levels = r.levels(t)
-	sv.Sedation = sr.Sedation.MatchString(t)
+	sv.Sedation = sr.Sedation.Matcher().MatchString(t)
 	for _, g := range sr.Guidance {
-		if g.Pattern.MatchString(t) {
+		if g.Pattern.Matcher().MatchString(t) {
 			sv.Guidance = g.Value
 			break
 		}
 	}
-	if loc := sr.Frequency.FindStringIndex(t); loc != nil {
+	if loc := sr.Frequency.Matcher().FindStringIndex(t); loc != nil {
 		sv.Frequency = strings.Join(strings.Fields(t[loc[0]:loc[1]]), " ")
 	}
 	return sv
@@ -248,14 +248,14 @@ func (r *fieldRules) classify(t string) string {
 		}
 	}
 	for _, o := range sr.Overrides {
-		if o.Pattern.MatchString(t) {
+		if o.Pattern.Matcher().MatchString(t) {
 			return o.Code
 		}
 	}
 	if ms := r.lex.MatchCategory(t, "procedure"); len(ms) > 0 {
 		return ms[0].Code
 	}
-	if sr.MedicationFallback.MatchString(t) {
+	if sr.MedicationFallback.Matcher().MatchString(t) {
 		return "medication"
 	}
 	return ""
@@ -339,7 +339,7 @@ func (r *fieldRules) iroOutcome(text string, win window) string {
 	}
 	var opts []opt
 	for _, o := range r.services.OutcomeOptions {
-		for _, loc := range o.Pattern.FindAllStringIndex(seg[win.start:], -1) {
+		for _, loc := range o.Pattern.Matcher().FindAllStringIndex(seg[win.start:]) {
 			opts = append(opts, opt{o.Outcome, win.start + loc[0], win.start + loc[1], 0})
 		}
 	}
@@ -426,7 +426,7 @@ func (r *fieldRules) iroStatementDecisions(text string, svcs []Service, wins []w
 			}
 			st := text[s.start:s.end]
 			for _, rule := range r.services.Statements {
-				loc := rule.Pattern.FindStringIndex(st)
+				loc := rule.Pattern.Matcher().FindStringIndex(st)
 				if loc == nil {
 					continue
 				}

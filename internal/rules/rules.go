@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -59,6 +60,23 @@ func (s *String) UnmarshalYAML(n *yaml.Node) error {
 type Regexp struct {
 	*regexp.Regexp
 	Line int
+
+	lazy *lazyMatcher // shared by copies
+}
+
+type lazyMatcher struct {
+	once sync.Once
+	m    *Matcher
+}
+
+// Matcher returns the Matcher of r, made on first use (safe for concurrent
+// use). A Regexp that was not decoded makes a new one at each call.
+func (r *Regexp) Matcher() *Matcher {
+	if r.lazy == nil {
+		return NewMatcher(r.Regexp)
+	}
+	r.lazy.once.Do(func() { r.lazy.m = NewMatcher(r.Regexp) })
+	return r.lazy.m
 }
 
 // UnmarshalYAML implements yaml.Unmarshaler.
@@ -71,7 +89,7 @@ func (r *Regexp) UnmarshalYAML(n *yaml.Node) error {
 	if err != nil {
 		return &Error{Line: n.Line, Reason: "bad regexp: " + err.Error(), Err: err}
 	}
-	r.Regexp, r.Line = re, n.Line
+	r.Regexp, r.Line, r.lazy = re, n.Line, &lazyMatcher{}
 	return nil
 }
 

@@ -66,3 +66,28 @@ func TestDecodeUnwrap(t *testing.T) {
 		t.Errorf("bad regexp: %v does not wrap the *regexp.Error", err)
 	}
 }
+
+// TestRegexpMatcher checks that a decoded Regexp makes its Matcher once,
+// shared by copies, and that it matches as the regexp does.
+func TestRegexpMatcher(t *testing.T) {
+	fsys := fstest.MapFS{"ok.yaml": {Data: []byte("name: a\npattern: '(?i)\\bb+\\b'\n")}}
+	var f testFile
+	if err := Decode(fsys, "ok.yaml", &f); err != nil {
+		t.Fatal(err)
+	}
+	cp := f.Pattern
+	m := f.Pattern.Matcher()
+	if m == nil || cp.Matcher() != m || f.Pattern.Matcher() != m {
+		t.Fatal("the Matcher is not made once and shared")
+	}
+	for _, s := range []string{"a bB c", "abb", "b", ""} {
+		if got, want := m.MatchString(s), f.Pattern.MatchString(s); got != want {
+			t.Errorf("MatchString(%q) = %v, want %v", s, got, want)
+		}
+	}
+	var zero Regexp
+	zero.Regexp = f.Pattern.Regexp
+	if !zero.Matcher().MatchString("x bbb") {
+		t.Error("a Regexp not decoded: no Matcher")
+	}
+}
