@@ -2,9 +2,11 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/numeric"
@@ -13,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // A numeric range in a query string (+age:>=40) is, in bleve, a
@@ -38,6 +41,7 @@ import (
 // matches and scores, else by bleve's numeric range searcher.
 type rangeQuery struct {
 	orig *query.NumericRangeQuery
+	segs *segCache // nil: tables not kept
 }
 
 // rangeTerm is a term of the range with what bleve's term scorer needs.
@@ -85,55 +89,51 @@ func (q *rangeQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	if err != nil {
 		return nil, err
 	}
+	lo, hi := rangeBounds(q.orig)
+	key := fmt.Sprintf("%s\x00%x\x00%x", field, lo, hi)
+	global := make(map[string]int32, len(terms))
+	for i, t := range terms {
+		global[string(t.term)] = int32(i)
+	}
 	s := &rangeSearcher{boost: q.orig.BoostVal.Value(), terms: terms, coord: 1 / float64(len(terms))}
 	s.segs = snap.Segments()
-	for _, sg := range s.segs {
-		s.starts = append(s.starts, s.n)
-		seg := rangeSeg{term: make([]int32, sg.Segment().Count())}
-		for d := range seg.term {
-			seg.term[d] = -1
+	var data []*segData
+	if q.segs != nil {
+		data = q.segs.get(s.segs)
+	}
+	for i, sg := range s.segs {
+		var tab *rangeTable
+		if data != nil {
+			tab, err = data[i].rangeTable(key, func(seg segment.Segment) (*rangeTable, error) {
+				return newRangeTable(seg, field, lo, hi)
+			})
+		} else {
+			tab, err = newRangeTable(sg.Segment(), field, lo, hi)
 		}
-		dict, err := sg.Segment().Dictionary(field)
 		if err != nil {
 			return nil, err
 		}
-		for ti, t := range terms {
-			pl, err := dict.PostingsList(t.term, sg.Deleted(), nil)
-			if err != nil {
-				return nil, err
-			}
-			t.count += pl.Count()
-			it := pl.Iterator(true, true, false, nil)
-			for {
-				p, err := it.Next()
-				if err != nil {
-					return nil, err
-				}
-				if p == nil {
-					break
-				}
-				d := p.Number()
-				if seg.term[d] >= 0 {
-					// In two terms of the range: bleve's sum over
-					// several matches is left to bleve.
-					return fallback()
-				}
-				freq := p.Frequency()
-				var tf float64
-				if freq < scorer.MaxSqrtCache {
-					tf = scorer.SqrtCache[int(freq)]
-				} else {
-					tf = math.Sqrt(float64(freq))
-				}
-				if seg.tfNorm == nil {
-					seg.tfNorm = make([]float64, len(seg.term))
-				}
-				seg.term[d] = int32(ti)
-				seg.tfNorm[d] = tf * p.Norm()
-			}
+		if tab.multi {
+			// A document in two terms of the range: bleve's sum over
+			// several matches is left to bleve.
+			return fallback()
 		}
+		seg := rangeSeg{tab: tab, del: sg.Deleted(), term: make([]int32, len(tab.terms))}
+		for lt, term := range tab.terms {
+			g, ok := global[term]
+			if !ok {
+				return nil, fmt.Errorf("numeric range: term %x of a segment not in the index's", term)
+			}
+			seg.term[lt] = g
+			n := tab.docs[lt].GetCardinality()
+			if seg.del != nil {
+				n -= tab.docs[lt].AndCardinality(seg.del)
+			}
+			terms[g].count += n
+		}
+		s.starts = append(s.starts, s.n)
 		s.seg = append(s.seg, seg)
-		s.n += uint64(len(seg.term))
+		s.n += uint64(len(tab.term))
 	}
 	for _, t := range terms {
 		// bleve's TermQueryScorer (tf-idf).
@@ -157,21 +157,7 @@ func (q *rangeQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 // index (deleted documents' terms included, as bleve's dictionary has
 // them).
 func rangeTerms(snap *scorch.IndexSnapshot, field string, q *query.NumericRangeQuery) ([]*rangeTerm, error) {
-	lo, hi := math.Inf(-1), math.Inf(1)
-	if q.Min != nil {
-		lo = *q.Min
-	}
-	if q.Max != nil {
-		hi = *q.Max
-	}
-	minInt64 := numeric.Float64ToInt64(lo)
-	if q.InclusiveMin != nil && !*q.InclusiveMin && minInt64 != math.MaxInt64 {
-		minInt64++
-	}
-	maxInt64 := numeric.Float64ToInt64(hi)
-	if (q.InclusiveMax == nil || !*q.InclusiveMax) && maxInt64 != math.MinInt64 {
-		maxInt64--
-	}
+	minInt64, maxInt64 := rangeBounds(q)
 	var out []*rangeTerm
 	for _, tr := range splitInt64Range(minInt64, maxInt64, 4) {
 		fd, err := snap.FieldDictRange(field, tr[0], tr[1])
@@ -197,6 +183,105 @@ func rangeTerms(snap *scorch.IndexSnapshot, field string, q *query.NumericRangeQ
 		}
 	}
 	return out, nil
+}
+
+// rangeBounds are the smallest and largest sortable int64 of the range of
+// q, as bleve's numeric range searcher computes them (inclusive minimum
+// and exclusive maximum by default).
+func rangeBounds(q *query.NumericRangeQuery) (lo, hi int64) {
+	minF, maxF := math.Inf(-1), math.Inf(1)
+	if q.Min != nil {
+		minF = *q.Min
+	}
+	if q.Max != nil {
+		maxF = *q.Max
+	}
+	lo = numeric.Float64ToInt64(minF)
+	if q.InclusiveMin != nil && !*q.InclusiveMin && lo != math.MaxInt64 {
+		lo++
+	}
+	hi = numeric.Float64ToInt64(maxF)
+	if (q.InclusiveMax == nil || !*q.InclusiveMax) && hi != math.MinInt64 {
+		hi--
+	}
+	return lo, hi
+}
+
+// A rangeTable is what a segment holds of a numeric range, deleted
+// documents included: the range's terms in the segment, their documents,
+// and for each document the index of its term (-1: none) and its tf ×
+// norm. It is kept per segment (segcache.go).
+type rangeTable struct {
+	terms  []string
+	docs   []*roaring.Bitmap // of each term
+	term   []int32
+	tfNorm []float64
+	multi  bool // a document is in two terms
+}
+
+// newRangeTable reads the table of field's range [lo, hi] in seg.
+func newRangeTable(seg segment.Segment, field string, lo, hi int64) (*rangeTable, error) {
+	t := &rangeTable{term: make([]int32, seg.Count())}
+	for d := range t.term {
+		t.term[d] = -1
+	}
+	dict, err := seg.Dictionary(field)
+	if err != nil || dict == nil {
+		return t, err
+	}
+	var pl segment.PostingsList
+	var it segment.PostingsIterator
+	for _, tr := range splitInt64Range(lo, hi, 4) {
+		terms := dict.AutomatonIterator(nil, tr[0], prefixEnd(tr[1]))
+		for {
+			e, err := terms.Next()
+			if err != nil {
+				return nil, err
+			}
+			if e == nil {
+				break
+			}
+			if len(e.Term) != len(tr[0]) || e.Term > string(tr[1]) {
+				continue
+			}
+			lt := int32(len(t.terms))
+			t.terms = append(t.terms, e.Term)
+			bm := roaring.New()
+			if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
+				return nil, err
+			}
+			it = pl.Iterator(true, true, false, it)
+			for {
+				p, err := it.Next()
+				if err != nil {
+					return nil, err
+				}
+				if p == nil {
+					break
+				}
+				d := p.Number()
+				bm.Add(uint32(d))
+				if t.term[d] >= 0 {
+					t.multi = true
+				}
+				freq := p.Frequency()
+				var tf float64
+				if freq < scorer.MaxSqrtCache {
+					tf = scorer.SqrtCache[int(freq)]
+				} else {
+					tf = math.Sqrt(float64(freq))
+				}
+				if t.tfNorm == nil {
+					t.tfNorm = make([]float64, len(t.term))
+				}
+				t.term[d] = lt
+				t.tfNorm[d] = tf * p.Norm()
+			}
+			bm.RunOptimize()
+			t.docs = append(t.docs, bm)
+		}
+	}
+	return t, nil
 }
 
 // splitInt64Range is bleve's split of [minBound, maxBound] into ranges of
@@ -248,11 +333,12 @@ func splitInt64Range(minBound, maxBound int64, precisionStep uint) [][2][]byte {
 	return rv
 }
 
-// rangeSeg is the table of a segment: for each document, the index of its
-// term in the range (-1: not in the range or deleted) and its tf × norm.
+// rangeSeg is a segment's table in a search: its deleted documents and
+// the index in rangeSearcher.terms of each of its terms.
 type rangeSeg struct {
-	term   []int32
-	tfNorm []float64
+	tab  *rangeTable
+	del  *roaring.Bitmap
+	term []int32
 }
 
 // rangeSearcher walks the per-segment tables of the documents in a range
@@ -316,16 +402,17 @@ func (s *rangeSearcher) from(ctx *search.SearchContext, n uint64) *search.Docume
 	i := sort.Search(len(s.starts), func(i int) bool { return s.starts[i] > n }) - 1
 	for ; i < len(s.seg); i++ {
 		seg := s.seg[i]
+		tab := seg.tab
 		local := n - s.starts[i]
-		for d := local; d < uint64(len(seg.term)); d++ {
-			ti := seg.term[d]
-			if ti < 0 {
+		for d := local; d < uint64(len(tab.term)); d++ {
+			lt := tab.term[d]
+			if lt < 0 || (seg.del != nil && seg.del.Contains(uint32(d))) {
 				continue
 			}
-			t := s.terms[ti]
+			t := s.terms[seg.term[lt]]
 			// bleve's TermQueryScorer.Score, then the disjunction's sum
 			// of one score times its coordination factor.
-			score := seg.tfNorm[d] * t.idf
+			score := tab.tfNorm[d] * t.idf
 			if t.queryWeight != 1.0 {
 				score = score * t.queryWeight
 			}

@@ -36,28 +36,29 @@ import (
 // give only the frequencies and norms of the scores.
 
 // fastPhrases returns bq with the phrases of its query string (in any
-// boolean, conjunction or disjunction) replaced by phraseQuery, and a
-// query string of one optional clause replaced by the clause.
-func fastPhrases(bq query.Query) (query.Query, error) {
+// boolean, conjunction or disjunction) replaced by phraseQuery, its numeric
+// ranges by rangeQuery (with segs, the cache of their tables), and a query
+// string of one optional clause replaced by the clause.
+func fastPhrases(bq query.Query, segs *segCache) (query.Query, error) {
 	switch x := bq.(type) {
 	case *query.QueryStringQuery:
 		parsed, err := x.Parse()
 		if err != nil {
 			return nil, err
 		}
-		return fastPhrases(parsed)
+		return fastPhrases(parsed, segs)
 	case *query.MatchPhraseQuery:
 		if x.Fuzziness != 0 {
 			return x, nil
 		}
 		return &phraseQuery{orig: x}, nil
 	case *query.NumericRangeQuery:
-		return &rangeQuery{orig: x}, nil // numrange.go
+		return &rangeQuery{orig: x, segs: segs}, nil // numrange.go
 	case *query.BooleanQuery:
 		var err error
 		for _, q := range []*query.Query{&x.Must, &x.Should, &x.MustNot} {
 			if *q != nil {
-				if *q, err = fastPhrases(*q); err != nil {
+				if *q, err = fastPhrases(*q, segs); err != nil {
 					return nil, err
 				}
 			}
@@ -73,7 +74,7 @@ func fastPhrases(bq query.Query) (query.Query, error) {
 		}
 	case *query.ConjunctionQuery:
 		for i, c := range x.Conjuncts {
-			r, err := fastPhrases(c)
+			r, err := fastPhrases(c, segs)
 			if err != nil {
 				return nil, err
 			}
@@ -81,7 +82,7 @@ func fastPhrases(bq query.Query) (query.Query, error) {
 		}
 	case *query.DisjunctionQuery:
 		for i, c := range x.Disjuncts {
-			r, err := fastPhrases(c)
+			r, err := fastPhrases(c, segs)
 			if err != nil {
 				return nil, err
 			}

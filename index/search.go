@@ -133,7 +133,7 @@ func (ix *Index) SearchContext(ctx context.Context, q Query) (*Result, error) {
 	// phrases, gives the snippets.
 	main, err := buildQuery(q)
 	if err == nil {
-		main, err = fastPhrases(main)
+		main, err = fastPhrases(main, &ix.segs)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadQuery, err)

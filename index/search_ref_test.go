@@ -226,7 +226,7 @@ func TestRangeSearcherUsed(t *testing.T) {
 	}
 	defer r.Close()
 	for _, qs := range []string{"age:>=22", "age:<25", "age:>21"} {
-		bq, err := fastPhrases(bleve.NewQueryStringQuery(qs))
+		bq, err := fastPhrases(bleve.NewQueryStringQuery(qs), &ix.segs)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -33,6 +33,7 @@ type segData struct {
 
 	mu      sync.Mutex
 	filters map[string]*roaring.Bitmap // by clause key (filter.go)
+	ranges  map[string]*rangeTable     // by field and bounds (numrange.go)
 }
 
 // termBits is a term of a field and its postings (deleted documents
@@ -44,6 +45,10 @@ type termBits struct {
 
 // maxCachedFilters bounds the filter bitmaps kept per segment.
 const maxCachedFilters = 256
+
+// maxCachedRanges bounds the numeric range tables kept per segment (12
+// bytes per document each).
+const maxCachedRanges = 16
 
 // idTable returns the table of the segment's external ids.
 func (d *segData) idTable() (*idTable, error) {
@@ -101,6 +106,30 @@ func (d *segData) filter(key string, build func(segment.Segment) (*roaring.Bitma
 	}
 	d.mu.Unlock()
 	return bm, nil
+}
+
+// rangeTable returns the cached numeric range table of key, building it
+// with build when missing.
+func (d *segData) rangeTable(key string, build func(segment.Segment) (*rangeTable, error)) (*rangeTable, error) {
+	d.mu.Lock()
+	t, ok := d.ranges[key]
+	d.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err := build(d.seg)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	if d.ranges == nil {
+		d.ranges = map[string]*rangeTable{}
+	}
+	if len(d.ranges) < maxCachedRanges {
+		d.ranges[key] = t
+	}
+	d.mu.Unlock()
+	return t, nil
 }
 
 // termsWithPostings lists the terms of field in [start, end) accepted by
