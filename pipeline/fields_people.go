@@ -259,8 +259,15 @@ func (r *fieldRules) patient(c *Case, wins []window) {
 			}
 		}
 	}
+	// The counts matter up to need: from there on neither "at least
+	// MinPronouns" nor "never" changes, so counting stops (and stops
+	// altogether once both sets are used).
+	need := p.MinPronouns // at least 1 (checked at load)
 	counts := map[string]int{}
 	for _, w := range wins {
+		if counts["male"] > 0 && counts["female"] > 0 {
+			break
+		}
 		seg := text[w.start:w.end]
 		// "he/she" is blanked out (same length) before pronouns are counted.
 		if pairs := p.slashPair.FindAllStringIndex(seg); len(pairs) > 0 {
@@ -273,7 +280,9 @@ func (r *fieldRules) patient(c *Case, wins []window) {
 			seg = string(b)
 		}
 		for sex, re := range p.pronouns {
-			counts[sex] += len(re.FindAllStringIndex(seg))
+			if counts[sex] < need {
+				counts[sex] += len(re.FindAllStringIndexN(seg, need-counts[sex]))
+			}
 		}
 	}
 	switch {

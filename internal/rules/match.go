@@ -744,7 +744,15 @@ func assertFirst(re *syntax.Regexp) bool {
 // anchored rest matches. The match there is the one the regexp prefers.
 func (m *Matcher) nextStart(s string, from int) []int {
 	for i := from; i < len(s); i++ {
-		if m.rest != nil {
+		if m.rest == nil {
+			// Skip, in a tight loop, the bytes no match starts with.
+			for i < len(s) && !m.startFirst[s[i]] {
+				i++
+			}
+			if i == len(s) {
+				return nil
+			}
+		} else {
 			// Every match starts with the lead literal (after the same
 			// assertions): jump to its next occurrence.
 			k := m.lead.index(s[i:])
@@ -1185,6 +1193,36 @@ func (m *Matcher) FindAllStringIndex(s string) [][]int {
 	out := m.FindAllStringSubmatchIndex(s)
 	for k := range out {
 		out[k] = out[k][:2]
+	}
+	return out
+}
+
+// FindAllStringIndexN is re.FindAllStringIndex(s, n): the first n matches
+// (all when n < 0); the start scan stops at the n-th.
+func (m *Matcher) FindAllStringIndexN(s string, n int) [][]int {
+	switch {
+	case n < 0:
+		return m.FindAllStringIndex(s)
+	case n == 0:
+		return nil
+	case m.startRE != nil && !m.regionOK:
+		if !m.MayMatchString(s) {
+			return nil
+		}
+		var out [][]int
+		for from := 0; len(out) < n; {
+			loc := m.nextStart(s, from)
+			if loc == nil {
+				break
+			}
+			out = append(out, loc[:2])
+			from = loc[1]
+		}
+		return out
+	}
+	out := m.FindAllStringIndex(s)
+	if len(out) > n {
+		out = out[:n]
 	}
 	return out
 }
