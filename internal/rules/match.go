@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/binary"
 	"regexp"
 	"regexp/syntax"
 	"sort"
@@ -1524,6 +1525,18 @@ func asciiLower(s string) string {
 		return s
 	}
 	b := []byte(s)
+	// Eight bytes at a time: the high bit of each byte of upper marks an
+	// ASCII capital (computed on the low seven bits, so no carry crosses
+	// bytes; bytes from 0x80 up are left out).
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		low := x &^ highs
+		upper := (low + (0x80-'A')*ones) &^ (low + (0x80-'Z'-1)*ones) &^ x & highs
+		if upper != 0 {
+			binary.LittleEndian.PutUint64(b[i:], x|upper>>2)
+		}
+	}
 	for ; i < len(b); i++ {
 		if c := b[i]; 'A' <= c && c <= 'Z' {
 			b[i] = c + 'a' - 'A'
