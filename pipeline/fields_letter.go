@@ -36,6 +36,8 @@ type letterFile struct {
 	Header   []headerRule  `yaml:"header"`
 	Values   map[string]rx `yaml:"values"`
 	DateCues []dateCue     `yaml:"date_cues"`
+
+	cueGroup *rules.Group // the DateCues' literals, found in one pass
 }
 
 // dateFields are the Case fields a header label or cue may fill.
@@ -92,6 +94,11 @@ func loadLetterRules(fsys fs.FS) (*letterFile, error) {
 			return nil, &RuleError{File: name, Line: line, Reason: "date cue needs exactly one of before, after"}
 		}
 	}
+	var ms []*rules.Matcher
+	for _, c := range f.DateCues {
+		ms = append(ms, c.m)
+	}
+	f.cueGroup = rules.NewGroup(ms, literalWalker)
 	return &f, nil
 }
 
@@ -250,6 +257,7 @@ func sortedKeys[V any](m map[string]V) []string {
 func (r *fieldRules) cuedDates(t *rules.Text, dates []Date) map[string]*Date {
 	text := t.S
 	out := map[string]*Date{}
+	hits := r.letter.cueGroup.Hits(t)
 	for i := range dates {
 		d := dates[i]
 		for k := range r.letter.DateCues {
@@ -262,7 +270,7 @@ func (r *fieldRules) cuedDates(t *rules.Text, dates []Date) map[string]*Date {
 			if c.After != nil {
 				a, b = d.End, min(len(text), d.End+60)
 			}
-			if c.m.MatchIn(t, a, b) {
+			if c.m.MatchRange(t, hits[k], a, b) {
 				dd := d
 				out[c.Field] = &dd
 			}
