@@ -1,8 +1,10 @@
 package pipeline
 
 import (
+	"cmp"
 	"io/fs"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/precedent-dev/precedent/lexicon"
 )
@@ -53,7 +55,10 @@ func (r *findingRules) apply(d *caseDoc) {
 		f          Finding
 		start, end int
 	}
-	seen := map[mentionKey]bool{}
+	// Tag sorts its mentions by Start, so a mention can only repeat one
+	// of the same Start: those are all the keys to compare with.
+	var same []mentionKey
+	sameStart := -1
 	for _, m := range ms {
 		inGuide := d.inGuideline(m.Start, m.End)
 		status := m.Status
@@ -88,18 +93,20 @@ func (r *findingRules) apply(d *caseDoc) {
 		}
 		f.Section = d.section(m.Start)
 		key := mentionKey{f, m.Start, m.End} // Encounter is a pointer: compare without it
-		if seen[key] {
+		if m.Start != sameStart {
+			same, sameStart = same[:0], m.Start
+		}
+		if slices.Contains(same, key) {
 			continue
 		}
-		seen[key] = true
+		same = append(same, key)
 		f.Encounter = d.encounterAt(m.Start)
 		d.c.Findings = append(d.c.Findings, f)
 	}
-	sort.SliceStable(d.c.Findings, func(i, j int) bool {
-		a, b := &d.c.Findings[i], &d.c.Findings[j]
+	slices.SortStableFunc(d.c.Findings, func(a, b Finding) int {
 		if a.Start != b.Start {
-			return a.Start < b.Start
+			return cmp.Compare(a.Start, b.Start)
 		}
-		return a.Code < b.Code
+		return strings.Compare(a.Code, b.Code)
 	})
 }
