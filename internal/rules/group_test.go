@@ -43,8 +43,8 @@ func TestGroupHits(t *testing.T) {
 	g := NewGroup(ms, func(lits []string) Walker { return naiveWalker(lits) })
 	r := rand.New(rand.NewSource(3))
 	some := 0
-	for n := 0; n < 300; n++ {
-		tx := NewText(randomText(r, r.Intn(2000)))
+	for n := 0; n < 60; n++ {
+		tx := NewText(randomText(r, r.Intn(1500)))
 		hs := g.Hits(tx)
 		for k, m := range ms {
 			want := m.Hits(tx)
