@@ -61,17 +61,8 @@ func (t rangeTermsByCount) Swap(i, j int)      { t[i], t[j] = t[j], t[i] }
 
 func (q *rangeQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	fallback := func() (search.Searcher, error) { return q.orig.Searcher(ctx, r, m, options) }
-	if options.IncludeTermVectors || options.Explain || options.Score == "none" ||
-		ctx.Value(search.FieldTermSynonymMapKey) != nil ||
-		ctx.Value(search.IncludeScoreBreakdownKey) != nil {
-		return fallback()
-	}
-	if cb, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); ok &&
-		cb() != bleveindex.DefaultScoringModel && cb() != "" {
-		return fallback()
-	}
 	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
+	if !ok || !tableOptions(ctx, options) {
 		return fallback()
 	}
 	field := q.orig.FieldVal
@@ -85,44 +76,108 @@ func (q *rangeQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	if len(terms) == 0 || (searcher.DisjunctionMaxClauseCount != 0 && len(terms) > searcher.DisjunctionMaxClauseCount) {
 		return fallback()
 	}
+	lo, hi := rangeBounds(q.orig)
+	key := fmt.Sprintf("n\x00%s\x00%x\x00%x", field, lo, hi)
+	s, err := newTableSearcher(r, snap, q.segs, field, q.orig.BoostVal.Value(), terms,
+		splitInt64Range(lo, hi, 4), key, false)
+	if err != nil || s == nil {
+		if err == nil {
+			// A document in two terms of the range: bleve's sum over
+			// several matches is left to bleve.
+			return fallback()
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// termQuery is orig, a term query, searched by a rangeSearcher of its one
+// term (a per-segment table instead of the term's postings), scored as
+// bleve's term searcher: not normalized on its own, and no disjunction
+// around it.
+type termQuery struct {
+	orig *query.TermQuery
+	segs *segCache // nil: tables not kept
+}
+
+func (q *termQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	fallback := func() (search.Searcher, error) { return q.orig.Searcher(ctx, r, m, options) }
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok || !tableOptions(ctx, options) {
+		return fallback()
+	}
+	field := q.orig.FieldVal
+	if field == "" {
+		field = m.DefaultSearchField()
+	}
+	term := []byte(q.orig.Term)
+	s, err := newTableSearcher(r, snap, q.segs, field, q.orig.BoostVal.Value(),
+		[]*rangeTerm{{term: term}}, [][2][]byte{{term, term}}, "t\x00"+field+"\x00"+q.orig.Term, true)
+	if err != nil || s == nil {
+		if err == nil {
+			return fallback()
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// tableOptions reports whether a rangeSearcher can serve a search with
+// these options: no term vectors, explanations, synonyms or score
+// breakdown, tf-idf scores.
+func tableOptions(ctx context.Context, options search.SearcherOptions) bool {
+	if options.IncludeTermVectors || options.Explain || options.Score == "none" ||
+		ctx.Value(search.FieldTermSynonymMapKey) != nil ||
+		ctx.Value(search.IncludeScoreBreakdownKey) != nil {
+		return false
+	}
+	if cb, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); ok &&
+		cb() != bleveindex.DefaultScoringModel && cb() != "" {
+		return false
+	}
+	return true
+}
+
+// newTableSearcher returns the searcher of terms (bleve's order) of field,
+// the terms in ranges, from the segments' tables of key (kept in segs). It
+// is nil when a document is in two of the terms. single: a term
+// searcher's scores, else a disjunction's.
+func newTableSearcher(r bleveindex.IndexReader, snap *scorch.IndexSnapshot, segs *segCache, field string, boost float64,
+	terms []*rangeTerm, ranges [][2][]byte, key string, single bool) (*rangeSearcher, error) {
 	docTotal, err := r.DocCount()
 	if err != nil {
 		return nil, err
 	}
-	lo, hi := rangeBounds(q.orig)
-	key := fmt.Sprintf("%s\x00%x\x00%x", field, lo, hi)
 	global := make(map[string]int32, len(terms))
 	for i, t := range terms {
 		global[string(t.term)] = int32(i)
 	}
-	s := &rangeSearcher{boost: q.orig.BoostVal.Value(), terms: terms, coord: 1 / float64(len(terms))}
+	s := &rangeSearcher{boost: boost, terms: terms, coord: 1 / float64(len(terms)), single: single}
 	s.segs = snap.Segments()
 	var data []*segData
-	if q.segs != nil {
-		data = q.segs.get(s.segs)
+	if segs != nil {
+		data = segs.get(s.segs)
 	}
 	for i, sg := range s.segs {
 		var tab *rangeTable
 		if data != nil {
 			tab, err = data[i].rangeTable(key, func(seg segment.Segment) (*rangeTable, error) {
-				return newRangeTable(seg, field, lo, hi)
+				return newRangeTable(seg, field, ranges)
 			})
 		} else {
-			tab, err = newRangeTable(sg.Segment(), field, lo, hi)
+			tab, err = newRangeTable(sg.Segment(), field, ranges)
 		}
 		if err != nil {
 			return nil, err
 		}
 		if tab.multi {
-			// A document in two terms of the range: bleve's sum over
-			// several matches is left to bleve.
-			return fallback()
+			return nil, nil
 		}
 		seg := rangeSeg{tab: tab, del: sg.Deleted(), term: make([]int32, len(tab.terms))}
 		for lt, term := range tab.terms {
 			g, ok := global[term]
 			if !ok {
-				return nil, fmt.Errorf("numeric range: term %x of a segment not in the index's", term)
+				return nil, fmt.Errorf("index: term %x of a segment not in the index's", term)
 			}
 			seg.term[lt] = g
 			n := tab.docs[lt].GetCardinality()
@@ -138,6 +193,7 @@ func (q *rangeQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	for _, t := range terms {
 		// bleve's TermQueryScorer (tf-idf).
 		t.idf = 1.0 + math.Log(float64(docTotal)/float64(t.count+1.0))
+		t.queryWeight = 1.0
 	}
 	// bleve's disjunction sums the weights of its term searchers in its
 	// order: as given for the heap searcher, by count for the slice one.
@@ -145,9 +201,11 @@ func (q *rangeQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	if len(terms) <= searcher.DisjunctionHeapTakeover {
 		sort.Sort(rangeTermsByCount(s.order))
 	}
-	// As bleve's disjunction: normalized on its own until the enclosing
-	// query sets the norm.
-	s.SetQueryNorm(1.0 / math.Sqrt(s.Weight()))
+	if !single {
+		// As bleve's disjunction: normalized on its own until the
+		// enclosing query sets the norm.
+		s.SetQueryNorm(1.0 / math.Sqrt(s.Weight()))
+	}
 	return s, nil
 }
 
@@ -219,8 +277,9 @@ type rangeTable struct {
 	multi  bool // a document is in two terms
 }
 
-// newRangeTable reads the table of field's range [lo, hi] in seg.
-func newRangeTable(seg segment.Segment, field string, lo, hi int64) (*rangeTable, error) {
+// newRangeTable reads the table of the terms of field in ranges (each its
+// first and last term) in seg.
+func newRangeTable(seg segment.Segment, field string, ranges [][2][]byte) (*rangeTable, error) {
 	t := &rangeTable{term: make([]int32, seg.Count())}
 	for d := range t.term {
 		t.term[d] = -1
@@ -231,7 +290,7 @@ func newRangeTable(seg segment.Segment, field string, lo, hi int64) (*rangeTable
 	}
 	var pl segment.PostingsList
 	var it segment.PostingsIterator
-	for _, tr := range splitInt64Range(lo, hi, 4) {
+	for _, tr := range ranges {
 		terms := dict.AutomatonIterator(nil, tr[0], prefixEnd(tr[1]))
 		for {
 			e, err := terms.Next()
@@ -344,10 +403,11 @@ type rangeSeg struct {
 // rangeSearcher walks the per-segment tables of the documents in a range
 // and scores them as bleve's numeric range searcher does.
 type rangeSearcher struct {
-	boost float64
-	coord float64
-	terms []*rangeTerm // bleve's term order
-	order []*rangeTerm // bleve's disjunction's order
+	boost  float64
+	coord  float64
+	single bool         // a term searcher
+	terms  []*rangeTerm // bleve's term order
+	order  []*rangeTerm // bleve's disjunction's order
 
 	segs   []*scorch.SegmentSnapshot
 	seg    []rangeSeg
@@ -380,10 +440,15 @@ func (s *rangeSearcher) Count() uint64 {
 	return n
 }
 
-func (s *rangeSearcher) Min() int                   { return 0 }
-func (s *rangeSearcher) Size() int                  { return 0 }
-func (s *rangeSearcher) DocumentMatchPoolSize() int { return 2*len(s.terms) + 1 }
-func (s *rangeSearcher) Close() error               { return nil }
+func (s *rangeSearcher) Min() int  { return 0 }
+func (s *rangeSearcher) Size() int { return 0 }
+func (s *rangeSearcher) DocumentMatchPoolSize() int {
+	if s.single {
+		return 1
+	}
+	return 2*len(s.terms) + 1
+}
+func (s *rangeSearcher) Close() error { return nil }
 
 func (s *rangeSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
 	return s.from(ctx, s.next), nil
@@ -416,12 +481,16 @@ func (s *rangeSearcher) from(ctx *search.SearchContext, n uint64) *search.Docume
 			if t.queryWeight != 1.0 {
 				score = score * t.queryWeight
 			}
-			var sum float64
-			sum += score
 			m := ctx.DocumentMatchPool.Get()
 			id := s.starts[i] + d
 			m.IndexInternalID = bleveindex.NewIndexInternalID(m.IndexInternalID, id)
-			m.Score = sum * s.coord
+			if s.single {
+				m.Score = score
+			} else {
+				var sum float64
+				sum += score
+				m.Score = sum * s.coord
+			}
 			s.next = id + 1
 			return m
 		}

@@ -209,8 +209,9 @@ func TestSearchMatchesBleve(t *testing.T) {
 }
 
 // TestRangeSearcherUsed checks that the numeric ranges of query strings
-// are searched by rangeSearcher (numrange.go), not left to bleve, so that
-// TestSearchMatchesBleve compares its scores.
+// and the term queries of the filters are searched by rangeSearcher
+// (numrange.go), not left to bleve, so that TestSearchMatchesBleve
+// compares its scores.
 func TestRangeSearcherUsed(t *testing.T) {
 	ix := newIndex(t, nil)
 	if err := ix.Add(synthCasesForTest(t, 5, 3)); err != nil {
@@ -243,4 +244,19 @@ func TestRangeSearcherUsed(t *testing.T) {
 		}
 		_ = s.Close()
 	}
+	tq, err := fastPhrases(term(fieldKind, "iro"), &ix.segs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := tq.(*termQuery); !ok {
+		t.Fatalf("term query: %T, want *termQuery", tq)
+	}
+	s, err := tq.Searcher(context.Background(), r, ix.idx.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.(*rangeSearcher); !ok {
+		t.Errorf("term query: searcher %T, want *rangeSearcher", s)
+	}
+	_ = s.Close()
 }
