@@ -8,9 +8,10 @@
 // specialties, finding tags that keep a finding's attributes together such as
 // "faber:positive" and "faber:positive:right"), numeric fields (age, the
 // largest patient relief percent, the count of distinct positive SI
-// provocative tests), dates, the letter text with the English analyzer, and
-// stored-only fields for display plus the whole record as JSON, so Get
-// returns exactly what was added.
+// provocative tests), dates, the letter text with the English analyzer
+// (and again as pairs of adjacent words, without locations, which answer
+// two-word phrases: pairs.go), and stored-only fields for display plus the
+// whole record as JSON, so Get returns exactly what was added.
 //
 // Hit order: a query with a query string ranks by bleve's tf-idf score,
 // ties by case id; a query of filters only (no query string) has no ranking:
