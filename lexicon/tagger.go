@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/precedent-dev/precedent/extract"
 )
@@ -108,8 +109,11 @@ func NewTagger(lx *Lexicon, ctx *Context) (*Tagger, error) {
 }
 
 // tagScratch holds the buffers one Tag call reuses from sentence to
-// sentence.
+// sentence, and Tag calls reuse through tagScratchPool.
 type tagScratch struct {
+	lms        []Match
+	ss         []extract.Sentence
+	out        []Mention
 	ctxMatches []Match
 	hits       []ctxHit
 	signs      []Match
@@ -117,6 +121,8 @@ type tagScratch struct {
 	cs         []cand
 	ts         []target
 }
+
+var tagScratchPool = sync.Pool{New: func() any { return new(tagScratch) }}
 
 // A cand is a finding candidate of one sentence.
 type cand struct {
@@ -131,13 +137,16 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 	if len(text) == 0 || len(sents) == 0 {
 		return nil
 	}
-	lms := tg.lx.Match(text)
-	var out []Mention
-	ss := append([]extract.Sentence(nil), sents...)
+	scr := tagScratchPool.Get().(*tagScratch)
+	defer tagScratchPool.Put(scr)
+	lms := tg.lx.matcher.matchAppend(scr.lms[:0], text, nil) // tg.lx.Match(text)
+	defer func() { scr.lms = lms[:0] }()
+	out := scr.out[:0] // copied out at the end: one allocation of the right size
+	ss := append(scr.ss[:0], sents...)
+	scr.ss = ss
 	slices.SortStableFunc(ss, func(a, b extract.Sentence) int { return cmp.Compare(a.Start, b.Start) })
 	li := 0
 	prev := -1 // index in out of the previous sentence's findings, or -1
-	var scr tagScratch
 	for _, s := range ss {
 		s.Start, s.End = max(0, min(s.Start, len(text))), max(0, min(s.End, len(text)))
 		if s.End <= s.Start {
@@ -157,7 +166,7 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 			lj++
 		}
 		if !direct && !sites {
-			out, prev = tg.followUp(text, s, prev, out, &scr)
+			out, prev = tg.followUp(text, s, prev, out, scr)
 			continue
 		}
 		var ssms []Match
@@ -170,13 +179,13 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 			}
 		}
 		if !direct && !tg.anySign(lms[li:lj], ssms) {
-			out, prev = tg.followUp(text, s, prev, out, &scr)
+			out, prev = tg.followUp(text, s, prev, out, scr)
 			continue
 		}
 		// Context cues only where a finding may be: most sentences
 		// have none.
 		n := len(out)
-		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hitsBuf(text, s.Start, s.End, &scr), ssms, out, &scr)
+		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hitsBuf(text, s.Start, s.End, scr), ssms, out, scr)
 		prev = n
 	}
 	slices.SortStableFunc(out, func(a, b Mention) int {
@@ -185,7 +194,11 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		}
 		return strings.Compare(a.Code, b.Code)
 	})
-	return out
+	scr.out = out[:0]
+	if len(out) == 0 {
+		return nil
+	}
+	return slices.Clone(out)
 }
 
 // maxFollowUp is the longest sentence followUp reads (bytes).
