@@ -46,16 +46,36 @@ type Tagger struct {
 	ctx      *Context
 	signs    *Matcher
 	findings []findingInfo
-	byCode   map[string]int   // finding code -> findings index
-	bySite   map[string][]int // site code -> findings indices
+	roles    map[string]codeRole // by concept code: one lookup per match
+}
+
+// A codeRole is what a concept is to the tagger: a finding, the site of
+// findings, both or neither.
+type codeRole struct {
+	finding int   // findings index, or -1
+	sites   []int // findings indices of the findings it is a site of
+}
+
+// role is the role of code (finding -1 and no sites for another concept).
+func (tg *Tagger) role(code string) codeRole {
+	if r, ok := tg.roles[code]; ok {
+		return r
+	}
+	return codeRole{finding: -1}
 }
 
 type findingInfo struct {
-	code     string
-	status   string
-	window   int
-	pos, neg map[int]bool // sign ids
+	code   string
+	status string
+	window int
+	sign   []int8 // by sign id: signPos, signNeg or 0
 }
+
+// Sign kinds of findingInfo.sign.
+const (
+	signPos = 1
+	signNeg = 2
+)
 
 // NewTagger builds a Tagger over the finding and site concepts of lx with
 // the cues of ctx.
@@ -63,8 +83,9 @@ func NewTagger(lx *Lexicon, ctx *Context) (*Tagger, error) {
 	if lx == nil || ctx == nil {
 		return nil, fmt.Errorf("lexicon: NewTagger needs a lexicon and a context")
 	}
-	tg := &Tagger{lx: lx, ctx: ctx, byCode: map[string]int{}, bySite: map[string][]int{}}
+	tg := &Tagger{lx: lx, ctx: ctx, roles: map[string]codeRole{}}
 	signID := map[string]int{}
+	signs := map[int][2]map[int]bool{} // by findings index: positive and negative sign ids
 	var terms []Term
 	id := func(s string) int {
 		k := normTerm(s)
@@ -80,25 +101,41 @@ func NewTagger(lx *Lexicon, ctx *Context) (*Tagger, error) {
 		if c.Category != "finding" {
 			continue
 		}
-		f := findingInfo{code: c.Code, status: c.Status, window: c.Window, pos: map[int]bool{}, neg: map[int]bool{}}
+		f := findingInfo{code: c.Code, status: c.Status, window: c.Window}
 		if f.window == 0 {
 			f.window = defaultWindow
 		}
+		pos, neg := map[int]bool{}, map[int]bool{}
 		for _, s := range c.Signs.Positive {
-			f.pos[id(s)] = true
+			pos[id(s)] = true
 		}
 		for _, s := range c.Signs.Negative {
 			i := id(s)
-			if f.pos[i] {
+			if pos[i] {
 				return nil, &LoadError{File: c.File, Line: c.Line, Reason: fmt.Sprintf("concept %s: sign %q is both positive and negative", c.Code, s)}
 			}
-			f.neg[i] = true
+			neg[i] = true
 		}
-		tg.byCode[c.Code] = len(tg.findings)
+		signs[len(tg.findings)] = [2]map[int]bool{pos, neg}
+		r := tg.role(c.Code)
+		r.finding = len(tg.findings)
+		tg.roles[c.Code] = r
 		for _, s := range c.Sites {
-			tg.bySite[s] = append(tg.bySite[s], len(tg.findings))
+			r := tg.role(s)
+			r.sites = append(r.sites, len(tg.findings))
+			tg.roles[s] = r
 		}
 		tg.findings = append(tg.findings, f)
+	}
+	for i := range tg.findings {
+		f := &tg.findings[i]
+		f.sign = make([]int8, len(signID))
+		for id := range signs[i][0] {
+			f.sign[id] = signPos
+		}
+		for id := range signs[i][1] {
+			f.sign[id] = signNeg
+		}
 	}
 	m, err := NewMatcher(terms)
 	if err != nil {
@@ -158,10 +195,12 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		lj := li
 		direct, sites := false, false
 		for lj < len(lms) && lms[lj].End <= s.End {
-			if _, ok := tg.byCode[lms[lj].Code]; ok {
-				direct = true
-			} else if _, ok := tg.bySite[lms[lj].Code]; ok {
-				sites = true
+			if r, ok := tg.roles[lms[lj].Code]; ok {
+				if r.finding >= 0 {
+					direct = true
+				} else if len(r.sites) > 0 {
+					sites = true
+				}
 			}
 			lj++
 		}
@@ -257,10 +296,9 @@ func (tg *Tagger) followUp(text string, s extract.Sentence, prev int, out []Ment
 // anySign reports whether a site of lms has a sign of its findings in sms.
 func (tg *Tagger) anySign(lms, sms []Match) bool {
 	for _, m := range lms {
-		for _, f := range tg.bySite[m.Code] {
+		for _, f := range tg.role(m.Code).sites {
 			for _, sg := range sms {
-				id := atoi(sg.Code)
-				if tg.findings[f].pos[id] || tg.findings[f].neg[id] {
+				if tg.findings[f].sign[atoi(sg.Code)] != 0 {
 					return true
 				}
 			}
@@ -277,11 +315,12 @@ func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []
 	cs := scr.cs[:0]
 	defer func() { scr.cs = cs[:0] }()
 	for _, m := range lms {
-		if f, ok := tg.byCode[m.Code]; ok {
+		r := tg.role(m.Code)
+		if f := r.finding; f >= 0 {
 			cs = append(cs, cand{f: f, t: target{start: m.Start, end: m.End, anchorStart: m.Start, anchorEnd: m.End}})
 			continue
 		}
-		for _, f := range tg.bySite[m.Code] {
+		for _, f := range r.sites {
 			if c, ok := tg.composite(sc, f, m, lms, sms); ok {
 				cs = append(cs, c)
 			}
@@ -348,8 +387,7 @@ func (tg *Tagger) composite(sc *scan, f int, m Match, lms []Match, sms []Match) 
 	fi := &tg.findings[f]
 	best, bestD := -1, 0
 	for i, sg := range sms {
-		id := atoi(sg.Code)
-		if !fi.pos[id] && !fi.neg[id] {
+		if fi.sign[atoi(sg.Code)] == 0 {
 			continue
 		}
 		if tg.overlapsOther(lms, sg.Start, sg.End) {
@@ -382,7 +420,7 @@ func (tg *Tagger) composite(sc *scan, f int, m Match, lms []Match, sms []Match) 
 	}
 	sg := sms[best]
 	c := cand{f: f, t: target{start: min(sg.Start, m.Start), end: max(sg.End, m.End), anchorStart: m.Start, anchorEnd: m.End}}
-	if fi.pos[atoi(sg.Code)] {
+	if fi.sign[atoi(sg.Code)] == signPos {
 		c.signStatus = Positive
 	} else {
 		c.signStatus = Negative
@@ -400,7 +438,7 @@ func (tg *Tagger) siteDist(sc *scan, lms []Match, a, b int) int {
 		return 0
 	}
 	for _, m := range lms {
-		if _, ok := tg.byCode[m.Code]; ok && a <= m.Start && m.End <= b {
+		if a <= m.Start && m.End <= b && tg.role(m.Code).finding >= 0 {
 			return sc.dist(a, b) // another finding between: no list of sites
 		}
 	}
@@ -414,7 +452,7 @@ func (tg *Tagger) siteDist(sc *scan, lms []Match, a, b int) int {
 		inSite := false
 		for _, m := range lms {
 			if m.Start <= t.start && t.end <= m.End {
-				_, inSite = tg.bySite[m.Code]
+				inSite = len(tg.role(m.Code).sites) > 0
 				break
 			}
 		}
@@ -431,7 +469,7 @@ func (tg *Tagger) siteDist(sc *scan, lms []Match, a, b int) int {
 func (tg *Tagger) overlapsOther(ms []Match, start, end int) bool {
 	for _, m := range ms {
 		if m.Start < end && start < m.End {
-			if _, ok := tg.byCode[m.Code]; !ok {
+			if tg.role(m.Code).finding < 0 {
 				return true
 			}
 		}
