@@ -66,7 +66,7 @@ func (c *reliefCue) notAround(text string, s, e int) bool {
 		return false
 	}
 	lo := max(0, s-40)
-	for _, m := range c.NotAround.FindAllStringIndex(clip(text, lo, min(len(text), e+80)), -1) {
+	for _, m := range c.NotAround.Matcher().FindAllStringIndex(clip(text, lo, min(len(text), e+80))) {
 		if lo+m[0] <= s && e <= lo+m[1] {
 			return true
 		}
@@ -116,7 +116,7 @@ func (h *hintedRx) matchHinted(s, lower string) bool {
 	if h.Window > 0 && len(s) > h.Window {
 		s, lower = s[len(s)-h.Window:], lower[len(lower)-h.Window:]
 	}
-	return hinted(h.Hints, lower) && h.Pattern.MatchString(s)
+	return hinted(h.Hints, lower) && h.Pattern.Matcher().MatchString(s)
 }
 
 // foldASCII lower-cases the ASCII letters of s, using buf's storage.
@@ -367,7 +367,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 	var cues []cueAt
 	var trig []int
 	r.cues.scan(text, func(s, e, i int) {
-		if rb := r.f.Cues[i].RequiresBefore; rb != nil && !rb.MatchString(clip(text, max(0, s-40), s)) {
+		if rb := r.f.Cues[i].RequiresBefore; rb != nil && !rb.Matcher().MatchString(clip(text, max(0, s-40), s)) {
 			return
 		}
 		if r.f.Cues[i].notAround(text, s, e) {
@@ -458,7 +458,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 		// A list of percents shares the cue of its last one: "two medial
 		// branch blocks with 90% and 85% relief".
 		for pi := len(ps) - 2; pi >= 0; pi-- {
-			if link[pi] < 0 && link[pi+1] >= 0 && r.f.PercentJoiner.MatchString(text[ps[pi].end:ps[pi+1].start]) {
+			if link[pi] < 0 && link[pi+1] >= 0 && r.f.PercentJoiner.Matcher().MatchString(text[ps[pi].end:ps[pi+1].start]) {
 				link[pi] = link[pi+1]
 			}
 		}
@@ -499,12 +499,12 @@ func (r *reliefRules) apply(d *caseDoc) {
 				h.Qualitative = cue.Qualitative
 			}
 			h.hasValue = h.Qualitative != "" ||
-				cue.StatementBefore != nil && cue.StatementBefore.MatchString(clip(text, max(sent.Start, c.start-40), c.start))
+				cue.StatementBefore != nil && cue.StatementBefore.Matcher().MatchString(clip(text, max(sent.Start, c.start-40), c.start))
 			h.bare = !h.hasValue && cue.Bare
 			if !h.hasValue && !h.bare {
 				continue
 			}
-			h.course = cue.CourseBefore != nil && cue.CourseBefore.MatchString(clip(text, max(sent.Start, c.start-40), c.start))
+			h.course = cue.CourseBefore != nil && cue.CourseBefore.Matcher().MatchString(clip(text, max(sent.Start, c.start-40), c.start))
 			if h.bare && !h.course && len(sentProcs()) == 0 && !sentTreated() {
 				continue // a bare cue needs a treatment
 			}
@@ -613,7 +613,7 @@ func (r *reliefRules) inGuideline(d *caseDoc, sent extract.Sentence, lo, hi int)
 	}
 	st := d.c.Text[sent.Start:sent.End]
 	for _, p := range r.patient {
-		if p.MatchString(st) {
+		if p.Matcher().MatchString(st) {
 			return false
 		}
 	}
@@ -645,7 +645,7 @@ func (r *reliefRules) linked(gap string, words map[string]bool) bool {
 // [lo, hi) in the sentence.
 func (r *reliefRules) painNear(text string, sent extract.Sentence, lo, hi int) bool {
 	a, b := max(sent.Start, lo-r.f.PainWindow), min(sent.End, hi+r.f.PainWindow)
-	return r.f.PainWord.MatchString(text[a:b])
+	return r.f.PainWord.Matcher().MatchString(text[a:b])
 }
 
 // notRelief reports whether the statement at [lo, hi) (its cue and number)
@@ -706,7 +706,7 @@ func (r *reliefRules) qualitative(text string, sent extract.Sentence, cs, ce int
 // comparator returns the comparator written just before a number.
 func (r *reliefRules) comparator(before string) string {
 	for _, c := range r.f.Comparators {
-		if c.Pattern.MatchString(before) {
+		if c.Pattern.Matcher().MatchString(before) {
 			return c.Value
 		}
 	}
@@ -729,7 +729,7 @@ func (r *reliefRules) percents(text string, sent extract.Sentence) []percentAt {
 	var out []percentAt
 	for _, re := range r.f.Percents {
 		names := re.SubexpNames()
-		for _, m := range re.FindAllStringSubmatchIndex(st, -1) {
+		for _, m := range re.Matcher().FindAllStringSubmatchIndex(st) {
 			p := percentAt{start: sent.Start + m[0], end: sent.Start + m[1]}
 			ok := false
 			for gi, name := range names {
@@ -758,8 +758,8 @@ func (r *reliefRules) percents(text string, sent extract.Sentence) []percentAt {
 			if !ok || p.value > 100 || p.hasMax && (p.max > 100 || p.max <= p.value) {
 				continue
 			}
-			if r.f.NotAfterPercent.MatchString(clip(text, p.end, min(sent.End, p.end+30))) ||
-				r.f.NotBeforePercent.MatchString(clip(text, max(sent.Start, p.start-30), p.start)) {
+			if r.f.NotAfterPercent.Matcher().MatchString(clip(text, p.end, min(sent.End, p.end+30))) ||
+				r.f.NotBeforePercent.Matcher().MatchString(clip(text, max(sent.Start, p.start-30), p.start)) {
 				continue
 			}
 			if p.start > 0 && (asciiDigit(text[p.start-1]) || text[p.start-1] == '/' || text[p.start-1] == '.') {
@@ -816,15 +816,15 @@ func (r *reliefRules) duration(after string, res []rx) *Duration {
 	// A duration after an unquantified one ("for the duration of the local
 	// anesthetic") is not this statement's, unless it gives that one's
 	// length (", about 6 hours").
-	q := r.f.DurationUnquantified.FindStringIndex(after)
+	q := r.f.DurationUnquantified.Matcher().FindStringIndex(after)
 	if q != nil {
 		bestAt = q[0]
-		if am := r.f.DurationApposition.FindStringSubmatchIndex(after[q[1]:]); am != nil {
+		if am := r.f.DurationApposition.Matcher().FindStringSubmatchIndex(after[q[1]:]); am != nil {
 			best, _ = r.durationOf(after[q[1]:], am, r.f.DurationApposition)
 		}
 	}
 	for _, re := range res {
-		m := re.FindStringSubmatchIndex(after)
+		m := re.Matcher().FindStringSubmatchIndex(after)
 		if m == nil || m[0] >= bestAt {
 			continue
 		}
@@ -868,7 +868,7 @@ func (r *reliefRules) beforeAfter(d *caseDoc, sent extract.Sentence, s int) (rel
 	text := d.c.Text
 	window := clip(text, s, min(sent.End, s+160))
 	for _, re := range r.f.BeforeAfter {
-		m := re.FindStringSubmatchIndex(window)
+		m := re.Matcher().FindStringSubmatchIndex(window)
 		if m == nil {
 			continue
 		}
