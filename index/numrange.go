@@ -1,12 +1,15 @@
 package index
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/numeric"
@@ -500,4 +503,47 @@ func (s *rangeSearcher) from(ctx *search.SearchContext, n uint64) *search.Docume
 	}
 	s.next = s.n
 	return nil
+}
+
+// matchQuery is orig, a match query of the query string on a keyword field
+// (outcome:upheld): bleve searches it as a disjunction of its one term,
+// which a rangeSearcher of that term reproduces (normalized on its own,
+// coordination 1/1). Other match queries are left to bleve.
+type matchQuery struct {
+	orig *query.MatchQuery
+	segs *segCache // nil: tables not kept
+}
+
+func (q *matchQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	fallback := func() (search.Searcher, error) { return q.orig.Searcher(ctx, r, m, options) }
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok || !tableOptions(ctx, options) || q.orig.Fuzziness != 0 ||
+		q.orig.Operator != query.MatchQueryOperatorOr || q.orig.Match == "" {
+		return fallback()
+	}
+	field := q.orig.FieldVal
+	if field == "" {
+		field = m.DefaultSearchField()
+	}
+	name := q.orig.Analyzer
+	if name == "" {
+		name = m.AnalyzerNameForPath(field)
+	}
+	if name != keyword.Name {
+		return fallback()
+	}
+	// Automatic fuzziness is only seen in the query's JSON.
+	if b, err := json.Marshal(q.orig); err != nil || bytes.Contains(b, []byte(`"auto"`)) {
+		return fallback()
+	}
+	term := []byte(q.orig.Match) // the keyword analyzer's one token
+	s, err := newTableSearcher(r, snap, q.segs, field, q.orig.BoostVal.Value(),
+		[]*rangeTerm{{term: term}}, [][2][]byte{{term, term}}, "t\x00"+field+"\x00"+q.orig.Match, false)
+	if err != nil || s == nil {
+		if err == nil {
+			return fallback()
+		}
+		return nil, err
+	}
+	return s, nil
 }

@@ -56,6 +56,8 @@ func fastPhrases(bq query.Query, segs *segCache) (query.Query, error) {
 		return &rangeQuery{orig: x, segs: segs}, nil // numrange.go
 	case *query.TermQuery:
 		return &termQuery{orig: x, segs: segs}, nil // numrange.go
+	case *query.MatchQuery:
+		return &matchQuery{orig: x, segs: segs}, nil // numrange.go
 	case *query.BooleanQuery:
 		var err error
 		for _, q := range []*query.Query{&x.Must, &x.Should, &x.MustNot} {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/precedent-dev/precedent/internal/synth"
@@ -168,6 +169,9 @@ func TestSearchMatchesBleve(t *testing.T) {
 		{Q: "+age:>=25 +age:<25"},
 		{Q: "-age:<40 +epidural", Limit: 10},
 		{Q: "+epidural", MinRelief: &f50, Limit: 10},
+		{Q: "outcome:upheld^2 kind:iro epidural", Limit: 10},
+		{Q: "+outcome:overturned -kind:imr", Limit: 10},
+		{Q: "outcome:upheld~1 epidural", Limit: 10},
 	}
 	for _, f := range terms("finding", 4) {
 		code, _, _ := strings.Cut(f, ":")
@@ -244,19 +248,18 @@ func TestRangeSearcherUsed(t *testing.T) {
 		}
 		_ = s.Close()
 	}
-	tq, err := fastPhrases(term(fieldKind, "iro"), &ix.segs)
-	if err != nil {
-		t.Fatal(err)
+	for _, q := range []query.Query{term(fieldKind, "iro"), bleve.NewQueryStringQuery("outcome:upheld")} {
+		tq, err := fastPhrases(q, &ix.segs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := tq.Searcher(context.Background(), r, ix.idx.Mapping(), search.SearcherOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := s.(*rangeSearcher); !ok {
+			t.Errorf("%T: searcher %T, want *rangeSearcher", tq, s)
+		}
+		_ = s.Close()
 	}
-	if _, ok := tq.(*termQuery); !ok {
-		t.Fatalf("term query: %T, want *termQuery", tq)
-	}
-	s, err := tq.Searcher(context.Background(), r, ix.idx.Mapping(), search.SearcherOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := s.(*rangeSearcher); !ok {
-		t.Errorf("term query: searcher %T, want *rangeSearcher", s)
-	}
-	_ = s.Close()
 }
