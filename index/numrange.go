@@ -28,9 +28,9 @@ import (
 // with a range over many cases.
 //
 // rangeQuery is the same search made cheaper: rangeSearcher reads the
-// postings (frequency and norm) of the range's terms in each segment once,
-// into a per-segment table of the matching documents and their term, and
-// walks the table. It scores as bleve does: the term's tf-idf score, with
+// postings (frequency and norm) of the range's terms in a segment once,
+// into a table of the segment's matching documents and their term, kept
+// with the segment (segcache.go), and walks the tables. It scores as bleve does: the term's tf-idf score, with
 // bleve's idf, norm and query weight, times the disjunction's coordination
 // factor (1 of the number of terms: a single-valued number is in one term
 // of the range). It finds the same terms in the same order as bleve's
@@ -39,6 +39,13 @@ import (
 // enclosing searchers see are bleve's too (TestSearchMatchesBleve). A
 // document in two terms of the range (a multi-valued field), term vectors,
 // explanations or another scoring model leave the range to bleve.
+//
+// The same tables serve the term queries of the filters beside a query
+// string (--kind imr: termQuery, scored as bleve's term searcher) and the
+// keyword match queries of the query string (outcome:upheld: matchQuery, a
+// disjunction of one term in bleve), so that a query string with filters
+// reads no postings for its keyword and numeric clauses once the tables of
+// the segments are built.
 
 // rangeQuery is orig searched by rangeSearcher when that gives the same
 // matches and scores, else by bleve's numeric range searcher.
