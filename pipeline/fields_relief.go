@@ -366,7 +366,8 @@ func (r *reliefRules) apply(d *caseDoc) {
 	type cueAt struct{ start, end, cue int }
 	var cues []cueAt
 	var trig []int
-	r.cues.scan(text, func(s, e, i int) {
+	words := d.wordSpans()
+	r.cues.scanWords(text, words, func(s, e, i int) {
 		if rb := r.f.Cues[i].RequiresBefore; rb != nil && !rb.Matcher().MatchString(clip(text, max(0, s-40), s)) {
 			return
 		}
@@ -375,7 +376,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 		}
 		cues = append(cues, cueAt{s, e, i})
 	})
-	r.triggers.scan(text, func(s, e, _ int) { trig = append(trig, s) })
+	r.triggers.scanWords(text, words, func(s, e, _ int) { trig = append(trig, s) })
 	var hits []reliefHit
 	// Before/after pain ratings, tried at triggers and cues.
 	starts := trig
@@ -1078,10 +1079,8 @@ func isLowerWord(s string) bool {
 // Aho-Corasick walk: only words whose first letter and length fit are
 // compared.
 type wordSet struct {
-	first  [256]bool
-	lens   [256]uint64 // by first byte: bit n set when a word has length n
-	maxLen int
-	index  map[string]int
+	lens  [256]uint64 // by first byte: bit n set when a word has length n
+	index map[string]int
 }
 
 func newWordSet(words []string, idx []int) (*wordSet, error) {
@@ -1098,13 +1097,10 @@ func newWordSet(words []string, idx []int) (*wordSet, error) {
 			v = idx[i]
 		}
 		ws.index[w] = v
-		ws.first[w[0]] = true
-		ws.first[w[0]-'a'+'A'] = true
 		if len(w) < 64 {
 			ws.lens[w[0]] |= 1 << len(w)
 			ws.lens[w[0]-'a'+'A'] |= 1 << len(w)
 		}
-		ws.maxLen = max(ws.maxLen, len(w))
 	}
 	return ws, nil
 }
@@ -1112,31 +1108,93 @@ func newWordSet(words []string, idx []int) (*wordSet, error) {
 // scan calls fn for every word of text in the set, in text order, with its
 // offsets and value. A word is a run of ASCII letters not touching a letter
 // or digit.
+//
+// The loop reads each byte once: it skips to the next letter, runs to the
+// end of the letter run, and compares the run only when a word of the set
+// has its first letter and length.
 func (ws *wordSet) scan(text string, fn func(start, end, v int)) {
-	var buf [32]byte
-	for i := 0; i < len(text); i++ {
+	var buf [64]byte
+	n := len(text)
+	for i := 0; i < n; {
 		c := text[i]
-		if !ws.first[c] {
+		if !byteLetter[c] {
+			i++
 			continue
 		}
-		if i > 0 && (asciiLetter(text[i-1]) || asciiDigit(text[i-1])) {
-			continue
-		}
-		j := i
-		for j < len(text) && asciiLetter(text[j]) {
+		j := i + 1
+		for j < n && byteLetter[text[j]] {
 			j++
 		}
-		if n := j - i; n <= ws.maxLen && n < 64 && ws.lens[c]&(1<<n) != 0 && (j == len(text) || !asciiDigit(text[j])) {
-			for k := i; k < j; k++ {
-				buf[k-i] = text[k] | 0x20
+		// A shift of 64 or more gives 0: no word that long.
+		if ws.lens[c]&(1<<uint(j-i)) != 0 && (i == 0 || !asciiDigit(text[i-1])) && (j == n || !asciiDigit(text[j])) {
+			w := buf[:j-i]
+			for k := range w {
+				w[k] = text[i+k] | 0x20
 			}
-			if v, ok := ws.index[string(buf[:j-i])]; ok {
+			if v, ok := ws.index[string(w)]; ok {
 				fn(i, j, v)
 			}
 		}
 		i = j
 	}
 }
+
+// scanWords is scan(text) over the words of text listed by wordSpans.
+func (ws *wordSet) scanWords(text string, words []uint64, fn func(start, end, v int)) {
+	var buf [64]byte
+	for _, x := range words {
+		if ws.lens[uint8(x>>8)]&(1<<(x&63)) == 0 {
+			continue
+		}
+		i := int(x >> 16)
+		w := buf[:x&63]
+		for k := range w {
+			w[k] = text[i+k] | 0x20
+		}
+		if v, ok := ws.index[string(w)]; ok {
+			fn(i, i+len(w), v)
+		}
+	}
+}
+
+// wordSpans returns the words a wordSet may find in the case text (runs of
+// ASCII letters not touching a digit, shorter than 64 bytes), made once per
+// letter: the relief and score stages look up their word sets in it
+// instead of reading the text once per set. Each word is start<<16 |
+// first byte<<8 | length.
+func (d *caseDoc) wordSpans() []uint64 {
+	if d.words != nil {
+		return d.words
+	}
+	text := d.c.Text
+	n := len(text)
+	words := make([]uint64, 0, n/6+1)
+	for i := 0; i < n; {
+		c := text[i]
+		if !byteLetter[c] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && byteLetter[text[j]] {
+			j++
+		}
+		if j-i < 64 && (i == 0 || !asciiDigit(text[i-1])) && (j == n || !asciiDigit(text[j])) {
+			words = append(words, uint64(i)<<16|uint64(c)<<8|uint64(j-i))
+		}
+		i = j
+	}
+	d.words = words
+	return words
+}
+
+// byteLetter marks the ASCII letters.
+var byteLetter = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	return t
+}()
 
 // A wordStep is one step of a wordSeq: one of its words (or phrases), once,
 // or when Max is set, zero to Max times. A word "*" stands for any word,

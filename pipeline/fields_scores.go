@@ -357,7 +357,7 @@ func (r *scoreRules) apply(d *caseDoc) {
 	// "pain level of 7", "VAS 5-9".
 	// A scale written out after the value ("rated 1 on a 10-point scale")
 	// stands for the pain word before the cue.
-	r.levelCues.scan(text, func(s, e, cue int) {
+	r.levelCues.scanWords(text, d.wordSpans(), func(s, e, cue int) {
 		after := text[e:min(len(text), e+40)]
 		m := r.f.LevelValue.FindStringSubmatchIndex(after)
 		if m == nil || r.f.LevelNotAfter.MatchString(after[m[1]:]) {

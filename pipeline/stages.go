@@ -21,6 +21,8 @@ type caseDoc struct {
 	guide []extract.Sentence
 
 	t *rules.Text // c.Text for the prefilters; see text
+
+	words []uint64 // the words of c.Text; see wordSpans
 }
 
 // text returns the case text as a rules.Text, made once and shared by the

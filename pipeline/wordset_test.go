@@ -1,0 +1,86 @@
+package pipeline
+
+import (
+	"math/rand"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// scanRef is the plain reading of wordSet.scan: at every byte that starts a
+// word (a letter after a non-letter, non-digit), the run of letters, in the
+// set when it is not followed by a digit.
+func scanRef(ws *wordSet, text string) [][3]int {
+	var out [][3]int
+	for i := 0; i < len(text); i++ {
+		if !asciiLetter(text[i]) || i > 0 && (asciiLetter(text[i-1]) || asciiDigit(text[i-1])) {
+			continue
+		}
+		j := i
+		for j < len(text) && asciiLetter(text[j]) {
+			j++
+		}
+		if j < len(text) && asciiDigit(text[j]) {
+			continue
+		}
+		if v, ok := ws.index[strings.ToLower(text[i:j])]; ok {
+			out = append(out, [3]int{i, j, v})
+		}
+	}
+	return out
+}
+
+func scanAll(ws *wordSet, text string) [][3]int {
+	var out [][3]int
+	ws.scan(text, func(s, e, v int) { out = append(out, [3]int{s, e, v}) })
+	return out
+}
+
+func TestWordSetScan(t *testing.T) {
+	words := []string{"relief", "relieved", "pre", "from", "a", "help", "improvement", strings.Repeat("x", 63), strings.Repeat("y", 64)}
+	ws, err := newWordSet(words, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(text string) {
+		t.Helper()
+		got, want := scanAll(ws, text), scanRef(ws, text)
+		// Words of 64 letters or more are never found.
+		want = slices.DeleteFunc(want, func(h [3]int) bool { return h[1]-h[0] >= 64 })
+		if !slices.Equal(got, want) {
+			t.Fatalf("scan(%q) = %v, want %v", text, got, want)
+		}
+		d := &caseDoc{c: &Case{Text: text}}
+		var spans [][3]int
+		ws.scanWords(text, d.wordSpans(), func(s, e, v int) { spans = append(spans, [3]int{s, e, v}) })
+		if !slices.Equal(spans, want) {
+			t.Fatalf("scanWords(%q) = %v, want %v", text, spans, want)
+		}
+	}
+	check("Relief: RELIEVED, pre-op from 8/10; a help2 3help (relief)reliefs " + strings.Repeat("X", 63) + " " + strings.Repeat("y", 64))
+	if n := len(scanAll(ws, "Relief: RELIEVED, pre-op from a help2 3help (relief)")); n != 6 {
+		t.Errorf("found %d words, want 6", n)
+	}
+	pieces := []string{"relief", "Relieved", "PRE", "from", "a", "A", "help", "improvement", "x", "7", "-", " ", "\n", ".", "é", "reliefs", "0", strings.Repeat("x", 63)}
+	rng := rand.New(rand.NewSource(1))
+	for range 3000 {
+		var b strings.Builder
+		for range rng.Intn(12) {
+			b.WriteString(pieces[rng.Intn(len(pieces))])
+		}
+		check(b.String())
+	}
+	files, _ := filepath.Glob(filepath.Join(lettersDir, "*.txt"))
+	if len(files) == 0 {
+		t.Fatal("no fixture letters")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(string(data))
+	}
+}
