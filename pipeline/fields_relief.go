@@ -1147,21 +1147,24 @@ func (ws *wordSet) scanWords(text string, words []uint64, fn func(start, end, v 
 			continue
 		}
 		i := int(x >> 16)
-		w := buf[:x&63]
+		j := i + int(x&63)
+		if i > 0 && asciiDigit(text[i-1]) || j < len(text) && asciiDigit(text[j]) {
+			continue
+		}
+		w := buf[:j-i]
 		for k := range w {
 			w[k] = text[i+k] | 0x20
 		}
 		if v, ok := ws.index[string(w)]; ok {
-			fn(i, i+len(w), v)
+			fn(i, j, v)
 		}
 	}
 }
 
-// wordSpans returns the words a wordSet may find in the case text (runs of
-// ASCII letters not touching a digit, shorter than 64 bytes), made once per
-// letter: the relief and score stages look up their word sets in it
-// instead of reading the text once per set. Each word is start<<16 |
-// first byte<<8 | length.
+// wordSpans returns the runs of ASCII letters of the case text shorter
+// than 64 bytes, made once per letter: the relief and score stages look up
+// their word sets in it instead of reading the text once per set. Each run
+// is start<<16 | first byte<<8 | length.
 func (d *caseDoc) wordSpans() []uint64 {
 	if d.words != nil {
 		return d.words
@@ -1179,7 +1182,7 @@ func (d *caseDoc) wordSpans() []uint64 {
 		for j < n && byteLetter[text[j]] {
 			j++
 		}
-		if j-i < 64 && (i == 0 || !asciiDigit(text[i-1])) && (j == n || !asciiDigit(text[j])) {
+		if j-i < 64 {
 			words = append(words, uint64(i)<<16|uint64(c)<<8|uint64(j-i))
 		}
 		i = j

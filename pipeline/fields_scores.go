@@ -333,14 +333,13 @@ func (r *scoreRules) apply(d *caseDoc) {
 		}
 	}
 	// "out of 10" and "out of 5".
-	for i := 0; ; {
-		k := strings.Index(text[i:], "of")
-		if k < 0 {
-			break
+	for _, x := range d.wordSpans() {
+		// A run of two letters starting with "o": "of" then white space.
+		if x&0xffff != 'o'<<8|2 {
+			continue
 		}
-		at := i + k
-		i = at + 2
-		if at > 0 && asciiLetter(text[at-1]) || at+2 >= len(text) || !asciiSpace(text[at+2]) {
+		at := int(x >> 16)
+		if text[at+1] != 'f' || at+2 >= len(text) || !asciiSpace(text[at+2]) {
 			continue
 		}
 		rest := text[at:min(len(text), at+12)]
