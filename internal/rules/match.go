@@ -44,6 +44,9 @@ type Matcher struct {
 	// one of, from the other parts of a top-level sequence ("guidelines
 	// ... recommends": need is one of the two lists, needMore the other).
 	needMore [][]foldLit
+	// needSets are need and the sets of needMore, indexed for a search
+	// of a short window (needIn).
+	needSets []*litSet
 
 	// prefix scan (MatchText): a match starts with lead, after the
 	// zero-width assertions asserts; rest is the pattern without those
@@ -63,6 +66,9 @@ type Matcher struct {
 	pair         bool
 	pairA, pairB [256]bool
 	maxLen       int
+	// scanBytes are the bytes of region (pairA with pair) when there are
+	// few of them: the region scan jumps to them with strings.IndexByte.
+	scanBytes []byte
 
 	// start scan (FindAll*, FindStringSubmatchIndex, MatchString): a
 	// non-empty match starts, after the zero-width assertions startAsserts,
@@ -362,7 +368,7 @@ func (m *Matcher) MatchAt(s string, i, window int) []int {
 	if window > 0 {
 		end = min(end, i+window)
 	}
-	if m.pos != nil && !m.pos.at(s[:end], i) {
+	if m.pos != nil && !m.pos.at(s[:end], i) || !m.needIn(s, i, end) {
 		return nil
 	}
 	m.anchoredOnce.Do(func() { m.anchored = regexp.MustCompile(`^(?:` + m.re.String() + `)`) })
@@ -398,6 +404,10 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 	if lits, ok := needLits(tree); ok {
 		m.need = lits
 		m.needMore = needMore(tree, lits)
+		m.needSets = append(m.needSets, newLitSet(lits))
+		for _, set := range m.needMore {
+			m.needSets = append(m.needSets, newLitSet(set))
+		}
 	}
 	m.initPrefix(tree)
 	m.initStart(tree)
@@ -423,6 +433,11 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 		if needBytes(tree, &m.region) {
 			m.regionOK, m.maxLen = true, n
 			m.pair = needPair(tree, &m.pairA, &m.pairB, &m.region)
+			set := &m.region
+			if m.pair {
+				set = &m.pairA
+			}
+			m.scanBytes = fewBytes(set, maxScanBytes)
 		}
 	}
 	return m
@@ -783,6 +798,9 @@ func (m *Matcher) nextStart(s string, from int) []int {
 				}
 			}
 		}
+		if !m.needIn(s, i, end) {
+			continue // the match would lie in s[i:end]
+		}
 		if m.startBack != nil && i > 0 {
 			// Run from the rune before i, which the pattern's
 			// assertions may look at; the match starts at i.
@@ -1036,11 +1054,8 @@ func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
 	var out [][]int
 	n := m.maxLen
 	for a := 0; a < len(s); {
-		p := a
-		for p < len(s) && !m.needAt(s, p) {
-			p++
-		}
-		if p == len(s) {
+		p := m.nextNeed(s, a, len(s))
+		if p < 0 {
 			break
 		}
 		// A match holding the needed byte at q lies in [q-n+1, q+n). The
@@ -1048,9 +1063,10 @@ func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
 		// every match lies in one region; regions are searched alone.
 		start, end := max(0, p-n+1), min(len(s), p+n)
 		for q := p + 1; q < len(s) && q < end+n-1; q++ {
-			if m.needAt(s, q) {
-				end = min(len(s), q+n)
+			if q = m.nextNeed(s, q, min(len(s), end+n-1)); q < 0 {
+				break
 			}
+			end = min(len(s), q+n)
 		}
 		for start > 0 && !utf8.RuneStart(s[start]) {
 			start--
@@ -1078,6 +1094,114 @@ func (m *Matcher) needAt(s string, p int) bool {
 		return m.pairA[s[p]] && p+1 < len(s) && m.pairB[s[p+1]]
 	}
 	return m.region[s[p]]
+}
+
+// nextNeed returns the first p in [from, to) where needAt(s, p), or -1.
+// With few needed bytes it jumps from one to the next with
+// strings.IndexByte (one call per byte and place found), else it tests
+// byte by byte.
+func (m *Matcher) nextNeed(s string, from, to int) int {
+	if m.scanBytes == nil {
+		for p := from; p < to; p++ {
+			if m.needAt(s, p) {
+				return p
+			}
+		}
+		return -1
+	}
+	for from < to {
+		// The nearest of the scan bytes: each search stops at the best
+		// place found so far.
+		p := to
+		for _, c := range m.scanBytes {
+			if k := strings.IndexByte(s[from:p], c); k >= 0 {
+				p = from + k
+			}
+		}
+		if p == to {
+			return -1
+		}
+		if !m.pair || p+1 < len(s) && m.pairB[s[p+1]] {
+			return p
+		}
+		from = p + 1
+	}
+	return -1
+}
+
+// maxScanBytes bounds the bytes nextNeed looks for one by one.
+const maxScanBytes = 3
+
+// fewBytes returns the bytes of set when there are at most n, else nil.
+func fewBytes(set *[256]bool, n int) []byte {
+	var out []byte
+	for c := range set {
+		if set[c] {
+			if len(out) == n {
+				return nil
+			}
+			out = append(out, byte(c))
+		}
+	}
+	return out
+}
+
+// maxNeedWindow bounds the window in which the start scan and MatchAt look
+// for the needed literals before they run the regexp (beyond it, the
+// search could cost more than the regexp).
+const maxNeedWindow = 256
+
+// needIn reports whether s[a:b] holds a literal of need and one of each
+// set of needMore (true when there are none): false means no match lies
+// in s[a:b].
+func (m *Matcher) needIn(s string, a, b int) bool {
+	if m.needSets == nil || b-a > maxNeedWindow {
+		return true
+	}
+	w := s[a:b]
+	for _, set := range m.needSets {
+		if !set.in(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// A litSet finds, in one pass over a short text, whether it holds one of
+// a set of literals: by[c] are the literals that can start with byte c.
+type litSet struct {
+	by [256][]foldLit
+}
+
+func newLitSet(ls []foldLit) *litSet {
+	set := &litSet{}
+	for _, l := range ls {
+		c := l.s[0]
+		set.by[c] = append(set.by[c], l)
+		if u := upperByte(c); l.fold && u != c {
+			set.by[u] = append(set.by[u], l)
+		}
+	}
+	return set
+}
+
+func upperByte(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// in reports whether s holds one of the literals.
+func (set *litSet) in(s string) bool {
+	for p := 0; p < len(s); p++ {
+		for _, l := range set.by[s[p]] {
+			if l.fold && equalFoldAt(s, p, l.s) || !l.fold && strings.HasPrefix(s[p:], l.s) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // needPair finds two adjacent one-byte-wide parts of re's top-level

@@ -72,6 +72,9 @@ var matcherPatterns = []string{
 	`(?:a|b)\s*[.:]\s*$`,
 	`x[^y]*z`,
 	`(?m)ab$`,
+	`[a-z]{1,3}%[0-9]?`,
+	`[0-9]{1,2}[:%][a-z]{0,2}`,
+	`(?i)(?:sept|k)[.)]\s*[0-9]{1,2}`,
 }
 
 func randomText(r *rand.Rand, n int) string {
