@@ -82,6 +82,8 @@ type Matcher struct {
 	startBack    *regexp.Regexp
 	startFirst   [256]bool
 	startAsserts []syntax.Op
+	startWordB   bool   // startAsserts is \b alone (tested inline)
+	startBytes   []byte // the bytes of startFirst, when one or two
 	startWindow  int
 	startLeads   *leadSet
 	startPos     *posBytes // the first bytes of the rest (nil: unknown)
@@ -419,6 +421,10 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 				m.stopKnown = m.stopKnown || m.stop[c]
 			}
 		}
+	}
+	if m.startRE != nil {
+		m.startWordB = len(m.startAsserts) == 1 && m.startAsserts[0] == syntax.OpWordBoundary
+		m.startBytes = fewBytes(&m.startFirst, 2)
 	}
 	m.leads = newLeadSet(tree)
 	m.pos = newPosBytes(tree)
@@ -759,8 +765,31 @@ func assertFirst(re *syntax.Regexp) bool {
 // into s), or nil: the first place where a match can start and the
 // anchored rest matches. The match there is the one the regexp prefers.
 func (m *Matcher) nextStart(s string, from int) []int {
+	// next[k]: the next place of startBytes[k] at or after the current
+	// one (-1: none left), found with strings.IndexByte.
+	var next [2]int
+	for k := range m.startBytes {
+		next[k] = indexByteFrom(s, m.startBytes[k], from)
+	}
 	for i := from; i < len(s); i++ {
-		if m.rest == nil {
+		switch {
+		case m.rest == nil && m.startBytes != nil:
+			// Jump to the nearest of the one or two bytes a match
+			// starts with.
+			p := -1
+			for k, c := range m.startBytes {
+				if next[k] >= 0 && next[k] < i {
+					next[k] = indexByteFrom(s, c, i)
+				}
+				if next[k] >= 0 && (p < 0 || next[k] < p) {
+					p = next[k]
+				}
+			}
+			if p < 0 {
+				return nil
+			}
+			i = p
+		case m.rest == nil:
 			// Skip, in a tight loop, the bytes no match starts with.
 			for i < len(s) && !m.startFirst[s[i]] {
 				i++
@@ -768,7 +797,7 @@ func (m *Matcher) nextStart(s string, from int) []int {
 			if i == len(s) {
 				return nil
 			}
-		} else {
+		default:
 			// Every match starts with the lead literal (after the same
 			// assertions): jump to its next occurrence.
 			k := m.lead.index(s[i:])
@@ -777,7 +806,15 @@ func (m *Matcher) nextStart(s string, from int) []int {
 			}
 			i += k
 		}
-		if !m.startFirst[s[i]] || !assertsAt(m.startAsserts, s, i) || m.startLeads != nil && !m.startLeads.at(s, i) ||
+		if m.startWordB {
+			// \b: a word byte on one side only (i < len(s)).
+			if (i > 0 && wordTable[s[i-1]]) == wordTable[s[i]] {
+				continue
+			}
+		} else if !assertsAt(m.startAsserts, s, i) {
+			continue
+		}
+		if !m.startFirst[s[i]] || m.startLeads != nil && !m.startLeads.at(s, i) ||
 			m.startPos != nil && !m.startPos.at(s, i) {
 			continue
 		}
@@ -1406,6 +1443,14 @@ func assertsAt(ops []syntax.Op, s string, i int) bool {
 	}
 	return true
 }
+
+// wordTable marks the bytes of \b's words: ASCII letters, digits and '_'.
+var wordTable = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isWordByte(byte(c))
+	}
+	return t
+}()
 
 func isWordByte(c byte) bool {
 	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'

@@ -75,6 +75,9 @@ var matcherPatterns = []string{
 	`[a-z]{1,3}%[0-9]?`,
 	`[0-9]{1,2}[:%][a-z]{0,2}`,
 	`(?i)(?:sept|k)[.)]\s*[0-9]{1,2}`,
+	`\b[Hx](?:e|is|im)\b`,
+	`(?:x|X{2})/[0-9]{1,2}`,
+	`[/:](?:\s*[0-9])+`,
 }
 
 func randomText(r *rand.Rand, n int) string {
@@ -188,6 +191,33 @@ func TestMatcherShortcuts(t *testing.T) {
 		if (m.rest != nil) != tc.prefix || m.regionOK != tc.regions {
 			t.Errorf("%s: prefix scan %v, region scan %v; want %v, %v", tc.pattern, m.rest != nil, m.regionOK, tc.prefix, tc.regions)
 		}
+	}
+}
+
+// TestMatcherByteJumps checks that the patterns of matcherPatterns meant
+// for them take the strings.IndexByte jumps (TestMatcherAgreesWithRegexp
+// compares their results with the regexp's).
+func TestMatcherByteJumps(t *testing.T) {
+	for _, tc := range []struct {
+		pattern    string
+		startBytes string // the start scan jumps to these
+		scanBytes  string // the region scan jumps to these
+	}{
+		{`\b[Hx](?:e|is|im)\b`, "Hx", ""},
+		{`(?:x|X{2})/[0-9]{1,2}`, "Xx", "Xx"},
+		{`[0-9]{1,2}[:%][a-z]{0,2}`, "", "%:"},
+		{`(?i)\b(?:he|his|him|she|her|hers)\s*/\s*(?:he|his|him|she|her|hers)\b`, "", ""},
+	} {
+		m := NewMatcher(regexp.MustCompile(tc.pattern))
+		if m.rest != nil || string(m.startBytes) != tc.startBytes || string(m.scanBytes) != tc.scanBytes {
+			t.Errorf("%s: lead %q, start bytes %q, region bytes %q; want no lead, %q, %q", tc.pattern, m.lead.s, m.startBytes, m.scanBytes, tc.startBytes, tc.scanBytes)
+		}
+	}
+	// The start scan of he/she checks the "/" every match holds before
+	// its regexp runs.
+	m := NewMatcher(regexp.MustCompile(`(?i)\b(?:he|his|him|she|her|hers)\s*/\s*(?:he|his|him|she|her|hers)\b`))
+	if len(m.needSets) < 2 || m.needIn("his her", 0, 7) || !m.needIn("his/her", 0, 7) {
+		t.Errorf("%s: needIn does not ask for the slash", m.re)
 	}
 }
 
