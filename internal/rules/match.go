@@ -117,7 +117,14 @@ type Matcher struct {
 // superset of the matches: a prefilter), by their first byte.
 type leadSet struct {
 	by [256][]string
+	// pairs has the bit pairKey(a, b) set for the first two bytes a, b of
+	// every literal: a quick test before the comparisons (the key keeps
+	// five bits of each byte, which ignore ASCII case; other bytes may
+	// share a key, which only makes the test weaker).
+	pairs [16]uint64
 }
+
+func pairKey(a, b byte) uint { return uint(a&31)<<5 | uint(b&31) }
 
 // The comparison (hasPrefixFold) is ASCII case-insensitive, and takes the
 // long s and the Kelvin sign for s and k, the only runes outside ASCII that
@@ -150,6 +157,8 @@ func newLeadSet(re *syntax.Regexp) *leadSet {
 		if !seen[l] {
 			seen[l] = true
 			ls.by[l[0]] = append(ls.by[l[0]], l)
+			k := pairKey(l[0], l[1])
+			ls.pairs[k>>6] |= 1 << (k & 63)
 		}
 	}
 	return ls
@@ -157,6 +166,13 @@ func newLeadSet(re *syntax.Regexp) *leadSet {
 
 // at reports whether s[i:] starts with one of the literals.
 func (ls *leadSet) at(s string, i int) bool {
+	if i+1 < len(s) && s[i] < utf8.RuneSelf && s[i+1] < utf8.RuneSelf {
+		// ASCII: a literal's first two bytes are these two, in either
+		// case (the long s and the Kelvin sign are not ASCII).
+		if k := pairKey(s[i], s[i+1]); ls.pairs[k>>6]&(1<<(k&63)) == 0 {
+			return false
+		}
+	}
 	for _, l := range ls.by[lowerByte(s[i])] {
 		if hasPrefixFold(s[i:], l) {
 			return true

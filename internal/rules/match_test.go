@@ -244,6 +244,24 @@ func TestLeadSet(t *testing.T) {
 		if n != tc.want {
 			t.Errorf("%s: %d lead literals, want %d", tc.pattern, n, tc.want)
 		}
+		if ls == nil {
+			continue
+		}
+		// The two-byte test (pairs) never turns a place down that the
+		// comparisons accept.
+		all := *ls
+		for k := range all.pairs {
+			all.pairs[k] = ^uint64(0)
+		}
+		r := rand.New(rand.NewSource(4))
+		for k := 0; k < 300; k++ {
+			s := randomText(r, 80) + "Jan fEb Sept ſept Kep kEP dOi Date of ABE cde injured"
+			for i := range len(s) {
+				if got, want := ls.at(s, i), all.at(s, i); got != want {
+					t.Fatalf("%s: at(%q, %d) = %v, want %v", tc.pattern, s, i, got, want)
+				}
+			}
+		}
 	}
 }
 
