@@ -386,7 +386,11 @@ func (m *Matcher) MatchAt(s string, i, window int) []int {
 	if window > 0 {
 		end = min(end, i+window)
 	}
-	if m.pos != nil && !m.pos.at(s[:end], i) || !m.needIn(s, i, end) {
+	if m.pos != nil && !m.pos.at(s[:end], i) {
+		return nil
+	}
+	end = m.stopEnd(s, i, end)
+	if !m.needIn(s, i, end) {
 		return nil
 	}
 	m.anchoredOnce.Do(func() { m.anchored = regexp.MustCompile(`^(?:` + m.re.String() + `)`) })
@@ -429,13 +433,11 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 	}
 	m.initPrefix(tree)
 	m.initStart(tree)
-	if m.startRE != nil {
-		var can [256]bool
-		if consumable(tree, &can) {
-			for c := 0; c < utf8.RuneSelf; c++ {
-				m.stop[c] = !can[c]
-				m.stopKnown = m.stopKnown || m.stop[c]
-			}
+	var can [256]bool
+	if consumable(tree, &can) {
+		for c := 0; c < utf8.RuneSelf; c++ {
+			m.stop[c] = !can[c]
+			m.stopKnown = m.stopKnown || m.stop[c]
 		}
 	}
 	if m.startRE != nil {
@@ -838,19 +840,7 @@ func (m *Matcher) nextStart(s string, from int) []int {
 		if m.startWindow > 0 {
 			end = min(end, i+m.startWindow)
 		}
-		if m.stopKnown {
-			// The regexp can consume no stop byte: an attempt at i ends
-			// before the first one, which the window keeps so that the
-			// assertions before it see it. The result is the same as on
-			// the whole text, and the backtracker clears a visited map
-			// the size of its input.
-			for k := i + 1; k < end; k++ {
-				if m.stop[s[k]] {
-					end = k + 1
-					break
-				}
-			}
-		}
+		end = m.stopEnd(s, i, end)
 		if !m.needIn(s, i, end) {
 			continue // the match would lie in s[i:end]
 		}
@@ -883,6 +873,22 @@ func (m *Matcher) nextStart(s string, from int) []int {
 		return loc
 	}
 	return nil
+}
+
+// stopEnd returns the end of the window s[i:end] for an anchored attempt
+// at i. The regexp can consume no stop byte: an attempt at i ends before
+// the first one after i, which the window keeps so that the assertions
+// before it see it. The result is the same as on the whole window, and the
+// backtracker clears a visited map the size of its input.
+func (m *Matcher) stopEnd(s string, i, end int) int {
+	if m.stopKnown {
+		for k := i + 1; k < end; k++ {
+			if m.stop[s[k]] {
+				return k + 1
+			}
+		}
+	}
+	return end
 }
 
 // startAll is FindAllStringSubmatchIndex by the start scan (matches are
