@@ -903,9 +903,12 @@ var lowerSpacedTable = func() (t [256]byte) {
 // by two spaces or a blank line is not found (Normalize folds spaces). It
 // tries, at each word start, the terms that begin with its first two bytes.
 type termMatcher struct {
-	buckets map[uint16][]termPat // by first two bytes; longest first
-	bigram  [256][4]uint64       // the two bytes of a two-byte term
-	tri     [1 << 16]bool        // hashes of the first three bytes of a longer term
+	// buckets are the patterns by their first two bytes (key), longest
+	// first: buckets[slot[key]] (slot 0: none).
+	slot    [1 << 16]uint16
+	buckets [][]termPat
+	bigram  [256][4]uint64 // the two bytes of a two-byte term
+	tri     [1 << 16]bool  // hashes of the first three bytes of a longer term
 }
 
 func triHash(a, b, c byte) int { return (int(a)*961 + int(b)*31 + int(c)) & (1<<16 - 1) }
@@ -916,7 +919,8 @@ type termPat struct {
 }
 
 func newTermMatcher(terms []lexicon.Term) (*termMatcher, error) {
-	m := &termMatcher{buckets: map[uint16][]termPat{}}
+	m := &termMatcher{}
+	byKey := map[uint16][]termPat{}
 	index := map[string][2]int{}
 	for _, t := range terms {
 		p := strings.Join(strings.Fields(strings.ToLower(t.Text)), " ")
@@ -926,20 +930,26 @@ func newTermMatcher(terms []lexicon.Term) (*termMatcher, error) {
 		t.Text = strings.Join(strings.Fields(t.Text), " ")
 		key := uint16(p[0])<<8 | uint16(p[1])
 		if at, ok := index[p]; ok {
-			tp := &m.buckets[uint16(at[0])][at[1]]
+			tp := &byKey[uint16(at[0])][at[1]]
 			tp.entries = append(tp.entries, t)
 			continue
 		}
-		index[p] = [2]int{int(key), len(m.buckets[key])}
+		index[p] = [2]int{int(key), len(byKey[key])}
 		if len(p) == 2 {
 			m.bigram[p[0]][p[1]>>6] |= 1 << (p[1] & 63)
 		} else {
 			m.tri[triHash(p[0], p[1], p[2])] = true
 		}
-		m.buckets[key] = append(m.buckets[key], termPat{p: p, entries: []lexicon.Term{t}})
+		byKey[key] = append(byKey[key], termPat{p: p, entries: []lexicon.Term{t}})
 	}
-	for _, b := range m.buckets {
+	m.buckets = [][]termPat{nil}
+	for key, b := range byKey {
 		sort.SliceStable(b, func(i, j int) bool { return len(b[i].p) > len(b[j].p) })
+		if len(m.buckets) > 1<<16-1 {
+			return nil, fmt.Errorf("more than %d term buckets", 1<<16-1)
+		}
+		m.slot[key] = uint16(len(m.buckets))
+		m.buckets = append(m.buckets, b)
 	}
 	// Sorting moved patterns: index is stale from here on (not used).
 	return m, nil
@@ -987,7 +997,7 @@ func (m *termMatcher) match(text string, lowered []byte, starts []int, from, to 
 			continue
 		}
 	pats:
-		for _, tp := range m.buckets[uint16(lowered[i])<<8|uint16(lowered[i+1])] {
+		for _, tp := range m.buckets[m.slot[uint16(lowered[i])<<8|uint16(lowered[i+1])]] {
 			end := i + len(tp.p)
 			if end > to || string(lowered[i:end]) != tp.p || !wordBoundary(text, i) || !wordBoundary(text, end) {
 				continue
