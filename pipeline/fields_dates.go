@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"io/fs"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,14 +95,16 @@ func isAlnum(c byte) bool {
 	return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
+// A dateCand is a date found by pattern prio.
+type dateCand struct {
+	d    Date
+	prio int
+}
+
 // find returns every date mention of text in order, non-overlapping
 // (leftmost, then longest).
 func (r *dateRules) find(text string) []Date {
-	type cand struct {
-		d    Date
-		prio int
-	}
-	var cands []cand
+	var cands []dateCand
 	for i := 0; i < len(text); i++ {
 		// A date never starts glued to the preceding token, so only
 		// positions after a separator are tried, each pattern anchored
@@ -109,31 +112,13 @@ func (r *dateRules) find(text string) []Date {
 		if !r.first[text[i]] || gluedBefore(text, i) {
 			continue
 		}
-		may := r.may[text[i]]
-		for pi, m := range r.matchers {
-			if pi < 64 && may&(1<<pi) == 0 {
-				continue // MatchAt would say no
-			}
-			loc := m.MatchAt(text, i, maxDateLen)
-			if loc == nil {
-				continue
-			}
-			s, e := loc[0], loc[1]
-			if e == s || gluedAfter(text, e) {
-				continue
-			}
-			g := r.groups[pi]
-			part := func(i int) string {
-				if i < 0 || loc[2*i] < 0 {
-					return ""
-				}
-				return text[loc[2*i]:loc[2*i+1]]
-			}
-			iso, redacted, ok := r.iso(part(g[0]), part(g[2]), part(g[1]))
-			if !ok {
-				continue
-			}
-			cands = append(cands, cand{Date{Text: text[s:e], ISO: iso, Redacted: redacted, Start: s, End: e}, pi})
+		// The patterns that may match at this byte, in order (MatchAt
+		// would say no for the others).
+		for may := r.may[text[i]]; may != 0; may &= may - 1 {
+			cands = r.tryAt(text, i, bits.TrailingZeros64(may), cands)
+		}
+		for pi := 64; pi < len(r.matchers); pi++ {
+			cands = r.tryAt(text, i, pi, cands)
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
@@ -156,6 +141,30 @@ func (r *dateRules) find(text string) []Date {
 		last = c.d.End
 	}
 	return out
+}
+
+// tryAt adds to cands the date pattern pi matches at i, if any.
+func (r *dateRules) tryAt(text string, i, pi int, cands []dateCand) []dateCand {
+	loc := r.matchers[pi].MatchAt(text, i, maxDateLen)
+	if loc == nil {
+		return cands
+	}
+	s, e := loc[0], loc[1]
+	if e == s || gluedAfter(text, e) {
+		return cands
+	}
+	g := r.groups[pi]
+	part := func(i int) string {
+		if i < 0 || loc[2*i] < 0 {
+			return ""
+		}
+		return text[loc[2*i]:loc[2*i+1]]
+	}
+	iso, redacted, ok := r.iso(part(g[0]), part(g[2]), part(g[1]))
+	if !ok {
+		return cands
+	}
+	return append(cands, dateCand{Date{Text: text[s:e], ISO: iso, Redacted: redacted, Start: s, End: e}, pi})
 }
 
 // iso validates the parts of a date and renders its ISO form. Parts with an
