@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -285,6 +286,19 @@ type rangeTable struct {
 	term   []int32
 	tfNorm []float64
 	multi  bool // a document is in two terms
+
+	allOnce sync.Once
+	allDocs *roaring.Bitmap // union of docs (conj.go)
+}
+
+// all returns the documents in a term of the table (deleted ones
+// included).
+func (t *rangeTable) all() *roaring.Bitmap {
+	t.allOnce.Do(func() {
+		t.allDocs = roaring.FastOr(t.docs...)
+		t.allDocs.RunOptimize()
+	})
+	return t.allDocs
 }
 
 // newRangeTable reads the table of the terms of field in ranges (each its
@@ -484,23 +498,10 @@ func (s *rangeSearcher) from(ctx *search.SearchContext, n uint64) *search.Docume
 			if lt < 0 || (seg.del != nil && seg.del.Contains(uint32(d))) {
 				continue
 			}
-			t := s.terms[seg.term[lt]]
-			// bleve's TermQueryScorer.Score, then the disjunction's sum
-			// of one score times its coordination factor.
-			score := tab.tfNorm[d] * t.idf
-			if t.queryWeight != 1.0 {
-				score = score * t.queryWeight
-			}
 			m := ctx.DocumentMatchPool.Get()
 			id := s.starts[i] + d
 			m.IndexInternalID = bleveindex.NewIndexInternalID(m.IndexInternalID, id)
-			if s.single {
-				m.Score = score
-			} else {
-				var sum float64
-				sum += score
-				m.Score = sum * s.coord
-			}
+			m.Score = s.scoreAt(i, uint32(d))
 			s.next = id + 1
 			return m
 		}
@@ -510,6 +511,24 @@ func (s *rangeSearcher) from(ctx *search.SearchContext, n uint64) *search.Docume
 	}
 	s.next = s.n
 	return nil
+}
+
+// scoreAt is the score of document d of segment i, a match.
+func (s *rangeSearcher) scoreAt(i int, d uint32) float64 {
+	seg := s.seg[i]
+	t := s.terms[seg.term[seg.tab.term[d]]]
+	// bleve's TermQueryScorer.Score, then the disjunction's sum of one
+	// score times its coordination factor.
+	score := seg.tab.tfNorm[d] * t.idf
+	if t.queryWeight != 1.0 {
+		score = score * t.queryWeight
+	}
+	if s.single {
+		return score
+	}
+	var sum float64
+	sum += score
+	return sum * s.coord
 }
 
 // matchQuery is orig, a match query of the query string on a keyword field

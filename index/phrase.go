@@ -84,6 +84,7 @@ func fastPhrases(bq query.Query, segs *segCache) (query.Query, error) {
 			}
 			x.Conjuncts[i] = r
 		}
+		return &conjQuery{orig: x}, nil // conj.go
 	case *query.DisjunctionQuery:
 		for i, c := range x.Disjuncts {
 			r, err := fastPhrases(c, segs)

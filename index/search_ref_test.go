@@ -172,6 +172,16 @@ func TestSearchMatchesBleve(t *testing.T) {
 		{Q: "outcome:upheld^2 kind:iro epidural", Limit: 10},
 		{Q: "+outcome:overturned -kind:imr", Limit: 10},
 		{Q: "outcome:upheld~1 epidural", Limit: 10},
+		// Conjunctions with tables (conj.go): several should terms, must
+		// not, boosts, no should term, a text term among the musts.
+		{Q: "+outcome:upheld +age:>=40 epidural injection", Kind: "imr", Limit: 30},
+		{Q: "+outcome:upheld +age:>=40 -epidural", Kind: "imr", Limit: 30},
+		{Q: "+outcome:upheld +age:>=40 -kind:iro sacroiliac", Limit: 30},
+		{Q: "+outcome:upheld^2 +age:>=40^0.5 epidural^3 fluoroscopy", Kind: "iro", Limit: 30},
+		{Q: "+outcome:upheld +age:>=40", Kind: "imr", MinRelief: &f50, Limit: 30},
+		{Q: "+outcome:upheld +kind:imr +age:>=30 +age:<60", Limit: 30},
+		{Q: "+outcome:upheld +age:>=40 +epidural", Kind: "imr", Limit: 30},
+		{Q: `+outcome:overturned +age:<50 "sacroiliac joint" injection`, Procedure: "si_joint_injection", Limit: 30},
 	}
 	for _, f := range terms("finding", 4) {
 		code, _, _ := strings.Cut(f, ":")
@@ -245,6 +255,32 @@ func TestRangeSearcherUsed(t *testing.T) {
 		}
 		if _, ok := s.(*rangeSearcher); !ok {
 			t.Errorf("%s: searcher %T, want *rangeSearcher", qs, s)
+		}
+		_ = s.Close()
+	}
+	// A query string with its filters: the outer conjunction is a
+	// mixedConj, the query string's must clauses a conjSearcher.
+	bq, err := buildQuery(Query{Q: "+outcome:upheld +age:>=22 epidural", Kind: "imr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bq, err = fastPhrases(bq, &ix.segs); err != nil {
+		t.Fatal(err)
+	}
+	outer, ok := bq.(*conjQuery)
+	if !ok {
+		t.Fatalf("query string and filter: %T, want *conjQuery", bq)
+	}
+	for _, c := range []struct {
+		q    query.Query
+		want string
+	}{{outer, "*index.mixedConj"}, {outer.orig.Conjuncts[0].(*query.BooleanQuery).Must, "*index.conjSearcher"}} {
+		s, err := c.q.Searcher(context.Background(), r, ix.idx.Mapping(), search.SearcherOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%T", s); got != c.want {
+			t.Errorf("%T: searcher %s, want %s", c.q, got, c.want)
 		}
 		_ = s.Close()
 	}
