@@ -1113,35 +1113,19 @@ func newWordSet(words []string, idx []int) (*wordSet, error) {
 // end of the letter run, and compares the run only when a word of the set
 // has its first letter and length.
 func (ws *wordSet) scan(text string, fn func(start, end, v int)) {
-	var buf [64]byte
 	n := len(text)
-	for i := 0; i < n; {
-		c := text[i]
-		if !byteLetter[c] {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < n && byteLetter[text[j]] {
-			j++
-		}
+	for i, j := letterRun(text, 0); i < n; i, j = letterRun(text, j) {
 		// A shift of 64 or more gives 0: no word that long.
-		if ws.lens[c]&(1<<uint(j-i)) != 0 && (i == 0 || !asciiDigit(text[i-1])) && (j == n || !asciiDigit(text[j])) {
-			w := buf[:j-i]
-			for k := range w {
-				w[k] = text[i+k] | 0x20
-			}
-			if v, ok := ws.index[string(w)]; ok {
+		if ws.lens[text[i]]&(1<<uint(j-i)) != 0 && (i == 0 || !asciiDigit(text[i-1])) && (j == n || !asciiDigit(text[j])) {
+			if v, ok := ws.lookup(text, i, j); ok {
 				fn(i, j, v)
 			}
 		}
-		i = j
 	}
 }
 
 // scanWords is scan(text) over the words of text listed by wordSpans.
 func (ws *wordSet) scanWords(text string, words []uint64, fn func(start, end, v int)) {
-	var buf [64]byte
 	for _, x := range words {
 		if ws.lens[uint8(x>>8)]&(1<<(x&63)) == 0 {
 			continue
@@ -1151,14 +1135,35 @@ func (ws *wordSet) scanWords(text string, words []uint64, fn func(start, end, v 
 		if i > 0 && asciiDigit(text[i-1]) || j < len(text) && asciiDigit(text[j]) {
 			continue
 		}
-		w := buf[:j-i]
-		for k := range w {
-			w[k] = text[i+k] | 0x20
-		}
-		if v, ok := ws.index[string(w)]; ok {
+		if v, ok := ws.lookup(text, i, j); ok {
 			fn(i, j, v)
 		}
 	}
+}
+
+// lookup returns the value of text[i:j] (shorter than 64 bytes), folded
+// to lower case, in the set.
+func (ws *wordSet) lookup(text string, i, j int) (int, bool) {
+	var buf [64]byte
+	w := buf[:j-i]
+	for k := range w {
+		w[k] = text[i+k] | 0x20
+	}
+	v, ok := ws.index[string(w)]
+	return v, ok
+}
+
+// letterRun returns the first run of ASCII letters at or after i as
+// [start, end); start is len(text) when there is none.
+func letterRun(text string, i int) (int, int) {
+	for i < len(text) && !byteLetter[text[i]] {
+		i++
+	}
+	j := i
+	for j < len(text) && byteLetter[text[j]] {
+		j++
+	}
+	return i, j
 }
 
 // wordSpans returns the runs of ASCII letters of the case text shorter
@@ -1172,20 +1177,10 @@ func (d *caseDoc) wordSpans() []uint64 {
 	text := d.c.Text
 	n := len(text)
 	words := make([]uint64, 0, n/6+1)
-	for i := 0; i < n; {
-		c := text[i]
-		if !byteLetter[c] {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < n && byteLetter[text[j]] {
-			j++
-		}
+	for i, j := letterRun(text, 0); i < n; i, j = letterRun(text, j) {
 		if j-i < 64 {
-			words = append(words, uint64(i)<<16|uint64(c)<<8|uint64(j-i))
+			words = append(words, uint64(i)<<16|uint64(text[i])<<8|uint64(j-i))
 		}
-		i = j
 	}
 	d.words = words
 	return words
