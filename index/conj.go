@@ -171,17 +171,14 @@ func (s *conjSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInt
 // segment positions it on the documents of segment i in all the tables.
 func (s *conjSearcher) segment(i int) {
 	s.seg = i
-	var bm *roaring.Bitmap
-	for _, t := range s.tables {
-		all := t.seg[i].tab.all()
-		if bm == nil {
-			bm = all.Clone()
-		} else {
-			bm.And(all)
-		}
+	// Not in place: a run container's in-place And converts it first.
+	alls := make([]*roaring.Bitmap, len(s.tables))
+	for k, t := range s.tables {
+		alls[k] = t.seg[i].tab.all()
 	}
+	bm := roaring.FastAnd(alls...)
 	if del := s.tables[0].seg[i].del; del != nil {
-		bm.AndNot(del)
+		bm = roaring.AndNot(bm, del)
 	}
 	s.it = bm.Iterator()
 }

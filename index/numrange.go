@@ -295,8 +295,9 @@ type rangeTable struct {
 // included).
 func (t *rangeTable) all() *roaring.Bitmap {
 	t.allOnce.Do(func() {
-		t.allDocs = roaring.FastOr(t.docs...)
-		t.allDocs.RunOptimize()
+		// Array and bitmap containers, no runs: intersecting run
+		// containers converts them on every search.
+		t.allDocs = roaring.BitmapOf(roaring.FastOr(t.docs...).ToArray()...)
 	})
 	return t.allDocs
 }
