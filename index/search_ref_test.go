@@ -224,8 +224,9 @@ func TestSearchMatchesBleve(t *testing.T) {
 
 // TestRangeSearcherUsed checks that the numeric ranges of query strings
 // and the term queries of the filters are searched by rangeSearcher
-// (numrange.go), not left to bleve, so that TestSearchMatchesBleve
-// compares its scores.
+// (numrange.go), and their conjunctions by conjSearcher and mixedConj
+// (conj.go), not left to bleve, so that TestSearchMatchesBleve compares
+// their scores.
 func TestRangeSearcherUsed(t *testing.T) {
 	ix := newIndex(t, nil)
 	if err := ix.Add(synthCasesForTest(t, 5, 3)); err != nil {
