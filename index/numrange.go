@@ -57,10 +57,8 @@ type rangeQuery struct {
 
 // rangeTerm is a term of the range with what bleve's term scorer needs.
 type rangeTerm struct {
-	term        []byte
-	count       uint64 // live documents with the term
-	idf         float64
-	queryWeight float64
+	term []byte
+	termStats
 }
 
 // rangeTermsByCount sorts as bleve's OrderedSearcherList.
@@ -202,8 +200,7 @@ func newTableSearcher(r bleveindex.IndexReader, snap *scorch.IndexSnapshot, segs
 		s.n += uint64(len(tab.term))
 	}
 	for _, t := range terms {
-		// bleve's TermQueryScorer (tf-idf).
-		t.idf = 1.0 + math.Log(float64(docTotal)/float64(t.count+1.0))
+		t.setIDF(docTotal)
 		t.queryWeight = 1.0
 	}
 	// bleve's disjunction sums the weights of its term searchers in its
@@ -441,29 +438,12 @@ type rangeSearcher struct {
 	next   uint64   // document number to look at next
 }
 
-func (s *rangeSearcher) Weight() float64 {
-	var rv float64
-	for _, t := range s.order {
-		w := s.boost * t.idf
-		rv += w * w
-	}
-	return rv
-}
+func (s *rangeSearcher) Weight() float64 { return termsWeight(s.boost, s.order) }
 
-func (s *rangeSearcher) SetQueryNorm(qnorm float64) {
-	for _, t := range s.order {
-		t.queryWeight = s.boost * t.idf * qnorm
-	}
-}
+func (s *rangeSearcher) SetQueryNorm(qnorm float64) { setTermsQueryNorm(s.boost, qnorm, s.order) }
 
 // Count is bleve's disjunction's: the sum of the terms' counts.
-func (s *rangeSearcher) Count() uint64 {
-	var n uint64
-	for _, t := range s.terms {
-		n += t.count
-	}
-	return n
-}
+func (s *rangeSearcher) Count() uint64 { return termsCount(s.terms) }
 
 func (s *rangeSearcher) Min() int  { return 0 }
 func (s *rangeSearcher) Size() int { return 0 }

@@ -182,8 +182,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 			}
 			t.count += pl.Count()
 		}
-		// bleve's TermQueryScorer (tf-idf).
-		t.idf = 1.0 + math.Log(float64(docTotal)/float64(t.count+1.0))
+		t.setIDF(docTotal)
 		s.terms = append(s.terms, t)
 	}
 	// bleve's conjunction orders its term searchers by count; it sums
@@ -199,14 +198,12 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 // phraseTerm is a term of a phrase, offset positions after the first,
 // with what bleve's term scorer needs.
 type phraseTerm struct {
-	word        string
-	offset      uint64
-	count       uint64 // live documents with the term
-	idf         float64
-	queryWeight float64
-	it          segment.PostingsIterator
-	pl          segment.PostingsList
-	p           segment.Posting // at the current document
+	word   string
+	offset uint64
+	termStats
+	it segment.PostingsIterator
+	pl segment.PostingsList
+	p  segment.Posting // at the current document
 }
 
 // termsByCount sorts as bleve's OrderedSearcherList (the same sort of the
@@ -241,29 +238,12 @@ type phraseSearcher struct {
 	last    uint64 // document number of the last match returned
 }
 
-func (s *phraseSearcher) Weight() float64 {
-	var rv float64
-	for _, t := range s.order {
-		w := s.boost * t.idf
-		rv += w * w
-	}
-	return rv
-}
+func (s *phraseSearcher) Weight() float64 { return termsWeight(s.boost, s.order) }
 
-func (s *phraseSearcher) SetQueryNorm(qnorm float64) {
-	for _, t := range s.order {
-		t.queryWeight = s.boost * t.idf * qnorm
-	}
-}
+func (s *phraseSearcher) SetQueryNorm(qnorm float64) { setTermsQueryNorm(s.boost, qnorm, s.order) }
 
 // Count is bleve's conjunction's: the sum of the terms' counts.
-func (s *phraseSearcher) Count() uint64 {
-	var n uint64
-	for _, t := range s.order {
-		n += t.count
-	}
-	return n
-}
+func (s *phraseSearcher) Count() uint64 { return termsCount(s.order) }
 
 func (s *phraseSearcher) Min() int                   { return 0 }
 func (s *phraseSearcher) Size() int                  { return 0 }
