@@ -69,35 +69,21 @@ func (t rangeTermsByCount) Less(i, j int) bool { return t[i].count < t[j].count 
 func (t rangeTermsByCount) Swap(i, j int)      { t[i], t[j] = t[j], t[i] }
 
 func (q *rangeQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	fallback := func() (search.Searcher, error) { return q.orig.Searcher(ctx, r, m, options) }
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok || !tableOptions(ctx, options) {
-		return fallback()
-	}
-	field := q.orig.FieldVal
-	if field == "" {
-		field = m.DefaultSearchField()
-	}
-	terms, err := rangeTerms(snap, field, q.orig)
-	if err != nil {
-		return nil, err
-	}
-	if len(terms) == 0 || (searcher.DisjunctionMaxClauseCount != 0 && len(terms) > searcher.DisjunctionMaxClauseCount) {
-		return fallback()
-	}
-	lo, hi := rangeBounds(q.orig)
-	key := fmt.Sprintf("n\x00%s\x00%x\x00%x", field, lo, hi)
-	s, err := newTableSearcher(r, snap, q.segs, field, q.orig.BoostVal.Value(), terms,
-		splitInt64Range(lo, hi, 4), key, false)
-	if err != nil || s == nil {
-		if err == nil {
-			// A document in two terms of the range: bleve's sum over
-			// several matches is left to bleve.
-			return fallback()
+	return tableSearch(ctx, r, m, options, q.orig, q.orig.FieldVal, func(snap *scorch.IndexSnapshot, field string) (search.Searcher, error) {
+		terms, err := rangeTerms(snap, field, q.orig)
+		if err != nil {
+			return nil, err
 		}
-		return nil, err
-	}
-	return s, nil
+		if len(terms) == 0 || (searcher.DisjunctionMaxClauseCount != 0 && len(terms) > searcher.DisjunctionMaxClauseCount) {
+			return nil, nil
+		}
+		lo, hi := rangeBounds(q.orig)
+		key := fmt.Sprintf("n\x00%s\x00%x\x00%x", field, lo, hi)
+		// nil (no error) when a document is in two terms of the range:
+		// bleve's sum over several matches is left to bleve.
+		return tableSearcher(newTableSearcher(r, snap, q.segs, field, q.orig.BoostVal.Value(), terms,
+			splitInt64Range(lo, hi, 4), key, false))
+	})
 }
 
 // termQuery is orig, a term query, searched by a rangeSearcher of its one
@@ -110,22 +96,36 @@ type termQuery struct {
 }
 
 func (q *termQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	fallback := func() (search.Searcher, error) { return q.orig.Searcher(ctx, r, m, options) }
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok || !tableOptions(ctx, options) {
-		return fallback()
-	}
-	field := q.orig.FieldVal
-	if field == "" {
-		field = m.DefaultSearchField()
-	}
-	term := []byte(q.orig.Term)
-	s, err := newTableSearcher(r, snap, q.segs, field, q.orig.BoostVal.Value(),
-		[]*rangeTerm{{term: term}}, [][2][]byte{{term, term}}, "t\x00"+field+"\x00"+q.orig.Term, true)
-	if err != nil || s == nil {
-		if err == nil {
-			return fallback()
+	return tableSearch(ctx, r, m, options, q.orig, q.orig.FieldVal, func(snap *scorch.IndexSnapshot, field string) (search.Searcher, error) {
+		term := []byte(q.orig.Term)
+		return tableSearcher(newTableSearcher(r, snap, q.segs, field, q.orig.BoostVal.Value(),
+			[]*rangeTerm{{term: term}}, [][2][]byte{{term, term}}, "t\x00"+field+"\x00"+q.orig.Term, true))
+	})
+}
+
+// tableSearch searches orig with the searcher build makes from the index
+// snapshot and orig's field (the mapping's default when it has none), or
+// with orig's own bleve searcher when the index is not a scorch snapshot,
+// the options need bleve (tableOptions), or build returns neither a
+// searcher nor an error.
+func tableSearch(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions,
+	orig query.Query, field string, build func(snap *scorch.IndexSnapshot, field string) (search.Searcher, error)) (search.Searcher, error) {
+	if snap, ok := r.(*scorch.IndexSnapshot); ok && tableOptions(ctx, options) {
+		if field == "" {
+			field = m.DefaultSearchField()
 		}
+		s, err := build(snap, field)
+		if err != nil || s != nil {
+			return s, err
+		}
+	}
+	return orig.Searcher(ctx, r, m, options)
+}
+
+// tableSearcher turns newTableSearcher's answer into tableSearch's: a nil
+// *rangeSearcher is no searcher (a nil interface), not a searcher.
+func tableSearcher(s *rangeSearcher, err error) (search.Searcher, error) {
+	if err != nil || s == nil {
 		return nil, err
 	}
 	return s, nil
@@ -522,35 +522,23 @@ type matchQuery struct {
 }
 
 func (q *matchQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	fallback := func() (search.Searcher, error) { return q.orig.Searcher(ctx, r, m, options) }
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok || !tableOptions(ctx, options) || q.orig.Fuzziness != 0 ||
-		q.orig.Operator != query.MatchQueryOperatorOr || q.orig.Match == "" {
-		return fallback()
+	if q.orig.Fuzziness != 0 || q.orig.Operator != query.MatchQueryOperatorOr || q.orig.Match == "" {
+		return q.orig.Searcher(ctx, r, m, options)
 	}
-	field := q.orig.FieldVal
-	if field == "" {
-		field = m.DefaultSearchField()
-	}
-	name := q.orig.Analyzer
-	if name == "" {
-		name = m.AnalyzerNameForPath(field)
-	}
-	if name != keyword.Name {
-		return fallback()
-	}
-	// Automatic fuzziness is only seen in the query's JSON.
-	if b, err := json.Marshal(q.orig); err != nil || bytes.Contains(b, []byte(`"auto"`)) {
-		return fallback()
-	}
-	term := []byte(q.orig.Match) // the keyword analyzer's one token
-	s, err := newTableSearcher(r, snap, q.segs, field, q.orig.BoostVal.Value(),
-		[]*rangeTerm{{term: term}}, [][2][]byte{{term, term}}, "t\x00"+field+"\x00"+q.orig.Match, false)
-	if err != nil || s == nil {
-		if err == nil {
-			return fallback()
+	return tableSearch(ctx, r, m, options, q.orig, q.orig.FieldVal, func(snap *scorch.IndexSnapshot, field string) (search.Searcher, error) {
+		name := q.orig.Analyzer
+		if name == "" {
+			name = m.AnalyzerNameForPath(field)
 		}
-		return nil, err
-	}
-	return s, nil
+		if name != keyword.Name {
+			return nil, nil
+		}
+		// Automatic fuzziness is only seen in the query's JSON.
+		if b, err := json.Marshal(q.orig); err != nil || bytes.Contains(b, []byte(`"auto"`)) {
+			return nil, nil
+		}
+		term := []byte(q.orig.Match) // the keyword analyzer's one token
+		return tableSearcher(newTableSearcher(r, snap, q.segs, field, q.orig.BoostVal.Value(),
+			[]*rangeTerm{{term: term}}, [][2][]byte{{term, term}}, "t\x00"+field+"\x00"+q.orig.Match, false))
+	})
 }
