@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -230,7 +231,7 @@ func FuzzNormalize(f *testing.F) {
 			}
 		}
 		again, starts2 := Normalize(raw)
-		if again != text || !slicesEqual(starts, starts2) {
+		if again != text || !slices.Equal(starts, starts2) {
 			t.Fatal("not deterministic")
 		}
 		if !strings.Contains(raw, "\f") {
@@ -242,18 +243,6 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("left artifacts in %q", text)
 		}
 	})
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestLinePairsAgreesWithRegexp(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -1747,24 +1748,12 @@ func needMore(re *syntax.Regexp, need []foldLit) [][]foldLit {
 	var sets [][]foldLit
 	for _, sub := range re.Sub {
 		l, ok := needLits(sub)
-		if !ok || sameLits(l, need) {
+		if !ok || slices.Equal(l, need) {
 			continue
 		}
 		sets = append(sets, l)
 	}
 	return sets
-}
-
-func sameLits(a, b []foldLit) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func shortest(ls []foldLit) int {
