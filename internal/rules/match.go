@@ -1876,7 +1876,16 @@ func maxLen(re *syntax.Regexp) (n int, ok bool) {
 			n += w
 		}
 		return n, true
-	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+	case syntax.OpCharClass:
+		// The UTF-8 length of the class's highest rune (the ranges are
+		// sorted): an ASCII class matches one byte, a shorter window and
+		// region than utf8.UTFMax. An invalid byte, matched as U+FFFD, is
+		// one byte.
+		if k := len(re.Rune); k > 0 {
+			return runeLen(re.Rune[k-1]), true
+		}
+		return 0, true
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
 		return utf8.UTFMax, true
 	case syntax.OpCapture, syntax.OpQuest:
 		return maxLen(re.Sub[0])

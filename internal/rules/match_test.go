@@ -6,6 +6,7 @@ import (
 	"regexp/syntax"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -307,6 +308,41 @@ func TestIndexFold(t *testing.T) {
 		}
 		if got, want := indexFold(s, lit), strings.Index(string(lower), lit); got != want {
 			t.Fatalf("indexFold(%q, %q) = %d, want %d", s, lit, got, want)
+		}
+	}
+}
+
+func TestMaxLen(t *testing.T) {
+	for _, c := range []struct {
+		pattern string
+		n       int
+		ok      bool
+	}{
+		{`[0-9]{1,2}/[0-9X]{4}`, 7, true}, // ASCII classes: one byte each
+		{`(?i)k`, 3, true},                // folds to the Kelvin sign
+		{`(?i)[a-z]`, 3, true},            // the class holds the Kelvin sign
+		{`[aé]`, 2, true},                 // its highest rune
+		{`[^a]`, utf8.UTFMax, true},       // up to U+10FFFF
+		{`.`, utf8.UTFMax, true},          // any rune
+		{`\x{FFFD}`, 3, true},             // also an invalid byte: one byte
+		{`a+`, 0, false},
+	} {
+		re := regexp.MustCompile(c.pattern)
+		tree, _ := parseSimple(re)
+		got, ok := maxLen(tree)
+		if got != c.n || ok != c.ok {
+			t.Errorf("maxLen(%s) = %d, %v; want %d, %v", c.pattern, got, ok, c.n, c.ok)
+		}
+		if !ok {
+			continue
+		}
+		// every match found is at most that long
+		for _, s := range []string{"12/XX2016", "\u212a", "zé\u212a\U0010FFFF", "\xff\ufffd", "aaa"} {
+			for _, loc := range re.FindAllStringIndex(s, -1) {
+				if loc[1]-loc[0] > got {
+					t.Errorf("%s matches %q, longer than %d", c.pattern, s[loc[0]:loc[1]], got)
+				}
+			}
 		}
 	}
 }
