@@ -1134,13 +1134,26 @@ func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
 		for end < len(s) && !utf8.RuneStart(s[end]) {
 			end++
 		}
-		for _, loc := range m.re.FindAllStringSubmatchIndex(s[start:end], -1) {
+		// The region's matches one by one, as FindAll would find them
+		// (no assertions: the text before from does not matter), and
+		// not past its last needed byte: re.FindAllStringSubmatchIndex
+		// would search the rest of the region again after its last match
+		// (at the entry dates, 1.6 µs a region, one search 0.5).
+		for from := start; from < end; {
+			if from > start && m.nextNeed(s, from, end) < 0 {
+				break // a match after from holds a needed byte after from
+			}
+			loc := m.re.FindStringSubmatchIndex(s[from:end])
+			if loc == nil {
+				break
+			}
 			for k := range loc {
 				if loc[k] >= 0 {
-					loc[k] += start
+					loc[k] += from
 				}
 			}
 			out = append(out, loc)
+			from = loc[1] // > loc[0]: every match holds a needed byte
 		}
 		a = end
 	}
