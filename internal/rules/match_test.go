@@ -346,3 +346,29 @@ func TestMaxLen(t *testing.T) {
 		}
 	}
 }
+
+// TestLitSet compares litSet.in with a search of each literal.
+func TestLitSet(t *testing.T) {
+	sets := [][]foldLit{
+		{{s: "guideline", fold: true}, {s: "odg", fold: true}, {s: "MTUS"}},
+		{{s: "/"}, {s: "x", fold: true}, {s: "ab", fold: true}},
+		{{s: "é"}, {s: "Ky"}, {s: "12/"}},
+	}
+	if !newLitSet(sets[0]).in("per ODG,") || newLitSet(sets[0]).in("per mtus,") {
+		t.Errorf("litSet: ODG folded, MTUS exact")
+	}
+	r := rand.New(rand.NewSource(3))
+	for _, ls := range sets {
+		set := newLitSet(ls)
+		for range 3000 {
+			s := randomText(r, r.Intn(40))
+			want := false
+			for _, l := range ls {
+				want = want || l.in(s)
+			}
+			if got := set.in(s); got != want {
+				t.Fatalf("%v: in(%q) = %v, want %v", ls, s, got, want)
+			}
+		}
+	}
+}
