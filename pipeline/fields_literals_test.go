@@ -183,3 +183,62 @@ func TestRuleTextRangesPlain(t *testing.T) {
 		}
 	}
 }
+
+func TestDateLeads(t *testing.T) {
+	r := testRules(t).dates
+	if r.leadsAt("October 10, 2015", 0) == r.noLeads {
+		t.Error("October: no month pattern may match")
+	}
+	if r.leadsAt("Other visits", 0) != r.noLeads {
+		t.Error("Other: a month pattern may match")
+	}
+}
+
+// TestDateLeadsSame compares the date mentions found with the lead
+// literals and without them (every pattern tried at every candidate
+// byte), on the fixture letters and on random soups of date parts.
+func TestDateLeadsSame(t *testing.T) {
+	p := newTestPipeline(t)
+	r := p.fields.dates
+	var texts []string
+	for _, name := range fixtureLetters(t) {
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := p.loader.Load(context.Background(), name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, doc.Text)
+	}
+	parts := []string{"Jan", "JANUARY", "june", "Jul.", "Sept", "September", "Sep", "Mayo", "may", "March", "Marc", "Dec", "Oct.",
+		"no", "of", "10", "3rd", "1st", "2015", "16", "X", "XX", "/", "-", ",", " ", " ", "  ", "\n", ".", "a", "L5", "8/10",
+		"Oct. 10, 2015", "10 March 2013", "June 2012", "December 3rd 2014", "sep 30th, 2016", "NOVEMBER of 2001", "Augu 5, 2015"}
+	rnd := rand.New(rand.NewSource(2))
+	for range 2000 {
+		var b strings.Builder
+		for range 30 {
+			b.WriteString(parts[rnd.Intn(len(parts))])
+			if rnd.Intn(2) == 0 {
+				b.WriteByte(' ')
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	found := 0
+	for _, text := range texts {
+		got, want := r.findLeads(text, true), r.findLeads(text, false)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: with leads %v, without %v", text, got, want)
+		}
+		found += len(want)
+	}
+	if found < 1000 {
+		t.Errorf("only %d dates found: the test proves little", found)
+	}
+	// A long s folds to s: no lead filter on such a text.
+	if got := r.find("on \u017fept 10, 2015"); len(got) != len(r.findLeads("on \u017fept 10, 2015", false)) {
+		t.Errorf("long s: %v", got)
+	}
+}
