@@ -242,3 +242,56 @@ func TestDateLeadsSame(t *testing.T) {
 		t.Errorf("long s: %v", got)
 	}
 }
+
+// TestTimelineChecksComplete checks the literal checks of the timeline
+// headings and cues against their regexps, on their examples and on every
+// line and sentence start of the fixture letters.
+func TestTimelineChecksComplete(t *testing.T) {
+	p := newTestPipeline(t)
+	var rs []*startRule
+	for i := range p.timeline.f.Headings {
+		rs = append(rs, &p.timeline.f.Headings[i])
+	}
+	for i := range p.timeline.f.Cues {
+		rs = append(rs, &p.timeline.f.Cues[i])
+	}
+	var inputs []string
+	for _, sr := range rs {
+		inputs = append(inputs, sr.Match...)
+		inputs = append(inputs, sr.NoMatch...)
+	}
+	for _, name := range fixtureLetters(t) {
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := p.loader.Load(context.Background(), name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range p.splitter.Split(doc.Text) {
+			inputs = append(inputs, doc.Text[s.Start:min(s.End, s.Start+300)])
+		}
+		for l := range strings.Lines(doc.Text) {
+			inputs = append(inputs, strings.TrimLeft(l, " \t"))
+		}
+	}
+	matched, dropped := 0, 0
+	for _, in := range inputs {
+		for _, sr := range rs {
+			low := rules.NewText(in).Lower()
+			if !sr.check.may(low, false) {
+				dropped++
+			}
+			if sr.re.MatchString(in) {
+				matched++
+				if !sr.check.may(low, false) {
+					t.Errorf("check drops %q for %s", in, sr.re)
+				}
+			}
+		}
+	}
+	if matched < 50 || dropped == 0 {
+		t.Errorf("%d matches, %d dropped: the test proves little", matched, dropped)
+	}
+}
