@@ -20,3 +20,8 @@ func NewLiterals(lits []string) *Literals {
 func (l *Literals) Walk(input []byte, fn func(end, n, i int)) {
 	walk(l.a, input, fn)
 }
+
+// WalkString is Walk over a string (no copy of it as bytes).
+func (l *Literals) WalkString(input string, fn func(end, n, i int)) {
+	walk(l.a, input, fn)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -428,4 +429,50 @@ func TestCorpusFields(t *testing.T) {
 			t.Errorf("%s found in %d of %d letters", k, counts[k], n)
 		}
 	}
+}
+
+// BenchmarkLetterFields runs the fields, rule-text and timeline stages on the
+// IRO seed (loaded and split once, outside the timed loop), each stage on a
+// fresh record per iteration:
+//
+//	go test -run='^$' -bench=LetterFields -benchmem -cpu 1 ./pipeline
+func BenchmarkLetterFields(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(lettersDir, "iro_si_injection_upheld.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := newTestPipeline(b)
+	doc, err := p.loader.Load(context.Background(), "seed.txt", data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sents := p.splitter.Split(doc.Text)
+	fresh := func() *caseDoc { return &caseDoc{c: p.newCase(doc), sents: sents} }
+	done := fresh()
+	p.fields.apply(done)
+	done.guide = p.ruleText.ranges(done)
+	b.Run("fields", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p.fields.apply(fresh())
+		}
+	})
+	b.Run("ruletext", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			d := *done
+			d.guide = nil
+			_ = p.ruleText.ranges(&d)
+		}
+	})
+	b.Run("timeline", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			c := *done.c
+			c.Encounters = []Encounter{}
+			d := *done
+			d.c = &c
+			p.timeline.apply(&d)
+		}
+	})
 }

@@ -33,6 +33,7 @@ type startRule struct {
 
 	re    *regexp.Regexp // anchored, {date} expanded
 	m     *rules.Matcher // re with prefilters (first byte, leading literals)
+	check literalCheck   // the literals a match contains (most lines and sentences have none)
 	title int            // submatch index of "title", or -1
 	date  int            // submatch index of "date", or -1
 }
@@ -117,7 +118,7 @@ func newTimelineRules(data fs.FS) (*timelineRules, error) {
 			if !knownType(sr.Type) {
 				return nil, fail(sr.Pattern.Line, "unknown type %q", sr.Type)
 			}
-			sr.m = rules.NewMatcher(re)
+			sr.m, sr.check = rules.NewMatcher(re), newLiteralCheck(re)
 		}
 	}
 	for i := range f.Ends {
@@ -233,6 +234,7 @@ func (r *timelineRules) apply(d *caseDoc) {
 // starts returns the encounter starts of the history run, sorted.
 func (r *timelineRules) starts(d *caseDoc, run textRange) []encStart {
 	text := d.c.Text
+	fold := rules.FoldsOutsideASCII(text)
 	var heads []encStart
 	for p := run.start; p < run.end; {
 		lineEnd := strings.IndexByte(text[p:run.end], '\n')
@@ -249,7 +251,7 @@ func (r *timelineRules) starts(d *caseDoc, run textRange) []encStart {
 				if h.Paragraph && !para || h.date >= 0 && !hasDateIn(d.c.Dates, q, min(lineEnd, q+headingDateReach)) {
 					continue
 				}
-				if s, ok := r.try(d, h, q, lineEnd); ok && len(s.title) <= r.f.MaxTitle {
+				if s, ok := r.try(d, h, q, lineEnd, fold); ok && len(s.title) <= r.f.MaxTitle {
 					s.heading, s.para = true, para
 					heads = append(heads, s)
 					break
@@ -268,11 +270,6 @@ func (r *timelineRules) starts(d *caseDoc, run textRange) []encStart {
 		if q >= limit {
 			continue
 		}
-		// Inside a heading entry only a paragraph start can begin one.
-		para := paragraphStart(text, run.start, lineStart(text, q)) && onlyBlanks(text, lineStart(text, q), q)
-		if len(heads) > 0 && heads[0].pos < q && !para || headingAt(heads, q) {
-			continue
-		}
 		// A cue has a date, with a few words after it at most: the regexps
 		// read no further (their cost grows with their input).
 		k := sort.Search(len(dates), func(k int) bool { return dates[k].Start >= q })
@@ -283,8 +280,14 @@ func (r *timelineRules) starts(d *caseDoc, run textRange) []encStart {
 		if end < 0 {
 			continue
 		}
+		// Inside a heading entry only a paragraph start can begin one.
+		ls := lineStart(text, q)
+		para := paragraphStart(text, run.start, ls) && onlyBlanks(text, ls, q)
+		if len(heads) > 0 && heads[0].pos < q && !para || headingAt(heads, q) {
+			continue
+		}
 		for c := range r.f.Cues {
-			if s, ok := r.try(d, &r.f.Cues[c], q, end); ok {
+			if s, ok := r.try(d, &r.f.Cues[c], q, end, fold); ok {
 				s.sent, s.para = i, para
 				cues = append(cues, s)
 				break
@@ -319,9 +322,13 @@ func headingAt(heads []encStart, q int) bool {
 	return i < len(heads) && heads[i].pos == q
 }
 
-// try matches rule sr at q, within text[q:limit].
-func (r *timelineRules) try(d *caseDoc, sr *startRule, q, limit int) (encStart, bool) {
+// try matches rule sr at q, within text[q:limit]; fold is
+// rules.FoldsOutsideASCII of the text (see literalCheck).
+func (r *timelineRules) try(d *caseDoc, sr *startRule, q, limit int, fold bool) (encStart, bool) {
 	text := d.c.Text
+	if !sr.check.may(d.text().Lower()[q:limit], fold) {
+		return encStart{}, false
+	}
 	m := sr.m.MatchAt(text[:limit], q, 0) // sr.re on text[q:limit]
 	if m == nil {
 		return encStart{}, false

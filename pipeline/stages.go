@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"io/fs"
+	"regexp"
 	"sort"
 
 	"github.com/precedent-dev/precedent/extract"
@@ -82,7 +83,9 @@ type ruleTextRules struct {
 	ZonePatient []rx `yaml:"zone_patient_sentences"`
 
 	rule, patient, zonePatient []*rules.Matcher // the regexps above, with prefilters
-	ruleGroup                  *rules.Group     // finds the literals of rule in one pass
+	ruleFilter                 *rangeFilter     // the sentences each rule pattern may match
+	// the literal checks of rule, patient and zonePatient
+	ruleCheck, patientCheck, zoneCheck []literalCheck
 }
 
 func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
@@ -93,15 +96,20 @@ func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
 	if len(g.Zones) == 0 || len(g.RuleSentences) == 0 {
 		return nil, &RuleError{File: "ruletext.yaml", Reason: "zones and rule_sentences are required"}
 	}
+	var res []*regexp.Regexp
 	for _, r := range g.RuleSentences {
 		g.rule = append(g.rule, rules.NewMatcher(r.Regexp))
+		g.ruleCheck = append(g.ruleCheck, newLiteralCheck(r.Regexp))
+		res = append(res, r.Regexp)
 	}
-	g.ruleGroup = rules.NewGroup(g.rule, literalWalker)
+	g.ruleFilter = newRangeFilter(res)
 	for _, r := range g.PatientSentences {
 		g.patient = append(g.patient, rules.NewMatcher(r.Regexp))
+		g.patientCheck = append(g.patientCheck, newLiteralCheck(r.Regexp))
 	}
 	for _, r := range g.ZonePatient {
 		g.zonePatient = append(g.zonePatient, rules.NewMatcher(r.Regexp))
+		g.zoneCheck = append(g.zoneCheck, newLiteralCheck(r.Regexp))
 	}
 	return &g, nil
 }
@@ -111,14 +119,15 @@ func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
 func (g *ruleTextRules) cutPatient(d *caseDoc, out []extract.Sentence, start, end int) []extract.Sentence {
 	if len(g.zonePatient) > 0 {
 		t := d.text()
+		low, fold := t.Lower(), rules.FoldsOutsideASCII(t.S)
 		i := sort.Search(len(d.sents), func(i int) bool { return d.sents[i].End > start })
 		for ; i < len(d.sents) && d.sents[i].Start < end; i++ {
 			s := d.sents[i]
 			if s.Start < start || s.End > end {
 				continue
 			}
-			for _, p := range g.zonePatient {
-				if p.MatchIn(t, s.Start, s.End) {
+			for k, p := range g.zonePatient {
+				if g.zoneCheck[k].may(low[s.Start:s.End], fold) && p.MatchIn(t, s.Start, s.End) {
 					if start < s.Start {
 						out = append(out, extract.Sentence{Start: start, End: s.Start})
 					}
@@ -150,11 +159,12 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 	// one of them lies in it. Patient patterns run on the few rule
 	// sentences only.
 	t := d.text()
-	ruleHits := g.ruleGroup.Hits(t)
-	for _, s := range d.sents {
+	low, fold := t.Lower(), rules.FoldsOutsideASCII(t.S)
+	may := g.ruleFilter.mark(t, d.sents)
+	for j, s := range d.sents {
 		rule := false
 		for k, r := range g.rule {
-			if r.MatchRange(t, ruleHits[k], s.Start, s.End) {
+			if may[j*len(g.rule)+k] && g.ruleCheck[k].may(low[s.Start:s.End], fold) && r.MatchIn(t, s.Start, s.End) {
 				rule = true
 				break
 			}
@@ -162,8 +172,8 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 		if !rule {
 			continue
 		}
-		for _, p := range g.patient {
-			if p.MatchIn(t, s.Start, s.End) {
+		for k, p := range g.patient {
+			if g.patientCheck[k].may(low[s.Start:s.End], fold) && p.MatchIn(t, s.Start, s.End) {
 				rule = false
 				break
 			}

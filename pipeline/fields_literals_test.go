@@ -1,0 +1,297 @@
+package pipeline
+
+import (
+	"context"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/precedent-dev/precedent/extract"
+	"github.com/precedent-dev/precedent/internal/rules"
+)
+
+func TestLiteralCheck(t *testing.T) {
+	re := regexp.MustCompile(`(?i)\b(?:the|his)\s+prior\s+(?:injection|block)\s+(?:provided|gave)\b`)
+	c := newLiteralCheck(re)
+	if len(c) < 2 {
+		t.Fatalf("want several literal sets, got %q", c)
+	}
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"His prior block gave 75% relief.", true},
+		{"The prior injection was helpful.", false}, // no verb of the list
+		{"Blocks provided relief.", false},          // no "prior"
+	} {
+		if got := c.may(strings.ToLower(tt.s), false); got != tt.want {
+			t.Errorf("may(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+		if got := c.may(strings.ToLower(tt.s), true); !got {
+			t.Errorf("may(%q, fold) = false", tt.s)
+		}
+		if re.MatchString(tt.s) && !tt.want {
+			t.Errorf("%q matches: bad test", tt.s)
+		}
+	}
+}
+
+func TestRangeFilter(t *testing.T) {
+	res := []*regexp.Regexp{regexp.MustCompile(`(?i)\bcriteria for\b`), regexp.MustCompile(`\w+`)}
+	f := newRangeFilter(res)
+	text := "Criteria for blocks. No relief. Relief was 80%."
+	rs := []extract.Sentence{{Start: 0, End: 20}, {Start: 21, End: 31}, {Start: 32, End: 47}}
+	got := f.mark(rules.NewText(text), rs)
+	// the second pattern has no literal: every range may match it
+	want := []bool{true, true, false, true, false, true}
+	if !slices.Equal(got, want) {
+		t.Errorf("mark = %v, want %v", got, want)
+	}
+}
+
+// TestLiteralFiltersComplete checks the literal filters of the rule-text
+// patterns against the regexps themselves: on every sentence of the
+// fixture letters and on random word soups, a sentence a pattern matches
+// is never filtered out.
+func TestLiteralFiltersComplete(t *testing.T) {
+	p := newTestPipeline(t)
+	g := p.ruleText
+	var res []*regexp.Regexp
+	var checks []literalCheck
+	for _, list := range [][]rx{g.RuleSentences, g.PatientSentences, g.ZonePatient} {
+		for _, r := range list {
+			res = append(res, r.Regexp)
+			checks = append(checks, newLiteralCheck(r.Regexp))
+		}
+	}
+	f := newRangeFilter(res)
+	var texts []string
+	for _, name := range fixtureLetters(t) {
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := p.loader.Load(context.Background(), name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, doc.Text)
+	}
+	// Word soups from the patterns' own words.
+	var words []string
+	for _, re := range res {
+		words = append(words, regexp.MustCompile(`[A-Za-z]+`).FindAllString(re.String(), -1)...)
+	}
+	words = append(words, "10/12/16", "XX/XX/XX", "he/she", ",", ".", "75%", "The", "patient", "Guidelines")
+	rnd := rand.New(rand.NewSource(1))
+	for range 300 {
+		var b strings.Builder
+		for range 40 {
+			b.WriteString(words[rnd.Intn(len(words))])
+			b.WriteString([]string{" ", " ", "  ", "\n", ". "}[rnd.Intn(5)])
+		}
+		texts = append(texts, b.String())
+	}
+	matched := 0
+	for _, text := range texts {
+		sents := p.splitter.Split(text)
+		tx := rules.NewText(text)
+		may := f.mark(tx, sents)
+		for j, s := range sents {
+			for i, re := range res {
+				if !re.MatchString(text[s.Start:s.End]) {
+					continue
+				}
+				matched++
+				if !may[j*len(res)+i] {
+					t.Errorf("range filter drops %q for %s", text[s.Start:s.End], re)
+				}
+				if !checks[i].may(tx.Lower()[s.Start:s.End], false) {
+					t.Errorf("literal check drops %q for %s", text[s.Start:s.End], re)
+				}
+			}
+		}
+	}
+	if matched < 100 {
+		t.Errorf("only %d matching sentences: the test proves little", matched)
+	}
+}
+
+// TestRuleTextRangesPlain compares the rule-text ranges of the fixture
+// letters with those of the plain regexps, without any filter.
+func TestRuleTextRangesPlain(t *testing.T) {
+	p := newTestPipeline(t)
+	g := p.ruleText
+	matchesAny := func(list []rx, s string) bool {
+		for _, r := range list {
+			if r.MatchString(s) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, name := range fixtureLetters(t) {
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := p.loader.Load(context.Background(), name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := &caseDoc{c: p.newCase(doc), sents: p.splitter.Split(doc.Text)}
+		text := doc.Text
+		var want []extract.Sentence
+		for _, sec := range d.c.Sections {
+			if !contains(g.Zones, sec.Name) {
+				continue
+			}
+			start := sec.Start
+			for _, s := range d.sents {
+				if s.Start >= sec.Start && s.End <= sec.End && matchesAny(g.ZonePatient, text[s.Start:s.End]) {
+					if start < s.Start {
+						want = append(want, extract.Sentence{Start: start, End: s.Start})
+					}
+					start = s.End
+				}
+			}
+			if start < sec.End {
+				want = append(want, extract.Sentence{Start: start, End: sec.End})
+			}
+		}
+		for _, s := range d.sents {
+			if matchesAny(g.RuleSentences, text[s.Start:s.End]) && !matchesAny(g.PatientSentences, text[s.Start:s.End]) {
+				want = append(want, s)
+			}
+		}
+		sort.Slice(want, func(i, j int) bool { return want[i].Start < want[j].Start })
+		var merged []extract.Sentence
+		for _, r := range want {
+			if n := len(merged); n > 0 && r.Start <= merged[n-1].End {
+				merged[n-1].End = max(merged[n-1].End, r.End)
+				continue
+			}
+			merged = append(merged, r)
+		}
+		if got := g.ranges(d); !slices.Equal(got, merged) {
+			t.Errorf("%s: ranges %v, plain regexps %v", name, got, merged)
+		}
+	}
+}
+
+func TestDateLeads(t *testing.T) {
+	r := testRules(t).dates
+	if r.leadsAt("October 10, 2015", 0) == r.noLeads {
+		t.Error("October: no month pattern may match")
+	}
+	if r.leadsAt("Other visits", 0) != r.noLeads {
+		t.Error("Other: a month pattern may match")
+	}
+}
+
+// TestDateLeadsSame compares the date mentions found with the lead
+// literals and without them (every pattern tried at every candidate
+// byte), on the fixture letters and on random soups of date parts.
+func TestDateLeadsSame(t *testing.T) {
+	p := newTestPipeline(t)
+	r := p.fields.dates
+	var texts []string
+	for _, name := range fixtureLetters(t) {
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := p.loader.Load(context.Background(), name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, doc.Text)
+	}
+	parts := []string{"Jan", "JANUARY", "june", "Jul.", "Sept", "September", "Sep", "Mayo", "may", "March", "Marc", "Dec", "Oct.",
+		"no", "of", "10", "3rd", "1st", "2015", "16", "X", "XX", "/", "-", ",", " ", " ", "  ", "\n", ".", "a", "L5", "8/10",
+		"Oct. 10, 2015", "10 March 2013", "June 2012", "December 3rd 2014", "sep 30th, 2016", "NOVEMBER of 2001", "Augu 5, 2015"}
+	rnd := rand.New(rand.NewSource(2))
+	for range 2000 {
+		var b strings.Builder
+		for range 30 {
+			b.WriteString(parts[rnd.Intn(len(parts))])
+			if rnd.Intn(2) == 0 {
+				b.WriteByte(' ')
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	found := 0
+	for _, text := range texts {
+		got, want := r.findLeads(text, true), r.findLeads(text, false)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: with leads %v, without %v", text, got, want)
+		}
+		found += len(want)
+	}
+	if found < 1000 {
+		t.Errorf("only %d dates found: the test proves little", found)
+	}
+	// A long s folds to s: no lead filter on such a text.
+	if got := r.find("on \u017fept 10, 2015"); len(got) != len(r.findLeads("on \u017fept 10, 2015", false)) {
+		t.Errorf("long s: %v", got)
+	}
+}
+
+// TestTimelineChecksComplete checks the literal checks of the timeline
+// headings and cues against their regexps, on their examples and on every
+// line and sentence start of the fixture letters.
+func TestTimelineChecksComplete(t *testing.T) {
+	p := newTestPipeline(t)
+	var rs []*startRule
+	for i := range p.timeline.f.Headings {
+		rs = append(rs, &p.timeline.f.Headings[i])
+	}
+	for i := range p.timeline.f.Cues {
+		rs = append(rs, &p.timeline.f.Cues[i])
+	}
+	var inputs []string
+	for _, sr := range rs {
+		inputs = append(inputs, sr.Match...)
+		inputs = append(inputs, sr.NoMatch...)
+	}
+	for _, name := range fixtureLetters(t) {
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := p.loader.Load(context.Background(), name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range p.splitter.Split(doc.Text) {
+			inputs = append(inputs, doc.Text[s.Start:min(s.End, s.Start+300)])
+		}
+		for l := range strings.Lines(doc.Text) {
+			inputs = append(inputs, strings.TrimLeft(l, " \t"))
+		}
+	}
+	matched, dropped := 0, 0
+	for _, in := range inputs {
+		for _, sr := range rs {
+			low := rules.NewText(in).Lower()
+			if !sr.check.may(low, false) {
+				dropped++
+			}
+			if sr.re.MatchString(in) {
+				matched++
+				if !sr.check.may(low, false) {
+					t.Errorf("check drops %q for %s", in, sr.re)
+				}
+			}
+		}
+	}
+	if matched < 50 || dropped == 0 {
+		t.Errorf("%d matches, %d dropped: the test proves little", matched, dropped)
+	}
+}
