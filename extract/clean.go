@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -152,19 +153,33 @@ func Normalize(raw string) (text string, pageStarts []int) {
 	lines := make([]cleanLine, 0, strings.Count(raw, "\n")+len(pages))
 	for p, pg := range pages {
 		pg = cleanChars(pg)
-		double := strings.Contains(pg, "  ") // else no line has a run to fold
-		for {
-			l, rest, more := strings.Cut(pg, "\n")
-			if double {
+		// dbl is the next run of two spaces at or after the current line
+		// (-1: none left): only its line needs foldSpaces, the others
+		// are trimmed (one search of the page, not one per line).
+		dbl := strings.Index(pg, "  ")
+		for start := 0; ; {
+			end := strings.IndexByte(pg[start:], '\n')
+			if end < 0 {
+				end = len(pg)
+			} else {
+				end += start
+			}
+			if dbl >= 0 && dbl < start {
+				if dbl = strings.Index(pg[start:], "  "); dbl >= 0 {
+					dbl += start
+				}
+			}
+			l := pg[start:end]
+			if dbl >= 0 && dbl+2 <= end {
 				l = foldSpaces(l)
 			} else {
 				l = strings.TrimSpace(l)
 			}
 			lines = append(lines, cleanLine{text: l, page: p})
-			if !more {
+			if end == len(pg) {
 				break
 			}
-			pg = rest
+			start = end + 1
 		}
 	}
 	dropPageArtifacts(lines, len(pages))
@@ -198,37 +213,61 @@ func cleanChars(s string) string {
 	}
 	s = normalizeNewlines(s)
 	// Most pages need no change but NFC: copy only from the first rune
-	// that changes.
+	// that changes. nfc stays true while every rune outside ASCII met is
+	// one NFC leaves alone (nfcInert): then so does the page, and the
+	// NFC pass (a third of Normalize on a letter with a few curly
+	// apostrophes) is skipped.
+	nfc := true
 	i := 0
 	for {
-		j := printableEnd(s, i)
+		j := textEnd(s, i)
 		if j == len(s) {
+			if nfc {
+				return s
+			}
 			return norm.NFC.String(s)
 		}
 		r, size := utf8.DecodeRuneInString(s[j:])
 		if _, keep := cleanRune(r); !keep {
 			break
 		}
+		nfc = nfc && nfcInert(s[j:j+size])
 		i = j + size
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	b.WriteString(s[:i])
 	for i < len(s) {
-		j := printableEnd(s, i)
-		b.WriteString(s[i:j]) // printable ASCII (and the space) stays
+		j := textEnd(s, i)
+		b.WriteString(s[i:j]) // printable ASCII, spaces and line feeds stay
 		if j == len(s) {
 			break
 		}
 		r, size := utf8.DecodeRuneInString(s[j:])
 		if repl, keep := cleanRune(r); keep {
 			b.WriteString(s[j : j+size])
+			nfc = nfc && nfcInert(s[j:j+size])
 		} else {
-			b.WriteString(repl)
+			b.WriteString(repl) // ASCII
 		}
 		i = j + size
 	}
+	if nfc {
+		return b.String()
+	}
 	return norm.NFC.String(b.String())
+}
+
+// nfcInert reports whether the rune r (one rune outside ASCII, valid
+// UTF-8) leaves NFC alone wherever it stands among ASCII and other such
+// runes: it is in NFC itself and starts a normalization segment (combining
+// class 0, combines with nothing before it). An ASCII byte starts a segment
+// too, and NFC works segment by segment, so a text of ASCII and such runes
+// is in NFC. A rune that may combine with what follows (a base letter) is
+// fine: what follows is ASCII or another such rune, which starts a new
+// segment.
+func nfcInert(r string) bool {
+	return norm.NFC.PropertiesString(r).BoundaryBefore() && norm.NFC.IsNormalString(r)
 }
 
 // cleanRune returns what cleanChars writes for r, a rune other than
@@ -252,14 +291,7 @@ func cleanRune(r rune) (repl string, keep bool) {
 }
 
 // plainASCII reports whether s holds only printable ASCII, spaces and \n.
-func plainASCII(s string) bool {
-	for i := printableEnd(s, 0); i < len(s); i = printableEnd(s, i+1) {
-		if s[i] != '\n' {
-			return false
-		}
-	}
-	return true
-}
+func plainASCII(s string) bool { return textEnd(s, 0) == len(s) }
 
 // foldSpaces trims l and folds runs of spaces to one.
 func foldSpaces(l string) string {
@@ -381,7 +413,7 @@ func dropPageLinesAnywhere(lines []cleanLine) {
 
 // joinHyphenated joins words broken by a hyphen at the end of a line.
 func joinHyphenated(lines []cleanLine) {
-	var pairs map[string]bool // hyphenated word pairs of the document
+	pairs := &docPairs{lines: lines} // hyphenated word pairs of the document
 	for i := range lines {
 		l := &lines[i]
 		if l.drop || !endsWithWordHyphen(l.text) {
@@ -395,9 +427,9 @@ func joinHyphenated(lines []cleanLine) {
 			if !unicode.IsLetter(first) && !unicode.IsDigit(first) {
 				break
 			}
-			if pairs == nil {
-				pairs = hyphenPairs(lines)
-			}
+			pairs.fix()
+			pairs.save(i)
+			pairs.save(j)
 			word, rest, _ := strings.Cut(m.text, " ")
 			left := l.text[strings.LastIndexByte(l.text, ' ')+1 : len(l.text)-1]
 			if keepHyphen(left, word, pairs) {
@@ -417,6 +449,54 @@ func joinHyphenated(lines []cleanLine) {
 			}
 		}
 	}
+}
+
+// docPairs are the document's hyphenated word pairs (hyphenPairs) as its
+// lines are when the first join starts (fix). Most documents never need
+// them (a capital, a digit or the compound lists decide first), so they
+// are found on the first question (has), from the lines as they are then
+// with the lines changed since fix put back as they were (save).
+type docPairs struct {
+	lines []cleanLine
+	fixed bool
+	saved []savedLine
+	pairs map[string]bool // nil: not computed yet
+}
+
+type savedLine struct {
+	idx  int
+	line cleanLine
+}
+
+// fix marks the state of the lines the pairs come from: the current one.
+func (d *docPairs) fix() { d.fixed = true }
+
+// save keeps line k as it was at fix, before a join changes it.
+func (d *docPairs) save(k int) {
+	if !d.fixed || d.pairs != nil {
+		return
+	}
+	for _, s := range d.saved {
+		if s.idx == k {
+			return
+		}
+	}
+	d.saved = append(d.saved, savedLine{k, d.lines[k]})
+}
+
+// has reports whether the document had the pair key at fix.
+func (d *docPairs) has(key string) bool {
+	if d.pairs == nil {
+		lines := d.lines
+		if len(d.saved) > 0 {
+			lines = slices.Clone(lines)
+			for _, s := range d.saved {
+				lines[s.idx] = s.line
+			}
+		}
+		d.pairs = hyphenPairs(lines)
+	}
+	return d.pairs[key]
 }
 
 func isLetterDigit(r rune) bool {
@@ -513,7 +593,7 @@ func nextContent(lines []cleanLine, i int) int {
 // part before it, with any leading punctuation) and word (the first word of
 // the next line) is a true hyphen. pairs holds the document's hyphenated
 // word pairs (see hyphenPairs).
-func keepHyphen(left, word string, pairs map[string]bool) bool {
+func keepHyphen(left, word string, pairs *docPairs) bool {
 	first, _ := utf8.DecodeRuneInString(word)
 	if !unicode.IsLower(first) {
 		return true // "L5-S1", "anti-TNF", "4-6"
@@ -532,7 +612,7 @@ func keepHyphen(left, word string, pairs map[string]bool) bool {
 	if cleanRules.compounds[l+"-"+w] || cleanRules.prefixes[l] {
 		return true
 	}
-	return pairs[l+"-"+w]
+	return pairs.has(l + "-" + w)
 }
 
 // reGluedEnumerator ends with $: its Matcher looks at the end of the line only.

@@ -288,6 +288,46 @@ func TestCleanCharsASCII(t *testing.T) {
 	}
 }
 
+// TestCleanCharsNFC compares cleanChars with cleanCharsSlow on random
+// texts of ASCII and runes NFC changes or combines (combining marks,
+// Hangul jamo, singletons such as the Kelvin and Angstrom signs,
+// composition exclusions) and runes it leaves alone (curly quotes,
+// precomposed letters, checkboxes): nfcInert must never skip a change.
+func TestCleanCharsNFC(t *testing.T) {
+	pieces := []string{"a", "e", "A", "o", " ", "\n", ".", "\t", "\u00a0",
+		"\u2019", "\u201c", "\u00e9", "\u00c5", "\u2610", "\u2612", "\u25a0", "\u2022", "\ufffd", "\ufb01",
+		"\u0301", "\u0327", "\u0308", "\u031b", "\u0323", // combining marks
+		"\u212a", "\u212b", "\u2126", "\u0344", "\u0958", "\u2000", "\u0340", // singletons, exclusions
+		"\u1100", "\u1161", "\u11a8", "\uac00", // Hangul L, V, T, LV
+		"\u0ddc", "\u0dcf", "\u0dd9", "\u09c7", "\u09be", // vowel signs that compose
+		"\u00ad", "\u200b", "\xff", "\u03d2", "\u1e9b"}
+	r := rand.New(rand.NewSource(7))
+	for k := 0; k < 50000; k++ {
+		var b strings.Builder
+		for n := r.Intn(10); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := cleanChars(s), cleanCharsSlow(s); got != want {
+			t.Fatalf("cleanChars(%q) = %q, want %q", s, got, want)
+		}
+	}
+	// Every ASCII byte starts a segment (nfcInert relies on it).
+	for c := 0; c < utf8.RuneSelf; c++ {
+		if !norm.NFC.PropertiesString(string(rune(c))).BoundaryBefore() {
+			t.Errorf("ASCII %#x: no boundary before", c)
+		}
+	}
+	for _, tt := range []struct {
+		r    string
+		want bool
+	}{{"\u2019", true}, {"\u00e9", true}, {"\u0301", false}, {"\u212b", false}, {"\u11a8", false}} {
+		if got := nfcInert(tt.r); got != tt.want {
+			t.Errorf("nfcInert(%q) = %v, want %v", tt.r, got, tt.want)
+		}
+	}
+}
+
 // cleanCharsSlow is cleanChars without its ASCII shortcuts.
 func cleanCharsSlow(s string) string {
 	s = normalizeNewlines(strings.ToValidUTF8(s, "\uFFFD"))
@@ -307,4 +347,75 @@ func cleanCharsSlow(s string) string {
 		}
 	}
 	return norm.NFC.String(b.String())
+}
+
+// joinHyphenatedEager is joinHyphenated as it was before docPairs: the
+// pairs found from all lines at the first join.
+func joinHyphenatedEager(lines []cleanLine) {
+	var pairs map[string]bool
+	for i := range lines {
+		l := &lines[i]
+		if l.drop || !endsWithWordHyphen(l.text) {
+			continue
+		}
+		j := nextContent(lines, i+1)
+		marked := i + 1
+		for j >= 0 && endsWithWordHyphen(l.text) {
+			m := &lines[j]
+			first, _ := utf8.DecodeRuneInString(m.text)
+			if !unicode.IsLetter(first) && !unicode.IsDigit(first) {
+				break
+			}
+			if pairs == nil {
+				pairs = hyphenPairs(lines)
+			}
+			word, rest, _ := strings.Cut(m.text, " ")
+			left := l.text[strings.LastIndexByte(l.text, ' ')+1 : len(l.text)-1]
+			d := &docPairs{pairs: pairs}
+			if keepHyphen(left, word, d) {
+				l.text += word
+			} else {
+				l.text = l.text[:len(l.text)-1] + word
+			}
+			for ; marked < j; marked++ {
+				if lines[marked].blank() {
+					lines[marked].glue = true
+				}
+			}
+			m.text = rest
+			if rest == "" {
+				m.drop = true
+				j = nextContent(lines, j+1)
+			}
+		}
+	}
+}
+
+// TestJoinHyphenatedLazyPairs compares joinHyphenated, which finds the
+// document's pairs only when a join needs them, with the eager version on
+// random lines where joins change lines that hold pairs.
+func TestJoinHyphenatedLazyPairs(t *testing.T) {
+	words := []string{"non", "inflammatory", "non-inflammatory", "pre", "op", "co", "morbid", "Non", "anti", "TNF",
+		"x", "L5", "S1", "4", "intra", "articular", "intra-articular", "re", "injury", "bi", "lateral", "bi-lateral"}
+	r := rand.New(rand.NewSource(11))
+	for k := 0; k < 20000; k++ {
+		var lines []cleanLine
+		for n := 1 + r.Intn(6); n > 0; n-- {
+			var parts []string
+			for m := r.Intn(4); m > 0; m-- {
+				parts = append(parts, words[r.Intn(len(words))])
+			}
+			text := strings.Join(parts, " ")
+			if r.Intn(2) == 0 && text != "" {
+				text += "-"
+			}
+			lines = append(lines, cleanLine{text: text, page: 0})
+		}
+		a, b := slices.Clone(lines), slices.Clone(lines)
+		joinHyphenated(a)
+		joinHyphenatedEager(b)
+		if !slices.Equal(a, b) {
+			t.Fatalf("lines %+v:\nlazy  %+v\neager %+v", lines, a, b)
+		}
+	}
 }
