@@ -183,8 +183,11 @@ func Normalize(raw string) (text string, pageStarts []int) {
 		}
 	}
 	dropPageArtifacts(lines, len(pages))
-	joinHyphenated(lines)
-	dropPageLinesAnywhere(lines) // a join may leave "Page 2 of 5" alone on a line
+	// A join may leave "Page 2 of 5" alone on a line; the lines it did not
+	// change were looked at already.
+	for _, i := range joinHyphenated(lines) {
+		dropPageLineAnywhere(&lines[i])
+	}
 	return assembleLines(lines, len(pages))
 }
 
@@ -296,24 +299,17 @@ func plainASCII(s string) bool { return textEnd(s, 0) == len(s) }
 // foldSpaces trims l and folds runs of spaces to one.
 func foldSpaces(l string) string {
 	l = strings.TrimSpace(l)
-	if !strings.Contains(l, "  ") {
+	i := strings.Index(l, "  ")
+	if i < 0 {
 		return l
 	}
 	var b strings.Builder
 	b.Grow(len(l))
-	prev := false
-	for i := 0; i < len(l); i++ {
-		c := l[i]
-		if c == ' ' {
-			if prev {
-				continue
-			}
-			prev = true
-		} else {
-			prev = false
-		}
-		b.WriteByte(c)
+	for ; i >= 0; i = strings.Index(l, "  ") {
+		b.WriteString(l[:i+1]) // up to the first space of the run
+		l = strings.TrimLeft(l[i+1:], " ")
 	}
+	b.WriteString(l)
 	return b.String()
 }
 
@@ -403,16 +399,26 @@ func mayBeRunningLine(s string) bool {
 // wherever they are ("Page 2 of 5").
 func dropPageLinesAnywhere(lines []cleanLine) {
 	for i := range lines {
-		for _, r := range cleanRules.pageLines {
-			if r.anywhere && r.re.MatchString(lines[i].text) {
-				lines[i].drop = true
-			}
+		dropPageLineAnywhere(&lines[i])
+	}
+}
+
+// dropPageLineAnywhere marks l if it is a page-number line dropped
+// wherever it is.
+func dropPageLineAnywhere(l *cleanLine) {
+	if l.text == "" {
+		return // no rule matches an empty line (loadCleanRules)
+	}
+	for _, r := range cleanRules.pageLines {
+		if r.anywhere && r.re.MatchString(l.text) {
+			l.drop = true
 		}
 	}
 }
 
-// joinHyphenated joins words broken by a hyphen at the end of a line.
-func joinHyphenated(lines []cleanLine) {
+// joinHyphenated joins words broken by a hyphen at the end of a line. It
+// returns the indexes of the lines whose text it changed.
+func joinHyphenated(lines []cleanLine) (changed []int) {
 	pairs := &docPairs{lines: lines} // hyphenated word pairs of the document
 	for i := range lines {
 		l := &lines[i]
@@ -443,12 +449,14 @@ func joinHyphenated(lines []cleanLine) {
 				}
 			}
 			m.text = rest
+			changed = append(changed, i, j)
 			if rest == "" {
 				m.drop = true
 				j = nextContent(lines, j+1)
 			}
 		}
 	}
+	return changed
 }
 
 // docPairs are the document's hyphenated word pairs (hyphenPairs) as its
@@ -460,8 +468,15 @@ type docPairs struct {
 	lines []cleanLine
 	fixed bool
 	saved []savedLine
+	asked int             // questions answered by a search of the lines
 	pairs map[string]bool // nil: not computed yet
 }
+
+// pairSearches is how many questions docPairs answers by looking for the
+// pair in the lines (no allocation) before it lists every pair in a map:
+// most documents ask once or twice (the IRO seed: listing its pairs was
+// 70,000 instructions, one search 10,000).
+const pairSearches = 4
 
 type savedLine struct {
 	idx  int
@@ -473,19 +488,41 @@ func (d *docPairs) fix() { d.fixed = true }
 
 // save keeps line k as it was at fix, before a join changes it.
 func (d *docPairs) save(k int) {
-	if !d.fixed || d.pairs != nil {
+	if !d.fixed || d.pairs != nil || d.isSaved(k) {
 		return
-	}
-	for _, s := range d.saved {
-		if s.idx == k {
-			return
-		}
 	}
 	d.saved = append(d.saved, savedLine{k, d.lines[k]})
 }
 
-// has reports whether the document had the pair key at fix.
+// isSaved reports whether line k changed since fix.
+func (d *docPairs) isSaved(k int) bool {
+	for _, s := range d.saved {
+		if s.idx == k {
+			return true
+		}
+	}
+	return false
+}
+
+// has reports whether the document had the pair key (lowercase) at fix.
 func (d *docPairs) has(key string) bool {
+	if d.pairs == nil && d.asked < pairSearches {
+		d.asked++
+		in := func(l *cleanLine) bool {
+			return !l.drop && strings.IndexByte(l.text, '-') >= 0 && !eachPair(l.text, func(p string) bool { return !lowerIs(p, key) })
+		}
+		for k := range d.lines {
+			if in(&d.lines[k]) && !d.isSaved(k) {
+				return true
+			}
+		}
+		for k := range d.saved {
+			if in(&d.saved[k].line) {
+				return true
+			}
+		}
+		return false
+	}
 	if d.pairs == nil {
 		lines := d.lines
 		if len(d.saved) > 0 {
@@ -509,6 +546,13 @@ func isLetterDigit(r rune) bool {
 // runStart returns the start of the run of letters and digits ending at i.
 func runStart(s string, i int) int {
 	for i > 0 {
+		if c := s[i-1]; c < utf8.RuneSelf {
+			if !isLetterDigit(rune(c)) {
+				break
+			}
+			i--
+			continue
+		}
 		r, w := utf8.DecodeLastRuneInString(s[:i])
 		if !isLetterDigit(r) {
 			break
@@ -521,6 +565,13 @@ func runStart(s string, i int) int {
 // runEnd returns the end of the run of letters and digits starting at i.
 func runEnd(s string, i int) int {
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !isLetterDigit(rune(c)) {
+				break
+			}
+			i++
+			continue
+		}
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if !isLetterDigit(r) {
 			break
@@ -552,20 +603,52 @@ func hyphenPairs(lines []cleanLine) map[string]bool {
 // keeps a rune a letter or digit or not (TestLowerKeepsLetterDigit), so
 // these are the pairs of strings.ToLower(s).
 func linePairs(s string, pairs map[string]bool) {
+	eachPair(s, func(p string) bool {
+		pairs[strings.ToLower(p)] = true
+		return true
+	})
+}
+
+// eachPair calls fn with each pair of adjacent parts of the hyphenated
+// words of s, as written (see linePairs), while fn returns true. It
+// reports whether it saw them all.
+func eachPair(s string, fn func(pair string) bool) bool {
 	for off := 0; ; {
 		h := strings.IndexByte(s[off:], '-')
 		if h < 0 {
-			return
+			return true
 		}
 		h += off
 		off = h + 1
 		if r, _ := utf8.DecodeRuneInString(s[h+1:]); h+1 == len(s) || !isLetterDigit(r) {
 			continue
 		}
-		if start := runStart(s, h); start < h {
-			pairs[strings.ToLower(s[start:runEnd(s, h+1)])] = true
+		if start := runStart(s, h); start < h && !fn(s[start:runEnd(s, h+1)]) {
+			return false
 		}
 	}
+}
+
+// lowerIs reports whether strings.ToLower(s) == lower, without allocating
+// when s is ASCII.
+func lowerIs(s, lower string) bool {
+	if len(s) != len(lower) {
+		// ToLower keeps the length of ASCII; outside it, ask it.
+		return textEnd(s, 0) < len(s) && strings.ToLower(s) == lower
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(s) == lower
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // endsWithWordHyphen reports whether s ends with a letter or digit followed
@@ -615,13 +698,35 @@ func keepHyphen(left, word string, pairs *docPairs) bool {
 	return pairs.has(l + "-" + w)
 }
 
-// reGluedEnumerator ends with $: its Matcher looks at the end of the line only.
-var reGluedEnumerator = rules.NewMatcher(regexp.MustCompile(`(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`))
+// gluedEnumerator reports whether a ends with a list number glued to the
+// text before it ("blocks:1.", "above)2.", "injections.3."): the regexp
+// `(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`, by hand (it ran on every line before a
+// blank line; TestGluedEnumerator compares the two).
+func gluedEnumerator(a string) bool {
+	n := len(a)
+	if n < 3 || a[n-1] != '.' {
+		return false
+	}
+	d := n - 1 // start of the digits before the final dot
+	for d > 0 && n-1-d < 3 && '0' <= a[d-1] && a[d-1] <= '9' {
+		d--
+	}
+	if k := n - 1 - d; k < 1 || k > 2 || d == 0 {
+		return false // no digits, or three and more (no [:)] or [a-z]. can come before the last two)
+	}
+	switch c := a[d-1]; {
+	case c == ':' || c == ')':
+		return true
+	case c == '.':
+		return d >= 2 && 'a' <= a[d-2] && a[d-2] <= 'z'
+	}
+	return false
+}
 
 // joinsAcrossBlank reports whether a run of blank lines between lines a and
 // b is a wrap artifact to remove.
 func joinsAcrossBlank(a, b string) bool {
-	if reGluedEnumerator.MatchString(a) {
+	if gluedEnumerator(a) {
 		return true
 	}
 	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(a, `"')]}’”`))

@@ -419,3 +419,110 @@ func TestJoinHyphenatedLazyPairs(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinHyphenatedChanged checks that joinHyphenated reports every line
+// whose text it changed (Normalize looks for page-number lines again in
+// those only).
+func TestJoinHyphenatedChanged(t *testing.T) {
+	words := []string{"non", "inflammatory", "Page", "2", "of", "5", "pre", "op", "x", "L5", "S1"}
+	r := rand.New(rand.NewSource(13))
+	for k := 0; k < 20000; k++ {
+		var lines []cleanLine
+		for n := 1 + r.Intn(6); n > 0; n-- {
+			var parts []string
+			for m := r.Intn(4); m > 0; m-- {
+				parts = append(parts, words[r.Intn(len(words))])
+			}
+			text := strings.Join(parts, " ")
+			if r.Intn(2) == 0 && text != "" {
+				text += "-"
+			}
+			lines = append(lines, cleanLine{text: text})
+		}
+		before := slices.Clone(lines)
+		changed := joinHyphenated(lines)
+		for i := range lines {
+			if lines[i].text != before[i].text && !slices.Contains(changed, i) {
+				t.Fatalf("lines %+v: line %d changed to %q, not reported in %v", before, i, lines[i].text, changed)
+			}
+		}
+	}
+}
+
+// TestDocPairsSearch compares docPairs.has, which searches the lines for
+// the first questions and then lists the pairs, with hyphenPairs.
+func TestDocPairsSearch(t *testing.T) {
+	words := []string{"Non", "non", "inflammatory", "Anti-TNF", "x-ray", "L5-S1", "É-Ö", "é-ö", "ÉCOLE-x", "a-b-c", "-", "--", "b", "\u212a-x"}
+	keys := []string{"non-inflammatory", "anti-tnf", "x-ray", "l5-s1", "é-ö", "école-x", "a-b", "b-c", "c-d", "non-non", "-", "k-x"}
+	r := rand.New(rand.NewSource(17))
+	for k := 0; k < 5000; k++ {
+		var lines []cleanLine
+		for n := r.Intn(5); n > 0; n-- {
+			var sb strings.Builder
+			for m := r.Intn(5); m > 0; m-- {
+				sb.WriteString(words[r.Intn(len(words))])
+				if r.Intn(3) > 0 {
+					sb.WriteString([]string{" ", "-"}[r.Intn(2)])
+				}
+			}
+			lines = append(lines, cleanLine{text: sb.String(), drop: r.Intn(8) == 0})
+		}
+		want := hyphenPairs(lines)
+		d := &docPairs{lines: lines}
+		for q := 0; q < 2*pairSearches; q++ {
+			key := keys[r.Intn(len(keys))]
+			if got := d.has(key); got != want[key] {
+				t.Fatalf("lines %+v: has(%q) = %v after %d questions, want %v", lines, key, got, q, want[key])
+			}
+		}
+	}
+}
+
+// TestGluedEnumerator compares gluedEnumerator with the regexp it replaced.
+func TestGluedEnumerator(t *testing.T) {
+	re := regexp.MustCompile(`(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`)
+	pieces := []string{"a", "Z", ".", ":", ")", "1", "23", "456", " ", "é", "x.", "blocks:", "above)"}
+	r := rand.New(rand.NewSource(19))
+	for k := 0; k < 100000; k++ {
+		var sb strings.Builder
+		for n := r.Intn(7); n > 0; n-- {
+			sb.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := sb.String()
+		if got, want := gluedEnumerator(s), re.MatchString(s); got != want {
+			t.Fatalf("gluedEnumerator(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for _, s := range []string{"blocks:1.", "above)2.", "injections.3.", "z.12."} {
+		if !gluedEnumerator(s) {
+			t.Errorf("gluedEnumerator(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"blocks 1.", "L5.1", "x:123.", "A.1."} {
+		if gluedEnumerator(s) {
+			t.Errorf("gluedEnumerator(%q) = true", s)
+		}
+	}
+}
+
+// TestFoldSpaces checks foldSpaces against a byte loop.
+func TestFoldSpaces(t *testing.T) {
+	r := rand.New(rand.NewSource(23))
+	for k := 0; k < 20000; k++ {
+		b := make([]byte, r.Intn(20))
+		for i := range b {
+			b[i] = " \tab"[r.Intn(4)]
+		}
+		s := string(b)
+		var want []byte
+		for _, c := range []byte(strings.TrimSpace(s)) {
+			if c == ' ' && len(want) > 0 && want[len(want)-1] == ' ' {
+				continue
+			}
+			want = append(want, c)
+		}
+		if got := foldSpaces(s); got != string(want) {
+			t.Fatalf("foldSpaces(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
