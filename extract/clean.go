@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -152,24 +153,41 @@ func Normalize(raw string) (text string, pageStarts []int) {
 	lines := make([]cleanLine, 0, strings.Count(raw, "\n")+len(pages))
 	for p, pg := range pages {
 		pg = cleanChars(pg)
-		double := strings.Contains(pg, "  ") // else no line has a run to fold
-		for {
-			l, rest, more := strings.Cut(pg, "\n")
-			if double {
+		// dbl is the next run of two spaces at or after the current line
+		// (-1: none left): only its line needs foldSpaces, the others
+		// are trimmed (one search of the page, not one per line).
+		dbl := strings.Index(pg, "  ")
+		for start := 0; ; {
+			end := strings.IndexByte(pg[start:], '\n')
+			if end < 0 {
+				end = len(pg)
+			} else {
+				end += start
+			}
+			if dbl >= 0 && dbl < start {
+				if dbl = strings.Index(pg[start:], "  "); dbl >= 0 {
+					dbl += start
+				}
+			}
+			l := pg[start:end]
+			if dbl >= 0 && dbl+2 <= end {
 				l = foldSpaces(l)
 			} else {
 				l = strings.TrimSpace(l)
 			}
 			lines = append(lines, cleanLine{text: l, page: p})
-			if !more {
+			if end == len(pg) {
 				break
 			}
-			pg = rest
+			start = end + 1
 		}
 	}
 	dropPageArtifacts(lines, len(pages))
-	joinHyphenated(lines)
-	dropPageLinesAnywhere(lines) // a join may leave "Page 2 of 5" alone on a line
+	// A join may leave "Page 2 of 5" alone on a line; the lines it did not
+	// change were looked at already.
+	for _, i := range joinHyphenated(lines) {
+		dropPageLineAnywhere(&lines[i])
+	}
 	return assembleLines(lines, len(pages))
 }
 
@@ -198,37 +216,61 @@ func cleanChars(s string) string {
 	}
 	s = normalizeNewlines(s)
 	// Most pages need no change but NFC: copy only from the first rune
-	// that changes.
+	// that changes. nfc stays true while every rune outside ASCII met is
+	// one NFC leaves alone (nfcInert): then so does the page, and the
+	// NFC pass (a third of Normalize on a letter with a few curly
+	// apostrophes) is skipped.
+	nfc := true
 	i := 0
 	for {
-		j := printableEnd(s, i)
+		j := textEnd(s, i)
 		if j == len(s) {
+			if nfc {
+				return s
+			}
 			return norm.NFC.String(s)
 		}
 		r, size := utf8.DecodeRuneInString(s[j:])
 		if _, keep := cleanRune(r); !keep {
 			break
 		}
+		nfc = nfc && nfcInert(s[j:j+size])
 		i = j + size
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	b.WriteString(s[:i])
 	for i < len(s) {
-		j := printableEnd(s, i)
-		b.WriteString(s[i:j]) // printable ASCII (and the space) stays
+		j := textEnd(s, i)
+		b.WriteString(s[i:j]) // printable ASCII, spaces and line feeds stay
 		if j == len(s) {
 			break
 		}
 		r, size := utf8.DecodeRuneInString(s[j:])
 		if repl, keep := cleanRune(r); keep {
 			b.WriteString(s[j : j+size])
+			nfc = nfc && nfcInert(s[j:j+size])
 		} else {
-			b.WriteString(repl)
+			b.WriteString(repl) // ASCII
 		}
 		i = j + size
 	}
+	if nfc {
+		return b.String()
+	}
 	return norm.NFC.String(b.String())
+}
+
+// nfcInert reports whether the rune r (one rune outside ASCII, valid
+// UTF-8) leaves NFC alone wherever it stands among ASCII and other such
+// runes: it is in NFC itself and starts a normalization segment (combining
+// class 0, combines with nothing before it). An ASCII byte starts a segment
+// too, and NFC works segment by segment, so a text of ASCII and such runes
+// is in NFC. A rune that may combine with what follows (a base letter) is
+// fine: what follows is ASCII or another such rune, which starts a new
+// segment.
+func nfcInert(r string) bool {
+	return norm.NFC.PropertiesString(r).BoundaryBefore() && norm.NFC.IsNormalString(r)
 }
 
 // cleanRune returns what cleanChars writes for r, a rune other than
@@ -252,36 +294,22 @@ func cleanRune(r rune) (repl string, keep bool) {
 }
 
 // plainASCII reports whether s holds only printable ASCII, spaces and \n.
-func plainASCII(s string) bool {
-	for i := printableEnd(s, 0); i < len(s); i = printableEnd(s, i+1) {
-		if s[i] != '\n' {
-			return false
-		}
-	}
-	return true
-}
+func plainASCII(s string) bool { return textEnd(s, 0) == len(s) }
 
 // foldSpaces trims l and folds runs of spaces to one.
 func foldSpaces(l string) string {
 	l = strings.TrimSpace(l)
-	if !strings.Contains(l, "  ") {
+	i := strings.Index(l, "  ")
+	if i < 0 {
 		return l
 	}
 	var b strings.Builder
 	b.Grow(len(l))
-	prev := false
-	for i := 0; i < len(l); i++ {
-		c := l[i]
-		if c == ' ' {
-			if prev {
-				continue
-			}
-			prev = true
-		} else {
-			prev = false
-		}
-		b.WriteByte(c)
+	for ; i >= 0; i = strings.Index(l, "  ") {
+		b.WriteString(l[:i+1]) // up to the first space of the run
+		l = strings.TrimLeft(l[i+1:], " ")
 	}
+	b.WriteString(l)
 	return b.String()
 }
 
@@ -371,17 +399,27 @@ func mayBeRunningLine(s string) bool {
 // wherever they are ("Page 2 of 5").
 func dropPageLinesAnywhere(lines []cleanLine) {
 	for i := range lines {
-		for _, r := range cleanRules.pageLines {
-			if r.anywhere && r.re.MatchString(lines[i].text) {
-				lines[i].drop = true
-			}
+		dropPageLineAnywhere(&lines[i])
+	}
+}
+
+// dropPageLineAnywhere marks l if it is a page-number line dropped
+// wherever it is.
+func dropPageLineAnywhere(l *cleanLine) {
+	if l.text == "" {
+		return // no rule matches an empty line (loadCleanRules)
+	}
+	for _, r := range cleanRules.pageLines {
+		if r.anywhere && r.re.MatchString(l.text) {
+			l.drop = true
 		}
 	}
 }
 
-// joinHyphenated joins words broken by a hyphen at the end of a line.
-func joinHyphenated(lines []cleanLine) {
-	var pairs map[string]bool // hyphenated word pairs of the document
+// joinHyphenated joins words broken by a hyphen at the end of a line. It
+// returns the indexes of the lines whose text it changed.
+func joinHyphenated(lines []cleanLine) (changed []int) {
+	pairs := &docPairs{lines: lines} // hyphenated word pairs of the document
 	for i := range lines {
 		l := &lines[i]
 		if l.drop || !endsWithWordHyphen(l.text) {
@@ -395,9 +433,9 @@ func joinHyphenated(lines []cleanLine) {
 			if !unicode.IsLetter(first) && !unicode.IsDigit(first) {
 				break
 			}
-			if pairs == nil {
-				pairs = hyphenPairs(lines)
-			}
+			pairs.fix()
+			pairs.save(i)
+			pairs.save(j)
 			word, rest, _ := strings.Cut(m.text, " ")
 			left := l.text[strings.LastIndexByte(l.text, ' ')+1 : len(l.text)-1]
 			if keepHyphen(left, word, pairs) {
@@ -411,12 +449,91 @@ func joinHyphenated(lines []cleanLine) {
 				}
 			}
 			m.text = rest
+			changed = append(changed, i, j)
 			if rest == "" {
 				m.drop = true
 				j = nextContent(lines, j+1)
 			}
 		}
 	}
+	return changed
+}
+
+// docPairs are the document's hyphenated word pairs (hyphenPairs) as its
+// lines are when the first join starts (fix). Most documents never need
+// them (a capital, a digit or the compound lists decide first), so they
+// are found on the first question (has), from the lines as they are then
+// with the lines changed since fix put back as they were (save).
+type docPairs struct {
+	lines []cleanLine
+	fixed bool
+	saved []savedLine
+	asked int             // questions answered by a search of the lines
+	pairs map[string]bool // nil: not computed yet
+}
+
+// pairSearches is how many questions docPairs answers by looking for the
+// pair in the lines (no allocation) before it lists every pair in a map:
+// most documents ask once or twice (the IRO seed: listing its pairs was
+// 70,000 instructions, one search 10,000).
+const pairSearches = 4
+
+type savedLine struct {
+	idx  int
+	line cleanLine
+}
+
+// fix marks the state of the lines the pairs come from: the current one.
+func (d *docPairs) fix() { d.fixed = true }
+
+// save keeps line k as it was at fix, before a join changes it.
+func (d *docPairs) save(k int) {
+	if !d.fixed || d.pairs != nil || d.isSaved(k) {
+		return
+	}
+	d.saved = append(d.saved, savedLine{k, d.lines[k]})
+}
+
+// isSaved reports whether line k changed since fix.
+func (d *docPairs) isSaved(k int) bool {
+	for _, s := range d.saved {
+		if s.idx == k {
+			return true
+		}
+	}
+	return false
+}
+
+// has reports whether the document had the pair key (lowercase) at fix.
+func (d *docPairs) has(key string) bool {
+	if d.pairs == nil && d.asked < pairSearches {
+		d.asked++
+		in := func(l *cleanLine) bool {
+			return !l.drop && strings.IndexByte(l.text, '-') >= 0 && !eachPair(l.text, func(p string) bool { return !lowerIs(p, key) })
+		}
+		for k := range d.lines {
+			if in(&d.lines[k]) && !d.isSaved(k) {
+				return true
+			}
+		}
+		for k := range d.saved {
+			if in(&d.saved[k].line) {
+				return true
+			}
+		}
+		return false
+	}
+	if d.pairs == nil {
+		lines := d.lines
+		if len(d.saved) > 0 {
+			lines = slices.Clone(lines)
+			for _, s := range d.saved {
+				lines[s.idx] = s.line
+			}
+		}
+		d.pairs = hyphenPairs(lines)
+	}
+	return d.pairs[key]
 }
 
 func isLetterDigit(r rune) bool {
@@ -429,6 +546,13 @@ func isLetterDigit(r rune) bool {
 // runStart returns the start of the run of letters and digits ending at i.
 func runStart(s string, i int) int {
 	for i > 0 {
+		if c := s[i-1]; c < utf8.RuneSelf {
+			if !isLetterDigit(rune(c)) {
+				break
+			}
+			i--
+			continue
+		}
 		r, w := utf8.DecodeLastRuneInString(s[:i])
 		if !isLetterDigit(r) {
 			break
@@ -441,6 +565,13 @@ func runStart(s string, i int) int {
 // runEnd returns the end of the run of letters and digits starting at i.
 func runEnd(s string, i int) int {
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !isLetterDigit(rune(c)) {
+				break
+			}
+			i++
+			continue
+		}
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if !isLetterDigit(r) {
 			break
@@ -472,20 +603,52 @@ func hyphenPairs(lines []cleanLine) map[string]bool {
 // keeps a rune a letter or digit or not (TestLowerKeepsLetterDigit), so
 // these are the pairs of strings.ToLower(s).
 func linePairs(s string, pairs map[string]bool) {
+	eachPair(s, func(p string) bool {
+		pairs[strings.ToLower(p)] = true
+		return true
+	})
+}
+
+// eachPair calls fn with each pair of adjacent parts of the hyphenated
+// words of s, as written (see linePairs), while fn returns true. It
+// reports whether it saw them all.
+func eachPair(s string, fn func(pair string) bool) bool {
 	for off := 0; ; {
 		h := strings.IndexByte(s[off:], '-')
 		if h < 0 {
-			return
+			return true
 		}
 		h += off
 		off = h + 1
 		if r, _ := utf8.DecodeRuneInString(s[h+1:]); h+1 == len(s) || !isLetterDigit(r) {
 			continue
 		}
-		if start := runStart(s, h); start < h {
-			pairs[strings.ToLower(s[start:runEnd(s, h+1)])] = true
+		if start := runStart(s, h); start < h && !fn(s[start:runEnd(s, h+1)]) {
+			return false
 		}
 	}
+}
+
+// lowerIs reports whether strings.ToLower(s) == lower, without allocating
+// when s is ASCII.
+func lowerIs(s, lower string) bool {
+	if len(s) != len(lower) {
+		// ToLower keeps the length of ASCII; outside it, ask it.
+		return textEnd(s, 0) < len(s) && strings.ToLower(s) == lower
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(s) == lower
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // endsWithWordHyphen reports whether s ends with a letter or digit followed
@@ -513,7 +676,7 @@ func nextContent(lines []cleanLine, i int) int {
 // part before it, with any leading punctuation) and word (the first word of
 // the next line) is a true hyphen. pairs holds the document's hyphenated
 // word pairs (see hyphenPairs).
-func keepHyphen(left, word string, pairs map[string]bool) bool {
+func keepHyphen(left, word string, pairs *docPairs) bool {
 	first, _ := utf8.DecodeRuneInString(word)
 	if !unicode.IsLower(first) {
 		return true // "L5-S1", "anti-TNF", "4-6"
@@ -532,16 +695,38 @@ func keepHyphen(left, word string, pairs map[string]bool) bool {
 	if cleanRules.compounds[l+"-"+w] || cleanRules.prefixes[l] {
 		return true
 	}
-	return pairs[l+"-"+w]
+	return pairs.has(l + "-" + w)
 }
 
-// reGluedEnumerator ends with $: its Matcher looks at the end of the line only.
-var reGluedEnumerator = rules.NewMatcher(regexp.MustCompile(`(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`))
+// gluedEnumerator reports whether a ends with a list number glued to the
+// text before it ("blocks:1.", "above)2.", "injections.3."): the regexp
+// `(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`, by hand (it ran on every line before a
+// blank line; TestGluedEnumerator compares the two).
+func gluedEnumerator(a string) bool {
+	n := len(a)
+	if n < 3 || a[n-1] != '.' {
+		return false
+	}
+	d := n - 1 // start of the digits before the final dot
+	for d > 0 && n-1-d < 3 && '0' <= a[d-1] && a[d-1] <= '9' {
+		d--
+	}
+	if k := n - 1 - d; k < 1 || k > 2 || d == 0 {
+		return false // no digits, or three and more (no [:)] or [a-z]. can come before the last two)
+	}
+	switch c := a[d-1]; {
+	case c == ':' || c == ')':
+		return true
+	case c == '.':
+		return d >= 2 && 'a' <= a[d-2] && a[d-2] <= 'z'
+	}
+	return false
+}
 
 // joinsAcrossBlank reports whether a run of blank lines between lines a and
 // b is a wrap artifact to remove.
 func joinsAcrossBlank(a, b string) bool {
-	if reGluedEnumerator.MatchString(a) {
+	if gluedEnumerator(a) {
 		return true
 	}
 	last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(a, `"')]}’”`))

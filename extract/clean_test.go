@@ -288,6 +288,46 @@ func TestCleanCharsASCII(t *testing.T) {
 	}
 }
 
+// TestCleanCharsNFC compares cleanChars with cleanCharsSlow on random
+// texts of ASCII and runes NFC changes or combines (combining marks,
+// Hangul jamo, singletons such as the Kelvin and Angstrom signs,
+// composition exclusions) and runes it leaves alone (curly quotes,
+// precomposed letters, checkboxes): nfcInert must never skip a change.
+func TestCleanCharsNFC(t *testing.T) {
+	pieces := []string{"a", "e", "A", "o", " ", "\n", ".", "\t", "\u00a0",
+		"\u2019", "\u201c", "\u00e9", "\u00c5", "\u2610", "\u2612", "\u25a0", "\u2022", "\ufffd", "\ufb01",
+		"\u0301", "\u0327", "\u0308", "\u031b", "\u0323", // combining marks
+		"\u212a", "\u212b", "\u2126", "\u0344", "\u0958", "\u2000", "\u0340", // singletons, exclusions
+		"\u1100", "\u1161", "\u11a8", "\uac00", // Hangul L, V, T, LV
+		"\u0ddc", "\u0dcf", "\u0dd9", "\u09c7", "\u09be", // vowel signs that compose
+		"\u00ad", "\u200b", "\xff", "\u03d2", "\u1e9b"}
+	r := rand.New(rand.NewSource(7))
+	for k := 0; k < 50000; k++ {
+		var b strings.Builder
+		for n := r.Intn(10); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := b.String()
+		if got, want := cleanChars(s), cleanCharsSlow(s); got != want {
+			t.Fatalf("cleanChars(%q) = %q, want %q", s, got, want)
+		}
+	}
+	// Every ASCII byte starts a segment (nfcInert relies on it).
+	for c := 0; c < utf8.RuneSelf; c++ {
+		if !norm.NFC.PropertiesString(string(rune(c))).BoundaryBefore() {
+			t.Errorf("ASCII %#x: no boundary before", c)
+		}
+	}
+	for _, tt := range []struct {
+		r    string
+		want bool
+	}{{"\u2019", true}, {"\u00e9", true}, {"\u0301", false}, {"\u212b", false}, {"\u11a8", false}} {
+		if got := nfcInert(tt.r); got != tt.want {
+			t.Errorf("nfcInert(%q) = %v, want %v", tt.r, got, tt.want)
+		}
+	}
+}
+
 // cleanCharsSlow is cleanChars without its ASCII shortcuts.
 func cleanCharsSlow(s string) string {
 	s = normalizeNewlines(strings.ToValidUTF8(s, "\uFFFD"))
@@ -307,4 +347,182 @@ func cleanCharsSlow(s string) string {
 		}
 	}
 	return norm.NFC.String(b.String())
+}
+
+// joinHyphenatedEager is joinHyphenated as it was before docPairs: the
+// pairs found from all lines at the first join.
+func joinHyphenatedEager(lines []cleanLine) {
+	var pairs map[string]bool
+	for i := range lines {
+		l := &lines[i]
+		if l.drop || !endsWithWordHyphen(l.text) {
+			continue
+		}
+		j := nextContent(lines, i+1)
+		marked := i + 1
+		for j >= 0 && endsWithWordHyphen(l.text) {
+			m := &lines[j]
+			first, _ := utf8.DecodeRuneInString(m.text)
+			if !unicode.IsLetter(first) && !unicode.IsDigit(first) {
+				break
+			}
+			if pairs == nil {
+				pairs = hyphenPairs(lines)
+			}
+			word, rest, _ := strings.Cut(m.text, " ")
+			left := l.text[strings.LastIndexByte(l.text, ' ')+1 : len(l.text)-1]
+			d := &docPairs{pairs: pairs}
+			if keepHyphen(left, word, d) {
+				l.text += word
+			} else {
+				l.text = l.text[:len(l.text)-1] + word
+			}
+			for ; marked < j; marked++ {
+				if lines[marked].blank() {
+					lines[marked].glue = true
+				}
+			}
+			m.text = rest
+			if rest == "" {
+				m.drop = true
+				j = nextContent(lines, j+1)
+			}
+		}
+	}
+}
+
+// TestJoinHyphenatedLazyPairs compares joinHyphenated, which finds the
+// document's pairs only when a join needs them, with the eager version on
+// random lines where joins change lines that hold pairs.
+func TestJoinHyphenatedLazyPairs(t *testing.T) {
+	words := []string{"non", "inflammatory", "non-inflammatory", "pre", "op", "co", "morbid", "Non", "anti", "TNF",
+		"x", "L5", "S1", "4", "intra", "articular", "intra-articular", "re", "injury", "bi", "lateral", "bi-lateral"}
+	r := rand.New(rand.NewSource(11))
+	for k := 0; k < 20000; k++ {
+		var lines []cleanLine
+		for n := 1 + r.Intn(6); n > 0; n-- {
+			var parts []string
+			for m := r.Intn(4); m > 0; m-- {
+				parts = append(parts, words[r.Intn(len(words))])
+			}
+			text := strings.Join(parts, " ")
+			if r.Intn(2) == 0 && text != "" {
+				text += "-"
+			}
+			lines = append(lines, cleanLine{text: text, page: 0})
+		}
+		a, b := slices.Clone(lines), slices.Clone(lines)
+		joinHyphenated(a)
+		joinHyphenatedEager(b)
+		if !slices.Equal(a, b) {
+			t.Fatalf("lines %+v:\nlazy  %+v\neager %+v", lines, a, b)
+		}
+	}
+}
+
+// TestJoinHyphenatedChanged checks that joinHyphenated reports every line
+// whose text it changed (Normalize looks for page-number lines again in
+// those only).
+func TestJoinHyphenatedChanged(t *testing.T) {
+	words := []string{"non", "inflammatory", "Page", "2", "of", "5", "pre", "op", "x", "L5", "S1"}
+	r := rand.New(rand.NewSource(13))
+	for k := 0; k < 20000; k++ {
+		var lines []cleanLine
+		for n := 1 + r.Intn(6); n > 0; n-- {
+			var parts []string
+			for m := r.Intn(4); m > 0; m-- {
+				parts = append(parts, words[r.Intn(len(words))])
+			}
+			text := strings.Join(parts, " ")
+			if r.Intn(2) == 0 && text != "" {
+				text += "-"
+			}
+			lines = append(lines, cleanLine{text: text})
+		}
+		before := slices.Clone(lines)
+		changed := joinHyphenated(lines)
+		for i := range lines {
+			if lines[i].text != before[i].text && !slices.Contains(changed, i) {
+				t.Fatalf("lines %+v: line %d changed to %q, not reported in %v", before, i, lines[i].text, changed)
+			}
+		}
+	}
+}
+
+// TestDocPairsSearch compares docPairs.has, which searches the lines for
+// the first questions and then lists the pairs, with hyphenPairs.
+func TestDocPairsSearch(t *testing.T) {
+	words := []string{"Non", "non", "inflammatory", "Anti-TNF", "x-ray", "L5-S1", "É-Ö", "é-ö", "ÉCOLE-x", "a-b-c", "-", "--", "b", "\u212a-x"}
+	keys := []string{"non-inflammatory", "anti-tnf", "x-ray", "l5-s1", "é-ö", "école-x", "a-b", "b-c", "c-d", "non-non", "-", "k-x"}
+	r := rand.New(rand.NewSource(17))
+	for k := 0; k < 5000; k++ {
+		var lines []cleanLine
+		for n := r.Intn(5); n > 0; n-- {
+			var sb strings.Builder
+			for m := r.Intn(5); m > 0; m-- {
+				sb.WriteString(words[r.Intn(len(words))])
+				if r.Intn(3) > 0 {
+					sb.WriteString([]string{" ", "-"}[r.Intn(2)])
+				}
+			}
+			lines = append(lines, cleanLine{text: sb.String(), drop: r.Intn(8) == 0})
+		}
+		want := hyphenPairs(lines)
+		d := &docPairs{lines: lines}
+		for q := 0; q < 2*pairSearches; q++ {
+			key := keys[r.Intn(len(keys))]
+			if got := d.has(key); got != want[key] {
+				t.Fatalf("lines %+v: has(%q) = %v after %d questions, want %v", lines, key, got, q, want[key])
+			}
+		}
+	}
+}
+
+// TestGluedEnumerator compares gluedEnumerator with the regexp it replaced.
+func TestGluedEnumerator(t *testing.T) {
+	re := regexp.MustCompile(`(?:[:)]|[a-z]\.)[0-9]{1,2}\.$`)
+	pieces := []string{"a", "Z", ".", ":", ")", "1", "23", "456", " ", "é", "x.", "blocks:", "above)"}
+	r := rand.New(rand.NewSource(19))
+	for k := 0; k < 100000; k++ {
+		var sb strings.Builder
+		for n := r.Intn(7); n > 0; n-- {
+			sb.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := sb.String()
+		if got, want := gluedEnumerator(s), re.MatchString(s); got != want {
+			t.Fatalf("gluedEnumerator(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for _, s := range []string{"blocks:1.", "above)2.", "injections.3.", "z.12."} {
+		if !gluedEnumerator(s) {
+			t.Errorf("gluedEnumerator(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"blocks 1.", "L5.1", "x:123.", "A.1."} {
+		if gluedEnumerator(s) {
+			t.Errorf("gluedEnumerator(%q) = true", s)
+		}
+	}
+}
+
+// TestFoldSpaces checks foldSpaces against a byte loop.
+func TestFoldSpaces(t *testing.T) {
+	r := rand.New(rand.NewSource(23))
+	for k := 0; k < 20000; k++ {
+		b := make([]byte, r.Intn(20))
+		for i := range b {
+			b[i] = " \tab"[r.Intn(4)]
+		}
+		s := string(b)
+		var want []byte
+		for _, c := range []byte(strings.TrimSpace(s)) {
+			if c == ' ' && len(want) > 0 && want[len(want)-1] == ' ' {
+				continue
+			}
+			want = append(want, c)
+		}
+		if got := foldSpaces(s); got != string(want) {
+			t.Fatalf("foldSpaces(%q) = %q, want %q", s, got, want)
+		}
+	}
 }

@@ -345,6 +345,7 @@ func TestSectionRuleExamples(t *testing.T) {
 	}
 	for ri, r := range s.headings {
 		one := &Sectioner{headings: []zoneHeadingRule{r}}
+		one.indexHeadings()
 		cur := "header"
 		if len(r.within) > 0 {
 			cur = r.within[0]

@@ -87,11 +87,11 @@ func TestDecodeTextAcceptsFewControls(t *testing.T) {
 	}
 }
 
-// TestPrintableEnd compares the eight-bytes-at-a-time scan with a byte loop
+// TestTextEnd compares the eight-bytes-at-a-time scan with a byte loop
 // on random strings of printable ASCII with a few other bytes.
-func TestPrintableEnd(t *testing.T) {
+func TestTextEnd(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	special := []byte{0, '\t', '\n', '\r', 0x1F, ' ', '~', 0x7F, 0x80, 0xC3, 0xFF}
+	special := []byte{0, '\t', '\n', '\v', 0x0B, '\r', 0x1F, ' ', '~', 0x7F, 0x80, 0x8A, 0xC3, 0xFF}
 	for k := 0; k < 20000; k++ {
 		b := make([]byte, rng.IntN(40))
 		for i := range b {
@@ -104,11 +104,11 @@ func TestPrintableEnd(t *testing.T) {
 		s := string(b)
 		for i := 0; i <= len(s); i++ {
 			want := i
-			for want < len(s) && 0x20 <= s[want] && s[want] < 0x7F {
+			for want < len(s) && (0x20 <= s[want] && s[want] < 0x7F || s[want] == '\n') {
 				want++
 			}
-			if got := printableEnd(s, i); got != want {
-				t.Fatalf("printableEnd(%q, %d) = %d, want %d", s, i, got, want)
+			if got := textEnd(s, i); got != want {
+				t.Fatalf("textEnd(%q, %d) = %d, want %d", s, i, got, want)
 			}
 		}
 	}

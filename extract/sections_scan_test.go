@@ -1,0 +1,198 @@
+package extract
+
+import (
+	"io/fs"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/precedent-dev/precedent/fixtures"
+)
+
+// sentencesByteLoop is Sectioner.sentences as it was before byteSeeker:
+// every byte tested against a table of . ! ? and digits, a list marker
+// recognized at its digit by looking back for : ; or ).
+func (s *Sectioner) sentencesByteLoop(text string, a, b int) []zoneSpan {
+	var act [256]bool
+	for _, c := range []byte(".!?0123456789") {
+		act[c] = true
+	}
+	cuts := []int{a}
+	last := a
+	cut := func(p int) {
+		for p < b && zoneIsSpace(text[p]) {
+			p++
+		}
+		if p > last && p < b {
+			cuts = append(cuts, p)
+			last = p
+		}
+	}
+	for i := a; i < b; i++ {
+		for i < b && !act[text[i]] {
+			i++
+		}
+		if i == b {
+			break
+		}
+		c := text[i]
+		switch {
+		case c == '.' || c == '!' || c == '?':
+			d := i
+			for d > a && zoneIsDigit(text[d-1]) {
+				d--
+			}
+			if c == '.' && d < i && d == last {
+				continue
+			}
+			k := i + 1
+			for k < b {
+				if strings.IndexByte("\"')]", text[k]) >= 0 {
+					k++
+				} else if strings.HasPrefix(text[k:], "”") || strings.HasPrefix(text[k:], "’") {
+					k += len("”")
+				} else {
+					break
+				}
+			}
+			if k >= b {
+				continue
+			}
+			if c == '.' && k == i+1 && s.abbrevBefore(text, a, i) {
+				continue
+			}
+			next := text[k]
+			switch {
+			case zoneIsSpace(next):
+				p := k
+				for p < b && zoneIsSpace(text[p]) {
+					p++
+				}
+				if p < b && !zoneIsLower(text[p]) {
+					cut(p)
+				}
+			case zoneIsUpper(next):
+				w := i
+				for w > a && zoneIsLower(text[w-1]) {
+					w--
+				}
+				if k > i+1 || i-w >= 2 {
+					cut(k)
+				}
+			case zoneIsDigit(next) && zoneListMarker(text, k, b):
+				cut(k)
+			}
+		case zoneIsDigit(c) && i > last && zoneListMarker(text, i, b):
+			p := i - 1
+			for p >= a && zoneIsSpace(text[p]) {
+				p--
+			}
+			if p >= a && strings.IndexByte(":;)", text[p]) >= 0 {
+				cut(i)
+			}
+		}
+	}
+	out := make([]zoneSpan, 0, len(cuts))
+	for k, c := range cuts {
+		end := b
+		if k+1 < len(cuts) {
+			end = cuts[k+1]
+		}
+		for c < end && zoneIsSpace(text[c]) {
+			c++
+		}
+		if c < end {
+			out = append(out, zoneSpan{c, end})
+		}
+	}
+	return out
+}
+
+// TestSentencesMatchByteLoop compares the quote rules' sentence split with
+// the byte loop it replaced, on random texts of the pieces it acts on and
+// on every range of the fixture letters' lines.
+func TestSentencesMatchByteLoop(t *testing.T) {
+	s := newTestSectioner(t)
+	check := func(text string, a, b int) {
+		t.Helper()
+		if got, want := s.sentences(text, a, b), s.sentencesByteLoop(text, a, b); !slices.Equal(got, want) {
+			t.Fatalf("sentences(%q, %d, %d) = %v, want %v", text, a, b, got, want)
+		}
+	}
+	pieces := []string{"a", "Per", "ODG", "dr", "Dr", "e.g", "U.S", " ", "  ", "\n", "\n\n", ".", "!", "?", ":", ";", ")", "(",
+		"1", "2", "12", "123", "3.", "\"", "”", "’", "'", "]", "x", "Z", "blocks", "above"}
+	r := rand.New(rand.NewPCG(5, 6))
+	for k := 0; k < 50000; k++ {
+		var sb strings.Builder
+		for n := r.IntN(16); n > 0; n-- {
+			sb.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		text := sb.String()
+		a := r.IntN(len(text) + 1)
+		check(text, a, a+r.IntN(len(text)-a+1))
+	}
+	entries, err := fs.ReadDir(fixtures.Letters, "letters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := fs.ReadFile(fixtures.Letters, "letters/"+e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, _ := Normalize(string(data))
+		check(text, 0, len(text))
+		for k := 0; k < 200; k++ {
+			a := r.IntN(len(text) + 1)
+			check(text, a, a+r.IntN(len(text)-a+1))
+		}
+	}
+}
+
+// TestByteSeeker checks byteSeeker.from against strings.IndexAny.
+func TestByteSeeker(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for k := 0; k < 5000; k++ {
+		b := make([]byte, r.IntN(50))
+		for i := range b {
+			b[i] = "ab.:;)!?"[r.IntN(8)]
+		}
+		s := string(b)
+		bs := newByteSeeker(s, ".:;")
+		for i := 0; i <= len(s); i += r.IntN(3) {
+			want := len(s)
+			if j := strings.IndexAny(s[i:], ".:;"); j >= 0 {
+				want = i + j
+			}
+			if got := bs.from(i); got != want {
+				t.Fatalf("from(%d) in %q = %d, want %d", i, s, got, want)
+			}
+		}
+	}
+}
+
+// TestTrimSpaceBounds compares trimSpaceBounds with strings.TrimLeftFunc and
+// TrimRightFunc (unicode.IsSpace) on random texts with Unicode spaces and
+// invalid bytes.
+func TestTrimSpaceBounds(t *testing.T) {
+	pieces := []string{" ", "\t", "\n", "\v", "\f", "\r", "\u0085", "\u00a0", "\u2028", "\u3000", "\u200b", "a", "é", "\xff", "\xc2", "\xa0", "x y"}
+	r := rand.New(rand.NewPCG(9, 10))
+	for k := 0; k < 50000; k++ {
+		var sb strings.Builder
+		for n := r.IntN(8); n > 0; n-- {
+			sb.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		text := sb.String()
+		start := r.IntN(len(text) + 1)
+		end := start + r.IntN(len(text)-start+1)
+		seg := text[start:end]
+		trimmed := strings.TrimLeftFunc(seg, unicode.IsSpace)
+		wantCS := start + len(seg) - len(trimmed)
+		wantCE := wantCS + len(strings.TrimRightFunc(trimmed, unicode.IsSpace))
+		if cs, ce := trimSpaceBounds(text, start, end); cs != wantCS || ce != wantCE {
+			t.Fatalf("trimSpaceBounds(%q, %d, %d) = %d, %d, want %d, %d", text, start, end, cs, ce, wantCS, wantCE)
+		}
+	}
+}
