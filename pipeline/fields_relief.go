@@ -1177,10 +1177,20 @@ func (d *caseDoc) wordSpans() []uint64 {
 	text := d.c.Text
 	n := len(text)
 	words := make([]uint64, 0, n/6+1)
-	for i, j := letterRun(text, 0); i < n; i, j = letterRun(text, j) {
+	// One loop over the bytes (letterRun per word cost twice as much).
+	for i := 0; i < n; {
+		if !byteLetter[text[i]] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && byteLetter[text[j]] {
+			j++
+		}
 		if j-i < 64 {
 			words = append(words, uint64(i)<<16|uint64(text[i])<<8|uint64(j-i))
 		}
+		i = j
 	}
 	d.words = words
 	return words
