@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"math"
@@ -106,6 +107,25 @@ func hinted(hints []string, lower string) bool {
 	}
 	for _, h := range hints {
 		if strings.Contains(lower, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// hintedFold is hinted(hints, s lower-cased), without making the string
+// (two allocations per sentence in percents).
+func hintedFold(hints []string, s string) bool {
+	if len(hints) == 0 {
+		return true
+	}
+	var buf [512]byte
+	lower := buf[:0]
+	for i := 0; i < len(s); i++ {
+		lower = append(lower, lowerASCII(s[i]))
+	}
+	for _, h := range hints {
+		if bytes.Contains(lower, []byte(h)) {
 			return true
 		}
 	}
@@ -729,7 +749,7 @@ type percentAt struct {
 // relief, in text order, without overlaps.
 func (r *reliefRules) percents(text string, sent extract.Sentence) []percentAt {
 	st := text[sent.Start:sent.End]
-	if !hinted(r.f.PercentHints, foldASCII(make([]byte, 0, len(st)), st)) {
+	if !hintedFold(r.f.PercentHints, st) {
 		return nil
 	}
 	var out []percentAt
@@ -813,8 +833,7 @@ func (r *reliefRules) spelled(s string) (float64, bool) {
 // duration reads the first duration of text (the text after a statement,
 // or before it for durations_before) found by one of res.
 func (r *reliefRules) duration(after string, res []rx) *Duration {
-	var buf [128]byte
-	if !hinted(r.f.DurationHints, foldASCII(buf[:0], after)) {
+	if !hintedFold(r.f.DurationHints, after) {
 		return nil
 	}
 	var best *Duration
