@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -333,5 +337,49 @@ func TestCareSeeds(t *testing.T) {
 		if k.Modality == "chiropractic" || strings.Contains(k.Text, "injection") && k.Modality != "physical_therapy" && !k.InGuideline {
 			t.Errorf("IRO: unexpected care %s from %q", k.Modality, k.Text)
 		}
+	}
+}
+
+// TestTermWordStarts compares the care terms' word starts found over the
+// letter's word list with those of the byte scan, on the fixture letters
+// and random texts (long letter runs, digits, non-ASCII bytes before words).
+func TestTermWordStarts(t *testing.T) {
+	m := stagePipeline(t).care.terms
+	if !m.letterFirst {
+		t.Fatal("the care terms do not all begin with a letter: wordStarts is not used")
+	}
+	check := func(name, text string) {
+		t.Helper()
+		d := &caseDoc{c: &Case{Text: text}}
+		// The starts may differ where no term can match (a run of 64
+		// letters or more): the terms found may not.
+		want := m.match(text, m.scan(text), 0, len(text))
+		if got := m.match(text, m.wordStarts(text, d.wordSpans()), 0, len(text)); !slices.Equal(got, want) {
+			t.Fatalf("%s %q: terms %v over the word starts, %v over the byte scan", name, text[:min(len(text), 80)], got, want)
+		}
+	}
+	n := 0
+	for _, name := range fixtureLetters(t) {
+		if !strings.HasSuffix(name, ".txt") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(name, string(data))
+		n += len(m.match(string(data), m.scan(string(data)), 0, len(data)))
+	}
+	if n < 50 {
+		t.Errorf("only %d terms in the fixture letters", n)
+	}
+	pieces := []string{"physical therapy", "PT", "Physical  Therapy", "home exercise", "NSAIDs", "medication", "HEP", "2PT", "x", "é", "_pt", " ", "\n", ",", "(", strings.Repeat("a", 70), "Chiropractic", "acupuncture", "ph", "7"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 3000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		check("random", b.String())
 	}
 }

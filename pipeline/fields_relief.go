@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"math"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,6 +107,25 @@ func hinted(hints []string, lower string) bool {
 	}
 	for _, h := range hints {
 		if strings.Contains(lower, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// hintedFold is hinted(hints, s lower-cased), without making the string
+// (two allocations per sentence in percents).
+func hintedFold(hints []string, s string) bool {
+	if len(hints) == 0 {
+		return true
+	}
+	var buf [512]byte
+	lower := buf[:0]
+	for i := 0; i < len(s); i++ {
+		lower = append(lower, lowerASCII(s[i]))
+	}
+	for _, h := range hints {
+		if bytes.Contains(lower, []byte(h)) {
 			return true
 		}
 	}
@@ -656,13 +677,17 @@ func (r *reliefRules) notRelief(text string, sent extract.Sentence, lo, hi int, 
 	before := text[clauseStart(text, sent, lo, 90):lo]
 	after := clip(text, hi, min(sent.End, hi+90))
 	near := after[:min(len(after), 50)] // functional_after spans less
-	var buf [192]byte
-	lb, la := foldASCII(buf[:0:96], before), foldASCII(buf[96:96], after)
 	var tb, ta [16]string
 	toks := tailWords(before, len(tb), tb[:0])
-	if r.f.FunctionalBefore.match(toks) || r.f.FunctionalAfter.matchHead(headWords(near, len(ta), ta[:0])) ||
-		documentation && (r.f.Documentation.matchHinted(before, lb) || r.f.DocumentationAfter.matchHinted(after, la)) {
+	if r.f.FunctionalBefore.match(toks) || r.f.FunctionalAfter.matchHead(headWords(near, len(ta), ta[:0])) {
 		return true
+	}
+	if documentation {
+		var buf [192]byte
+		lb, la := foldASCII(buf[:0:96], before), foldASCII(buf[96:96], after)
+		if r.f.Documentation.matchHinted(before, lb) || r.f.DocumentationAfter.matchHinted(after, la) {
+			return true
+		}
 	}
 	for _, ws := range r.f.PurposeBefore {
 		if ws.match(toks) {
@@ -724,7 +749,7 @@ type percentAt struct {
 // relief, in text order, without overlaps.
 func (r *reliefRules) percents(text string, sent extract.Sentence) []percentAt {
 	st := text[sent.Start:sent.End]
-	if !hinted(r.f.PercentHints, foldASCII(make([]byte, 0, len(st)), st)) {
+	if !hintedFold(r.f.PercentHints, st) {
 		return nil
 	}
 	var out []percentAt
@@ -808,8 +833,7 @@ func (r *reliefRules) spelled(s string) (float64, bool) {
 // duration reads the first duration of text (the text after a statement,
 // or before it for durations_before) found by one of res.
 func (r *reliefRules) duration(after string, res []rx) *Duration {
-	var buf [128]byte
-	if !hinted(r.f.DurationHints, foldASCII(buf[:0], after)) {
+	if !hintedFold(r.f.DurationHints, after) {
 		return nil
 	}
 	var best *Duration
@@ -1177,10 +1201,20 @@ func (d *caseDoc) wordSpans() []uint64 {
 	text := d.c.Text
 	n := len(text)
 	words := make([]uint64, 0, n/6+1)
-	for i, j := letterRun(text, 0); i < n; i, j = letterRun(text, j) {
+	// One loop over the bytes (letterRun per word cost twice as much).
+	for i := 0; i < n; {
+		if !byteLetter[text[i]] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && byteLetter[text[j]] {
+			j++
+		}
 		if j-i < 64 {
 			words = append(words, uint64(i)<<16|uint64(text[i])<<8|uint64(j-i))
 		}
+		i = j
 	}
 	d.words = words
 	return words
@@ -1245,12 +1279,14 @@ func (ws wordSeq) compile() error {
 	return nil
 }
 
-// takes calls fn with the number of tokens one occurrence of s takes at
-// the end of toks[:end] (backward) or at the start of toks[start:]
-// (forward), for each way it can, until fn returns true.
-func (s *wordStep) takes(toks []string, at int, forward bool, fn func(n int) bool) bool {
+// takes returns the numbers of tokens one occurrence of s can take at the
+// end of toks[:at] (backward) or at the start of toks[at:] (forward), as a
+// set of bits (bit n: n tokens). A set instead of a callback per way: the
+// matchers below were a third closures and calls. (A phrase of 64 words or
+// more never fits: the token lists are of 16 at most.)
+func (s *wordStep) takes(toks []string, at int, forward bool) uint64 {
 	if forward && at >= len(toks) || !forward && at == 0 {
-		return false
+		return 0
 	}
 	var t string
 	if forward {
@@ -1258,25 +1294,29 @@ func (s *wordStep) takes(toks []string, at int, forward bool, fn func(n int) boo
 	} else {
 		t = toks[at-1]
 	}
+	var ways uint64
 	word := t != "," && t != "."
 	if word && (s.any || s.single[t]) || !word && s.single[t] {
-		if fn(1) {
-			return true
-		}
+		ways |= 1 << 1
 	}
-	if word {
+	if word && ways == 0 {
 		for _, suf := range s.suffixes {
-			if strings.HasSuffix(t, suf) && fn(1) {
-				return true
+			if strings.HasSuffix(t, suf) {
+				ways |= 1 << 1
+				break
 			}
 		}
 		for _, pre := range s.prefixes {
-			if strings.HasPrefix(t, pre) && fn(1) {
-				return true
+			if ways == 0 && strings.HasPrefix(t, pre) {
+				ways |= 1 << 1
+				break
 			}
 		}
 	}
 	for _, p := range s.phrases {
+		if len(p) >= 64 || ways&(1<<len(p)) != 0 {
+			continue
+		}
 		first := at - len(p)
 		if forward {
 			first = at
@@ -1291,50 +1331,68 @@ func (s *wordStep) takes(toks []string, at int, forward bool, fn func(n int) boo
 				break
 			}
 		}
-		if ok && fn(len(p)) {
-			return true
+		if ok {
+			ways |= 1 << len(p)
 		}
 	}
-	return false
+	return ways
 }
 
 // match reports whether the sequence ends exactly at the end of toks.
-func (ws wordSeq) match(toks []string) bool {
-	var rec func(step, end, reps int) bool
-	rec = func(step, end, reps int) bool {
-		if step < 0 {
-			return true
-		}
-		s := &ws[step]
-		if s.Max == 0 { // exactly once
-			return s.takes(toks, end, false, func(n int) bool { return rec(step-1, end-n, 0) })
-		}
-		if reps < s.Max && s.takes(toks, end, false, func(n int) bool { return rec(step, end-n, reps+1) }) {
-			return true
-		}
-		return rec(step-1, end, 0)
+func (ws wordSeq) match(toks []string) bool { return ws.matchBack(toks, len(ws)-1, len(toks), 0) }
+
+// matchBack reports whether steps ws[:step+1] end exactly at toks[:end],
+// step having been taken reps times already.
+func (ws wordSeq) matchBack(toks []string, step, end, reps int) bool {
+	if step < 0 {
+		return true
 	}
-	return rec(len(ws)-1, len(toks), 0)
+	s := &ws[step]
+	if s.Max == 0 { // exactly once
+		for ways := s.takes(toks, end, false); ways != 0; ways &= ways - 1 {
+			if ws.matchBack(toks, step-1, end-bits.TrailingZeros64(ways), 0) {
+				return true
+			}
+		}
+		return false
+	}
+	if reps < s.Max {
+		for ways := s.takes(toks, end, false); ways != 0; ways &= ways - 1 {
+			if ws.matchBack(toks, step, end-bits.TrailingZeros64(ways), reps+1) {
+				return true
+			}
+		}
+	}
+	return ws.matchBack(toks, step-1, end, 0)
 }
 
 // matchHead reports whether the sequence starts exactly at the start of
 // toks (what follows is free).
-func (ws wordSeq) matchHead(toks []string) bool {
-	var rec func(step, start, reps int) bool
-	rec = func(step, start, reps int) bool {
-		if step == len(ws) {
-			return true
-		}
-		s := &ws[step]
-		if s.Max == 0 {
-			return s.takes(toks, start, true, func(n int) bool { return rec(step+1, start+n, 0) })
-		}
-		if reps < s.Max && s.takes(toks, start, true, func(n int) bool { return rec(step, start+n, reps+1) }) {
-			return true
-		}
-		return rec(step+1, start, 0)
+func (ws wordSeq) matchHead(toks []string) bool { return ws.matchFwd(toks, 0, 0, 0) }
+
+// matchFwd reports whether steps ws[step:] start exactly at toks[start:],
+// step having been taken reps times already.
+func (ws wordSeq) matchFwd(toks []string, step, start, reps int) bool {
+	if step == len(ws) {
+		return true
 	}
-	return rec(0, 0, 0)
+	s := &ws[step]
+	if s.Max == 0 {
+		for ways := s.takes(toks, start, true); ways != 0; ways &= ways - 1 {
+			if ws.matchFwd(toks, step+1, start+bits.TrailingZeros64(ways), 0) {
+				return true
+			}
+		}
+		return false
+	}
+	if reps < s.Max {
+		for ways := s.takes(toks, start, true); ways != 0; ways &= ways - 1 {
+			if ws.matchFwd(toks, step, start+bits.TrailingZeros64(ways), reps+1) {
+				return true
+			}
+		}
+	}
+	return ws.matchFwd(toks, step+1, start, 0)
 }
 
 // headWords returns the lower-cased words at the start of s, up to max of

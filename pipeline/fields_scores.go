@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,8 +28,8 @@ type scoreRules struct {
 	siteTo     *regexp.Regexp
 	sitePain   *regexp.Regexp
 	muscleRE   *regexp.Regexp
-	muscleNext *regexp.Regexp
-	muscleMore *regexp.Regexp
+	muscleNext *termAfter
+	muscleMore *termAfter
 	bilateral  map[string]bool // muscle names that are both sides
 }
 
@@ -174,7 +175,8 @@ func newScoreRules(data fs.FS) (*scoreRules, error) {
 	for _, m := range f.BilateralLimbs {
 		r.bilateral[muscleName(m)] = true
 	}
-	if r.muscleRE, _, err = termsRegexp([]scoreTerms{{Muscle: "muscle", Terms: f.Muscles}}, func(g scoreTerms) string { return g.Muscle }); err != nil {
+	var muscleOf map[string]string
+	if r.muscleRE, muscleOf, err = termsRegexp([]scoreTerms{{Muscle: "muscle", Terms: f.Muscles}}, func(g scoreTerms) string { return g.Muscle }); err != nil {
 		return nil, bad("muscles: %v", err)
 	}
 	siteAlt := strings.TrimSuffix(strings.TrimPrefix(r.siteRE.String(), `(?i)\b`), `\b`)
@@ -195,13 +197,196 @@ func newScoreRules(data fs.FS) (*scoreRules, error) {
 	if r.sitePain, err = compile("site_after_pain", f.SiteAfterPain, "{site}", siteAlt); err != nil {
 		return nil, err
 	}
-	if r.muscleNext, err = compile("muscle_after", f.MuscleAfter, "{muscle}", muscleAlt); err != nil {
-		return nil, err
-	}
-	if r.muscleMore, err = compile("muscle_more", f.MuscleMore, "{muscle}", muscleAlt); err != nil {
-		return nil, err
+	muscleTerms := sortedTerms(muscleOf)
+	for _, p := range []struct {
+		key, pat string
+		to       **termAfter
+	}{{"muscle_after", f.MuscleAfter, &r.muscleNext}, {"muscle_more", f.MuscleMore, &r.muscleMore}} {
+		full, err := compile(p.key, p.pat, "{muscle}", muscleAlt)
+		if err != nil {
+			return nil, err
+		}
+		*p.to = newTermAfter(full, p.pat, "{muscle}", muscleTerms)
 	}
 	return r, nil
+}
+
+// sortedTerms returns the terms (keys of of) in the order of termsRegexp's
+// alternation: longest first, then alphabetical.
+func sortedTerms(of map[string]string) []string {
+	terms := make([]string, 0, len(of))
+	for t := range of {
+		terms = append(terms, t)
+	}
+	sortTerms(terms)
+	return terms
+}
+
+func sortTerms(terms []string) {
+	sort.Slice(terms, func(i, j int) bool {
+		if len(terms[i]) != len(terms[j]) {
+			return len(terms[i]) > len(terms[j])
+		}
+		return terms[i] < terms[j]
+	})
+}
+
+// A termAfter is a regexp written as a prefix, then a placeholder for an
+// alternation of terms (termsRegexp's), then \b, anchored at the start
+// (muscle_after, muscle_more): it finds what the regexp finds without
+// running the alternation. Go's regexp runs an alternation of a hundred
+// terms as one thread per term at every byte: 80,000 instructions for
+// one 60-byte window after a grade, two fifths of the scores stage. Here
+// the terms are compared at each offset (bucketed by first byte), and the
+// prefix, a small regexp anchored at its end, runs only on the text before
+// a term found.
+//
+// The regexp's choice (leftmost-first) is kept: when the prefix can end
+// before a term at exactly one offset, the match is that offset's, with
+// the prefix's groups as the prefix alone chooses them for that text and
+// the first term (in the alternation's order) followed by a word boundary.
+// When it can end at two offsets or more, or the text is not ASCII, or the
+// pattern does not have that shape, the regexp runs. TestTermAfterRegexp
+// and FuzzTermAfter compare the two.
+type termAfter struct {
+	full   *regexp.Regexp
+	prefix *regexp.Regexp  // (?:prefix)$; nil: always run full
+	terms  [256][][]string // by the first byte of a term: its words, lower case, in alternation order
+	n      int             // full's groups
+	group  int             // the terms' group in full
+}
+
+// newTermAfter builds the matcher of full, compiled from pat with
+// placeholder replaced by the alternation of terms (lower case, words
+// separated by single spaces, in alternation order).
+func newTermAfter(full *regexp.Regexp, pat, placeholder string, terms []string) *termAfter {
+	m := &termAfter{full: full, n: full.NumSubexp()}
+	pre, post, ok := strings.Cut(pat, placeholder)
+	if !ok || post != `\b` || !strings.HasPrefix(pre, "(?i)^") || strings.Contains(pre, "-i") {
+		return m
+	}
+	parsed, err := syntax.Parse(pre, syntax.Perl)
+	if err != nil || !onlyLeftAssertions(parsed) {
+		return m
+	}
+	prefix, err := regexp.Compile(`(?:` + pre + `)$`)
+	if err != nil || prefix.NumSubexp()+1 != m.n || full.SubexpIndex("t") != m.n {
+		return m
+	}
+	for _, t := range terms {
+		if t == "" || !isASCII(t) {
+			return m
+		}
+		m.terms[t[0]] = append(m.terms[t[0]], strings.Split(t, " "))
+	}
+	m.prefix, m.group = prefix, m.n
+	return m
+}
+
+// onlyLeftAssertions reports whether re holds no empty-width assertion but
+// ^ and \A: the others (\b, \B, $) may look past the end of the text
+// the prefix is matched on.
+func onlyLeftAssertions(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEndLine, syntax.OpEndText, syntax.OpBeginLine:
+		return false
+	}
+	for _, sub := range re.Sub {
+		if !onlyLeftAssertions(sub) {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// SubexpIndex is the index of the group named name.
+func (m *termAfter) SubexpIndex(name string) int { return m.full.SubexpIndex(name) }
+
+// MatchString reports whether the pattern matches s.
+func (m *termAfter) MatchString(s string) bool { return m.FindStringSubmatchIndex(s) != nil }
+
+// FindStringSubmatchIndex is regexp.FindStringSubmatchIndex of the pattern.
+func (m *termAfter) FindStringSubmatchIndex(s string) []int {
+	if m.prefix == nil || !isASCII(s) {
+		return m.full.FindStringSubmatchIndex(s)
+	}
+	at, end := -1, 0
+	for p := 0; p < len(s); p++ {
+		e := m.termAt(s, p)
+		if e < 0 || !m.prefix.MatchString(s[:p]) {
+			continue
+		}
+		if at >= 0 {
+			return m.full.FindStringSubmatchIndex(s) // two ways: the regexp decides
+		}
+		at, end = p, e
+	}
+	if at < 0 {
+		return nil
+	}
+	pm := m.prefix.FindStringSubmatchIndex(s[:at])
+	out := make([]int, 2*(m.n+1))
+	copy(out, pm)
+	out[1] = end
+	out[2*m.group], out[2*m.group+1] = at, end
+	return out
+}
+
+// termAt returns the end of the first term (in alternation order) at
+// offset p of s followed by a word boundary, or -1. s is ASCII.
+func (m *termAfter) termAt(s string, p int) int {
+	for _, words := range m.terms[lowerASCII(s[p])] {
+		if e := wordsAt(s, p, words); e >= 0 && (e == len(s) || isWordByte(s[e-1]) != isWordByte(s[e])) {
+			return e
+		}
+	}
+	return -1
+}
+
+// wordsAt returns the end of words at offset i of s, in any ASCII case,
+// separated by white space (\s+), or -1.
+func wordsAt(s string, i int, words []string) int {
+	for k, w := range words {
+		if k > 0 {
+			j := i
+			for j < len(s) && regexpSpace(s[j]) {
+				j++
+			}
+			if j == i {
+				return -1
+			}
+			i = j
+		}
+		if len(s)-i < len(w) {
+			return -1
+		}
+		for x := 0; x < len(w); x++ {
+			if lowerASCII(s[i+x]) != w[x] {
+				return -1
+			}
+		}
+		i += len(w)
+	}
+	return i
+}
+
+// regexpSpace reports whether c is in Go regexp's \s: [\t\n\f\r ].
+func regexpSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // termsRegexp builds one case-insensitive whole-word alternation of the
@@ -224,12 +409,7 @@ func termsRegexp(groups []scoreTerms, value func(scoreTerms) string) (*regexp.Re
 			terms = append(terms, k)
 		}
 	}
-	sort.Slice(terms, func(i, j int) bool {
-		if len(terms[i]) != len(terms[j]) {
-			return len(terms[i]) > len(terms[j])
-		}
-		return terms[i] < terms[j]
-	})
+	sortTerms(terms)
 	quoted := make([]string, len(terms))
 	for i, t := range terms {
 		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(t), " ", `\s+`)

@@ -3,8 +3,10 @@ package pipeline
 import (
 	"context"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -234,4 +236,106 @@ func BenchmarkScores(b *testing.B) {
 		c.PainScores, c.Strength = c.PainScores[:0], c.Strength[:0]
 		p.scores.apply(d)
 	}
+}
+
+// TestTermAfter checks the muscle matchers on a text that must match and
+// one that must not, and that they take the fast way (not the regexp).
+func TestTermAfter(t *testing.T) {
+	r := stagePipeline(t).scores
+	for _, m := range []*termAfter{r.muscleNext, r.muscleMore} {
+		if m.prefix == nil {
+			t.Fatalf("%s: runs the regexp, not the term lookup", m.full)
+		}
+	}
+	got := r.muscleNext.FindStringSubmatchIndex(" in the Left  hip\tflexors and quads")
+	if got == nil {
+		t.Fatal("no muscle in \" in the Left  hip\\tflexors and quads\"")
+	}
+	s := " in the Left  hip\tflexors and quads"
+	k, side := r.muscleNext.SubexpIndex("t"), r.muscleNext.SubexpIndex("side")
+	if s[got[2*k]:got[2*k+1]] != "hip\tflexors" || s[got[2*side]:got[2*side+1]] != "Left" {
+		t.Errorf("muscle_after on %q: %v", s, got)
+	}
+	for _, s := range []string{" in the hips", " in the left", " hipflexors", ", otherwise normal"} {
+		if m := r.muscleNext.FindStringSubmatchIndex(s); m != nil {
+			t.Errorf("muscle_after matched %q: %v", s, m)
+		}
+	}
+}
+
+// TestTermAfterRegexp compares the muscle matchers with their regexps on
+// random phrases of the words they read (ambiguous ones included: "left
+// left", "both", muscles that begin with another one) and on the text after
+// every digit of the fixture letters.
+func TestTermAfterRegexp(t *testing.T) {
+	r := stagePipeline(t).scores
+	matchers := map[string]*termAfter{"muscle_after": r.muscleNext, "muscle_more": r.muscleMore}
+	tried, matched := 0, 0
+	check := func(s string) {
+		t.Helper()
+		for name, m := range matchers {
+			want := m.full.FindStringSubmatchIndex(s)
+			tried++
+			if want != nil {
+				matched++
+			}
+			if got := m.FindStringSubmatchIndex(s); !slices.Equal(got, want) {
+				t.Fatalf("%s on %q: got %v, want %v", name, s, got, want)
+			}
+		}
+	}
+	words := []string{"left", "Right", "bilateral", "bilaterally", "both", "lt", "RT", "muscle", "motor", "strength",
+		"power", "function", "was", "is", "were", "noted", "present", "intact", "in", "to", "of", "at", "for", "on",
+		"throughout", "with", "the", "all", "and", "or", "hip", "flexors", "hip flexors", "Hip Flexor", "EHL",
+		"extensor hallucis", "extensor hallucis longus", "upper and lower extremities", "lower", "extremity",
+		"quads", "quadriceps", "leg", "legs", "hand grip", "grip", "toe", "toes", "great toe extensor", ",", "/", ".",
+		"5/5", "normal", "hips", "le", "LEs", "arm", "ſ", "K"}
+	seps := []string{" ", " ", " ", "  ", "\t", "\n", "", ", ", "/", "\v"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(7) {
+			b.WriteString(seps[rng.IntN(len(seps))])
+			b.WriteString(words[rng.IntN(len(words))])
+		}
+		if rng.IntN(3) == 0 {
+			b.WriteString(seps[rng.IntN(len(seps))])
+		}
+		check(b.String())
+	}
+	for _, name := range fixtureLetters(t) {
+		if !strings.HasSuffix(name, ".txt") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(data)
+		for i := 1; i < len(text); i++ {
+			if asciiDigit(text[i-1]) && !asciiDigit(text[i]) {
+				check(text[i:min(len(text), i+60)])
+			}
+		}
+	}
+	t.Logf("%d of %d matched", matched, tried)
+	if matched < tried/20 {
+		t.Errorf("only %d of %d matched: the phrases test little", matched, tried)
+	}
+}
+
+// FuzzTermAfter compares the muscle matchers with their regexps.
+func FuzzTermAfter(f *testing.F) {
+	for _, s := range []string{" in the left hip flexors", " left left EHL", ", and the quads", " bilateral both legs", "/ toe extensors"} {
+		f.Add(s)
+	}
+	r := stagePipeline(f).scores
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, m := range []*termAfter{r.muscleNext, r.muscleMore} {
+			want := m.full.FindStringSubmatchIndex(s)
+			if got := m.FindStringSubmatchIndex(s); !slices.Equal(got, want) {
+				t.Fatalf("%s on %q: got %v, want %v", m.full, s, got, want)
+			}
+		}
+	})
 }
