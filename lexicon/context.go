@@ -485,7 +485,8 @@ func (c *Context) Assess(text string, sentStart, sentEnd, termStart, termEnd int
 	sentEnd = max(sentStart, min(sentEnd, len(text)))
 	termStart = max(sentStart, min(termStart, sentEnd))
 	termEnd = max(termStart, min(termEnd, sentEnd))
-	s := c.newScan(text, sentStart, sentEnd, c.hits(text, sentStart, sentEnd), nil)
+	var s scan
+	s.reset(c, text, sentStart, sentEnd, c.hits(text, sentStart, sentEnd))
 	ts := []target{{start: termStart, end: termEnd, anchorStart: termStart, anchorEnd: termEnd}}
 	s.assess(ts)
 	return ts[0].a

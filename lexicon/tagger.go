@@ -151,10 +151,10 @@ type tagScratch struct {
 	lms        []Match
 	ss         []extract.Sentence
 	out        []Mention
+	sc         scan // the context scan of the sentence
 	ctxMatches []Match
 	hits       []ctxHit
 	signs      []Match
-	toks       []tok
 	cs         []cand
 	ts         []target
 }
@@ -177,7 +177,10 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 	scr := tagScratchPool.Get().(*tagScratch)
 	defer tagScratchPool.Put(scr)
 	lms := tg.lx.matcher.matchAppend(scr.lms[:0], text, nil) // tg.lx.Match(text)
-	defer func() { scr.lms = lms[:0] }()
+	defer func() {
+		scr.lms = lms[:0]
+		scr.sc.text, scr.sc.hits = "", nil // no text kept in the pool
+	}()
 	out := scr.out[:0] // copied out at the end: one allocation of the right size
 	ss := append(scr.ss[:0], sents...)
 	scr.ss = ss
@@ -253,8 +256,8 @@ func (tg *Tagger) followUp(text string, s extract.Sentence, prev int, out []Ment
 		return out, -1
 	}
 	hits := tg.ctx.hitsBuf(text, s.Start, s.End, scr)
-	sc := tg.ctx.newScan(text, s.Start, s.End, hits, scr.toks)
-	scr.toks = sc.toks
+	sc := &scr.sc
+	sc.reset(tg.ctx, text, s.Start, s.End, hits)
 	status, side := "", ""
 	for _, tk := range sc.toks {
 		w := text[tk.start:tk.end]
@@ -310,8 +313,8 @@ func (tg *Tagger) anySign(lms, sms []Match) bool {
 // sentence tags one sentence: lms are its lexicon matches, hits its
 // context terms, sms its sign words.
 func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []ctxHit, sms []Match, out []Mention, scr *tagScratch) []Mention {
-	sc := tg.ctx.newScan(text, s.Start, s.End, hits, scr.toks)
-	scr.toks = sc.toks
+	sc := &scr.sc
+	sc.reset(tg.ctx, text, s.Start, s.End, hits)
 	cs := scr.cs[:0]
 	defer func() { scr.cs = cs[:0] }()
 	for _, m := range lms {
@@ -339,7 +342,9 @@ func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []
 	ts := slices.Grow(scr.ts[:0], len(cs))[:len(cs)]
 	scr.ts = ts
 	for i := range cs {
+		sides := ts[i].sides[:0] // the buffer of an earlier sentence's target
 		ts[i] = cs[i].t
+		ts[i].sides = sides
 	}
 	sc.assess(ts)
 	for i, c := range cs {
