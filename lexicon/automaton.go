@@ -23,6 +23,12 @@ type automaton struct {
 	maxLen int
 	// fold is set for a folding automaton (newFoldingAutomaton).
 	fold bool
+	// wordEnds drops the occurrences that end inside an ASCII word (an
+	// ASCII letter or digit at the end and after it) before they are
+	// reported: a Matcher wants none of them, and nearly half the
+	// occurrences of its patterns in a letter are such (in "address",
+	// "dress").
+	wordEnds bool
 }
 
 // newAutomaton compiles patterns (non-empty).
@@ -198,7 +204,11 @@ func walk[T ~string | ~[]byte](a *automaton, input T, fn func(end, n, pattern in
 	}
 	for _, e := range ev {
 		for j := 0; j+1 < len(e); j += 2 {
-			a.report(int(e[j]), e[j+1], fn)
+			end := int(e[j])
+			if a.wordEnds && inWord(input, end) {
+				continue
+			}
+			a.report(end, e[j+1], fn)
 		}
 	}
 	walkEventsPool.Put(evp)
@@ -254,6 +264,15 @@ func walkSeq[T ~string | ~[]byte](a *automaton, input T, fn func(end, n, pattern
 			continue
 		}
 		s = -s - 1
+		if a.wordEnds && inWord(input, i) {
+			continue
+		}
 		a.report(i, s/k, fn)
 	}
+}
+
+// inWord reports whether input[end] and the byte after it are ASCII
+// letters or digits.
+func inWord[T ~string | ~[]byte](input T, end int) bool {
+	return end+1 < len(input) && asciiWord[input[end+1]] && asciiWord[input[end]]
 }

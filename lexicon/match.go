@@ -51,7 +51,10 @@ type entry struct {
 type Matcher struct {
 	trie    *automaton
 	entries [][]entry // by pattern number
-	empty   bool
+	// spaced is, by pattern number, whether the pattern has a space:
+	// only those can span a white-space run of the text.
+	spaced []bool
+	empty  bool
 }
 
 type matcherBuilder struct {
@@ -135,7 +138,13 @@ func (b *matcherBuilder) build() *Matcher {
 	if len(b.patterns) == 0 {
 		return &Matcher{empty: true}
 	}
-	return &Matcher{trie: newFoldingAutomaton(b.patterns), entries: b.entries}
+	spaced := make([]bool, len(b.patterns))
+	for i, p := range b.patterns {
+		spaced[i] = strings.IndexByte(p, ' ') >= 0
+	}
+	a := newFoldingAutomaton(b.patterns)
+	a.wordEnds = true // matchAppend's check, made before reporting
+	return &Matcher{trie: a, entries: b.entries, spaced: spaced}
 }
 
 // foldTable maps a byte to its folded form: ASCII lower case, white space
@@ -190,13 +199,17 @@ func (m *Matcher) matchAppend(dst []Match, text string, keep func(code string) b
 	// The automaton walks text as if folded: ASCII lower case, every
 	// white-space run as one space.
 	walk(m.trie, text, func(end, n, pattern int) {
-		// A match that starts or ends inside an ASCII word is cut off
-		// before its start is looked for.
+		// A match that ends inside an ASCII word was cut off by the walk
+		// (trie.wordEnds); one that starts inside one is here.
 		stop := end + 1
-		if stop < len(text) && isASCIIWord(text[stop]) && isASCIIWord(text[end]) {
-			return
+		// A pattern without a space matched byte for byte: its n folded
+		// bytes are n bytes of text (foldedStart walked them back one by
+		// one: about 40,000 instructions of the tagger's 1.3 million per
+		// letter).
+		start := stop - n
+		if m.spaced[pattern] {
+			start = foldedStart(text, end, n)
 		}
-		start := foldedStart(text, end, n)
 		if start > 0 && isASCIIWord(text[start-1]) && isASCIIWord(text[start]) {
 			return
 		}
@@ -297,9 +310,16 @@ func sameWords(s, abbr string) bool {
 }
 
 // isASCIIWord reports whether b is an ASCII letter or digit.
-func isASCIIWord(b byte) bool {
-	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
-}
+func isASCIIWord(b byte) bool { return asciiWord[b] }
+
+// asciiWord is isASCIIWord by byte: one load instead of six comparisons,
+// for the matcher's word checks of every occurrence.
+var asciiWord = func() (t [256]bool) {
+	for b := range t {
+		t[b] = 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+	}
+	return t
+}()
 
 // isWordRune reports whether r continues a token: letters and digits.
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
