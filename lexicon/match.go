@@ -51,6 +51,9 @@ type entry struct {
 type Matcher struct {
 	trie    *automaton
 	entries [][]entry // by pattern number
+	// entryBase is, by pattern number, the entry id of the pattern's
+	// first entry: entry i of pattern p has id entryBase[p]+i (matchIDs).
+	entryBase []int32
 	// spaced is, by pattern number, whether the pattern has a space:
 	// only those can span a white-space run of the text.
 	spaced []bool
@@ -142,9 +145,15 @@ func (b *matcherBuilder) build() *Matcher {
 	for i, p := range b.patterns {
 		spaced[i] = strings.IndexByte(p, ' ') >= 0
 	}
+	base := make([]int32, len(b.entries))
+	n := 0
+	for i, es := range b.entries {
+		base[i] = int32(n)
+		n += len(es)
+	}
 	a := newFoldingAutomaton(b.patterns)
 	a.wordEnds = true // matchAppend's check, made before reporting
-	return &Matcher{trie: a, entries: b.entries, spaced: spaced}
+	return &Matcher{trie: a, entries: b.entries, entryBase: base, spaced: spaced}
 }
 
 // foldTable maps a byte to its folded form: ASCII lower case, white space
@@ -190,6 +199,13 @@ func (m *Matcher) match(text string, keep func(code string) bool) []Match {
 // matchAppend is match appending the mentions to dst (nil when dst is nil
 // and there are none).
 func (m *Matcher) matchAppend(dst []Match, text string, keep func(code string) bool) []Match {
+	return m.matchIDs(dst, nil, text, keep)
+}
+
+// matchIDs is matchAppend that also appends to *ids, when ids is not nil,
+// the entry id of each match (see entryBase): the tagger looks up what a
+// match is to it by id rather than by its code in a map.
+func (m *Matcher) matchIDs(dst []Match, ids *[]int32, text string, keep func(code string) bool) []Match {
 	if m == nil || m.empty || text == "" {
 		return dst
 	}
@@ -258,6 +274,9 @@ func (m *Matcher) matchAppend(dst []Match, text string, keep func(code string) b
 		last = c.end
 		e := &m.entries[c.pattern][c.entry]
 		dst = append(dst, Match{Code: e.code, Term: e.term, Kind: e.kind, Start: c.start, End: c.end})
+		if ids != nil {
+			*ids = append(*ids, m.entryBase[c.pattern]+c.entry)
+		}
 	}
 	return dst
 }

@@ -46,7 +46,19 @@ type Tagger struct {
 	ctx      *Context
 	signs    *Matcher
 	findings []findingInfo
-	roles    map[string]codeRole // by concept code: one lookup per match
+	roles    map[string]codeRole // by concept code
+	// entryRoles are the roles of the lexicon matcher's entries, by entry
+	// id (Matcher.matchIDs): no map lookup per match.
+	entryRoles []*codeRole
+}
+
+// noRole is the role of a concept that is neither a finding nor a site.
+var noRole = &codeRole{finding: -1}
+
+// A lexMatch is a lexicon match and what its concept is to the tagger.
+type lexMatch struct {
+	Match
+	r *codeRole
 }
 
 // A codeRole is what a concept is to the tagger: a finding, the site of
@@ -142,13 +154,30 @@ func NewTagger(lx *Lexicon, ctx *Context) (*Tagger, error) {
 		return nil, err
 	}
 	tg.signs = m
+	byCode := map[string]*codeRole{}
+	for code, r := range tg.roles {
+		byCode[code] = &r
+	}
+	if lm := lx.matcher; !lm.empty {
+		for _, es := range lm.entries { // in entry id order
+			for _, e := range es {
+				r := byCode[e.code]
+				if r == nil {
+					r = noRole
+				}
+				tg.entryRoles = append(tg.entryRoles, r)
+			}
+		}
+	}
 	return tg, nil
 }
 
 // tagScratch holds the buffers one Tag call reuses from sentence to
 // sentence, and Tag calls reuse through tagScratchPool.
 type tagScratch struct {
-	lms        []Match
+	ms         []Match
+	ids        []int32
+	lms        []lexMatch
 	ss         []extract.Sentence
 	out        []Mention
 	sc         scan // the context scan of the sentence
@@ -176,9 +205,16 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 	}
 	scr := tagScratchPool.Get().(*tagScratch)
 	defer tagScratchPool.Put(scr)
-	lms := tg.lx.matcher.matchAppend(scr.lms[:0], text, nil) // tg.lx.Match(text)
+	ids := scr.ids[:0]
+	ms := tg.lx.matcher.matchIDs(scr.ms[:0], &ids, text, nil) // tg.lx.Match(text)
+	lms := scr.lms[:0]
+	for i, m := range ms {
+		lms = append(lms, lexMatch{Match: m, r: tg.entryRoles[ids[i]]})
+	}
 	defer func() {
-		scr.lms = lms[:0]
+		clear(ms)
+		clear(lms)
+		scr.ms, scr.ids, scr.lms = ms[:0], ids[:0], lms[:0]
 		scr.sc.text, scr.sc.hits = "", nil // no text kept in the pool
 	}()
 	out := scr.out[:0] // copied out at the end: one allocation of the right size
@@ -198,12 +234,10 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		lj := li
 		direct, sites := false, false
 		for lj < len(lms) && lms[lj].End <= s.End {
-			if r, ok := tg.roles[lms[lj].Code]; ok {
-				if r.finding >= 0 {
-					direct = true
-				} else if len(r.sites) > 0 {
-					sites = true
-				}
+			if r := lms[lj].r; r.finding >= 0 {
+				direct = true
+			} else if len(r.sites) > 0 {
+				sites = true
 			}
 			lj++
 		}
@@ -297,9 +331,9 @@ func (tg *Tagger) followUp(text string, s extract.Sentence, prev int, out []Ment
 }
 
 // anySign reports whether a site of lms has a sign of its findings in sms.
-func (tg *Tagger) anySign(lms, sms []Match) bool {
+func (tg *Tagger) anySign(lms []lexMatch, sms []Match) bool {
 	for _, m := range lms {
-		for _, f := range tg.role(m.Code).sites {
+		for _, f := range m.r.sites {
 			for _, sg := range sms {
 				if tg.findings[f].sign[atoi(sg.Code)] != 0 {
 					return true
@@ -312,13 +346,13 @@ func (tg *Tagger) anySign(lms, sms []Match) bool {
 
 // sentence tags one sentence: lms are its lexicon matches, hits its
 // context terms, sms its sign words.
-func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []ctxHit, sms []Match, out []Mention, scr *tagScratch) []Mention {
+func (tg *Tagger) sentence(text string, s extract.Sentence, lms []lexMatch, hits []ctxHit, sms []Match, out []Mention, scr *tagScratch) []Mention {
 	sc := &scr.sc
 	sc.reset(tg.ctx, text, s.Start, s.End, hits)
 	cs := scr.cs[:0]
 	defer func() { scr.cs = cs[:0] }()
 	for _, m := range lms {
-		r := tg.role(m.Code)
+		r := m.r
 		if f := r.finding; f >= 0 {
 			cs = append(cs, cand{f: f, t: target{start: m.Start, end: m.End, anchorStart: m.Start, anchorEnd: m.End}})
 			continue
@@ -388,7 +422,7 @@ func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []
 
 // composite reads site match m as finding f when one of f's signs stands
 // within f's window in the same clause: the nearest such sign.
-func (tg *Tagger) composite(sc *scan, f int, m Match, lms []Match, sms []Match) (cand, bool) {
+func (tg *Tagger) composite(sc *scan, f int, m lexMatch, lms []lexMatch, sms []Match) (cand, bool) {
 	fi := &tg.findings[f]
 	best, bestD := -1, 0
 	for i, sg := range sms {
@@ -438,12 +472,12 @@ func (tg *Tagger) composite(sc *scan, f int, m Match, lms []Match, sms []Match) 
 // count, so in "tenderness to palpation noted over the lumbar paraspinal
 // muscles and in the bilateral sacroiliac joints" the SI joints are as
 // near the sign as the paraspinal muscles.
-func (tg *Tagger) siteDist(sc *scan, lms []Match, a, b int) int {
+func (tg *Tagger) siteDist(sc *scan, lms []lexMatch, a, b int) int {
 	if b <= a {
 		return 0
 	}
 	for _, m := range lms {
-		if a <= m.Start && m.End <= b && tg.role(m.Code).finding >= 0 {
+		if a <= m.Start && m.End <= b && m.r.finding >= 0 {
 			return sc.dist(a, b) // another finding between: no list of sites
 		}
 	}
@@ -457,7 +491,7 @@ func (tg *Tagger) siteDist(sc *scan, lms []Match, a, b int) int {
 		inSite := false
 		for _, m := range lms {
 			if m.Start <= t.start && t.end <= m.End {
-				inSite = len(tg.role(m.Code).sites) > 0
+				inSite = len(m.r.sites) > 0
 				break
 			}
 		}
@@ -471,10 +505,10 @@ func (tg *Tagger) siteDist(sc *scan, lms []Match, a, b int) int {
 // overlapsOther reports whether [start, end) overlaps a match that is not
 // a finding term (a finding term may hold another finding's sign:
 // "decreased range of motion and sensation").
-func (tg *Tagger) overlapsOther(ms []Match, start, end int) bool {
+func (tg *Tagger) overlapsOther(ms []lexMatch, start, end int) bool {
 	for _, m := range ms {
 		if m.Start < end && start < m.End {
-			if tg.role(m.Code).finding < 0 {
+			if m.r.finding < 0 {
 				return true
 			}
 		}
