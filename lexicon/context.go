@@ -411,7 +411,7 @@ func (c *Context) hitsBuf(text string, start, end int, scr *tagScratch) []ctxHit
 	var ms []Match
 	var out []ctxHit
 	if scr != nil {
-		ms = c.matcher.matchAppend(scr.ctxMatches[:0], text[start:end], nil)
+		ms = c.matcher.matchWith(&scr.msc, scr.ctxMatches[:0], nil, text[start:end], nil)
 		out = scr.hits[:0]
 		defer func() {
 			clear(ms)

@@ -211,6 +211,15 @@ func (m *Matcher) matchIDs(dst []Match, ids *[]int32, text string, keep func(cod
 	}
 	sc := matchScratchPool.Get().(*matchScratch)
 	defer matchScratchPool.Put(sc)
+	return m.matchWith(sc, dst, ids, text, keep)
+}
+
+// matchWith is matchIDs with the buffers of sc (the tagger's, for its
+// calls per sentence, rather than the pool's).
+func (m *Matcher) matchWith(sc *matchScratch, dst []Match, ids *[]int32, text string, keep func(code string) bool) []Match {
+	if m == nil || m.empty || text == "" {
+		return dst
+	}
 	cands := sc.cands[:0]
 	// The automaton walks text as if folded: ASCII lower case, every
 	// white-space run as one space.
@@ -229,7 +238,10 @@ func (m *Matcher) matchIDs(dst []Match, ids *[]int32, text string, keep func(cod
 		if start > 0 && isASCIIWord(text[start-1]) && isASCIIWord(text[start]) {
 			return
 		}
-		if !boundaryBefore(text, start) || !boundaryAfter(text, stop) {
+		// Those two checks are boundaryBefore's and boundaryAfter's for
+		// ASCII bytes; a non-ASCII byte at an edge takes the rune checks.
+		if start > 0 && (text[start-1] >= utf8.RuneSelf || text[start] >= utf8.RuneSelf) && !boundaryBefore(text, start) ||
+			stop < len(text) && (text[stop-1] >= utf8.RuneSelf || text[stop] >= utf8.RuneSelf) && !boundaryAfter(text, stop) {
 			return
 		}
 		for i, e := range m.entries[pattern] {

@@ -180,7 +180,8 @@ type tagScratch struct {
 	lms        []lexMatch
 	ss         []extract.Sentence
 	out        []Mention
-	sc         scan // the context scan of the sentence
+	sc         scan         // the context scan of the sentence
+	msc        matchScratch // the matchers' candidates
 	ctxMatches []Match
 	hits       []ctxHit
 	signs      []Match
@@ -206,7 +207,7 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 	scr := tagScratchPool.Get().(*tagScratch)
 	defer tagScratchPool.Put(scr)
 	ids := scr.ids[:0]
-	ms := tg.lx.matcher.matchIDs(scr.ms[:0], &ids, text, nil) // tg.lx.Match(text)
+	ms := tg.lx.matcher.matchWith(&scr.msc, scr.ms[:0], &ids, text, nil) // tg.lx.Match(text)
 	lms := scr.lms[:0]
 	for i, m := range ms {
 		lms = append(lms, lexMatch{Match: m, r: tg.entryRoles[ids[i]]})
@@ -247,7 +248,7 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		}
 		var ssms []Match
 		if sites {
-			ssms = tg.signs.matchAppend(scr.signs[:0], text[s.Start:s.End], nil)
+			ssms = tg.signs.matchWith(&scr.msc, scr.signs[:0], nil, text[s.Start:s.End], nil)
 			scr.signs = ssms[:0]
 			for k := range ssms {
 				ssms[k].Start += s.Start
