@@ -16,6 +16,7 @@ import (
 type findingRules struct {
 	lx     *lexicon.Lexicon
 	tagger *lexicon.Tagger
+	labels map[string]string // concept labels by code (Lexicon.Concept copies the whole concept)
 }
 
 // newFindingRules builds the stage over the embedded lexicon. The finding
@@ -40,7 +41,11 @@ func newFindingRulesWith(lx *lexicon.Lexicon, ctx *lexicon.Context) (*findingRul
 	if err != nil {
 		return nil, err
 	}
-	return &findingRules{lx: lx, tagger: tg}, nil
+	labels := map[string]string{}
+	for _, c := range lx.Concepts() {
+		labels[c.Code] = c.Label
+	}
+	return &findingRules{lx: lx, tagger: tg, labels: labels}, nil
 }
 
 // apply tags the findings of d. A test named without a result is kept only
@@ -78,9 +83,9 @@ func (r *findingRules) apply(d *caseDoc) {
 			// patient has.
 			certainty = lexicon.Hypothetical
 		}
-		label := m.Code
-		if c, ok := r.lx.Concept(m.Code); ok {
-			label = c.Label
+		label, ok := r.labels[m.Code]
+		if !ok {
+			label = m.Code
 		}
 		f := Finding{
 			Span:        d.span(m.EvidenceStart, m.EvidenceEnd),
