@@ -52,13 +52,14 @@ func isWordByte(b byte) bool {
 // tokenizing it into s's token buffer (reused from the previous sentence).
 func (s *scan) reset(c *Context, text string, start, end int, hits []ctxHit) {
 	*s = scan{c: c, text: text, start: start, end: end, hits: hits, toks: s.toks[:0], bound: s.bound[:0]}
-	for i := start; i < end; {
-		switch tokClass[text[i]] {
+	t := text[:end] // j < len(t): no bounds checks
+	for i := start; i < len(t); {
+		switch tokClass[t[i]] {
 		case tokSpace:
 			i++
 		case tokWord:
 			j := i + 1
-			for j < end && tokClass[text[j]] == tokWord {
+			for j < len(t) && tokClass[t[j]] == tokWord {
 				j++
 			}
 			s.toks = append(s.toks, tok{i, j})
