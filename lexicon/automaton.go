@@ -10,11 +10,10 @@ import "sync"
 type automaton struct {
 	class   [256]uint16
 	k       int     // number of classes (class 0: bytes no pattern uses)
-	delta   []int32 // state*k + class -> next state
 	pattern []int32 // pattern ending at the state, or -1
 	length  []int32 // its length
 	dict    []int32 // nearest proper suffix state with a pattern, or -1
-	// next is delta for walk: next[s*k+class] is the next state t
+	// next is the transition table: next[s*k+class] is the next state t
 	// premultiplied (t*k), negated (-t*k-1) when t reports a pattern
 	// (pattern[t] >= 0 or dict[t] >= 0), so the loop over input touches
 	// one table per byte.
@@ -57,7 +56,9 @@ func buildAutomaton(patterns []string, fold bool) *automaton {
 	a.k++ // class 0
 	k := a.k
 	// The goto trie.
-	a.delta = make([]int32, k) // root; 0 means "no edge" while building (root is never a target)
+	// The transitions, state*k + class -> next state (only while building:
+	// walks use next).
+	delta := make([]int32, k) // root; 0 means "no edge" while building (root is never a target)
 	a.pattern = []int32{-1}
 	a.length = []int32{0}
 	lastSpace := []bool{false} // the state's trie label ends with a space
@@ -65,14 +66,14 @@ func buildAutomaton(patterns []string, fold bool) *automaton {
 		s := int32(0)
 		for i := 0; i < len(p); i++ {
 			c := int(a.class[p[i]])
-			nx := a.delta[int(s)*k+c]
+			nx := delta[int(s)*k+c]
 			if nx == 0 {
 				nx = int32(len(a.pattern))
-				a.delta = append(a.delta, make([]int32, k)...)
+				delta = append(delta, make([]int32, k)...)
 				a.pattern = append(a.pattern, -1)
 				a.length = append(a.length, int32(i+1))
 				lastSpace = append(lastSpace, p[i] == ' ')
-				a.delta[int(s)*k+c] = nx
+				delta[int(s)*k+c] = nx
 			}
 			s = nx
 		}
@@ -88,7 +89,7 @@ func buildAutomaton(patterns []string, fold bool) *automaton {
 	// Breadth-first: complete the transitions into a DFA.
 	queue := make([]int32, 0, n)
 	for c := 0; c < k; c++ {
-		if nx := a.delta[c]; nx != 0 {
+		if nx := delta[c]; nx != 0 {
 			fail[nx] = 0
 			a.dict[nx] = -1
 			queue = append(queue, nx)
@@ -97,12 +98,12 @@ func buildAutomaton(patterns []string, fold bool) *automaton {
 	for q := 0; q < len(queue); q++ {
 		s := queue[q]
 		for c := 0; c < k; c++ {
-			nx := a.delta[int(s)*k+c]
+			nx := delta[int(s)*k+c]
 			if nx == 0 {
-				a.delta[int(s)*k+c] = a.delta[int(fail[s])*k+c]
+				delta[int(s)*k+c] = delta[int(fail[s])*k+c]
 				continue
 			}
-			f := a.delta[int(fail[s])*k+c]
+			f := delta[int(fail[s])*k+c]
 			fail[nx] = f
 			if a.pattern[f] >= 0 {
 				a.dict[nx] = f
@@ -112,8 +113,8 @@ func buildAutomaton(patterns []string, fold bool) *automaton {
 			queue = append(queue, nx)
 		}
 	}
-	a.next = make([]int32, len(a.delta))
-	for i, t := range a.delta {
+	a.next = make([]int32, len(delta))
+	for i, t := range delta {
 		v := t * int32(k)
 		if a.pattern[t] >= 0 || a.dict[t] >= 0 {
 			v = -v - 1
