@@ -152,6 +152,8 @@ type Context struct {
 	// token rather than by the matcher (where they would fire on every
 	// letter r and l): byte -> terms index + 1.
 	letters [256]int
+	// letterBytes are the bytes of letters.
+	letterBytes []byte
 }
 
 // contextFile is the YAML shape of context.yaml.
@@ -350,6 +352,7 @@ func newContext(cf contextFile, lf lateralityFile) (*Context, error) {
 				}
 				c.terms = append(c.terms, ctxTerm{side: kind, value: g.Value.S, noNum: true})
 				c.letters[t.S[0]] = len(c.terms)
+				c.letterBytes = append(c.letterBytes, t.S[0])
 				continue
 			}
 			for _, v := range spacings(t.S) {
@@ -408,7 +411,7 @@ func (c *Context) hitsBuf(text string, start, end int, scr *tagScratch) []ctxHit
 	var ms []Match
 	var out []ctxHit
 	if scr != nil {
-		ms = c.matcher.matchAppend(scr.ctxMatches[:0], text[start:end], nil)
+		ms = c.matcher.matchWith(&scr.msc, scr.ctxMatches[:0], nil, text[start:end], nil)
 		out = scr.hits[:0]
 		defer func() {
 			clear(ms)
@@ -425,26 +428,35 @@ func (c *Context) hitsBuf(text string, start, end int, scr *tagScratch) []ctxHit
 		}
 		out = append(out, h)
 	}
-	// One-letter sides: a lone letter token, not in another hit.
+	// One-letter sides: a lone letter token, not in another hit. Each
+	// letter is looked for with strings.IndexByte rather than by a look
+	// at every byte of the sentence; the order they are found in does not
+	// matter, hits are sorted by start after (and none shares a start).
 	added := false
-	for i := start; i < end; i++ {
-		k := c.letters[text[i]]
-		if k == 0 || i > 0 && isWordByte(text[i-1]) || i+1 < len(text) && isWordByte(text[i+1]) {
-			continue
-		}
-		if beforeDigit(text, i+1) {
-			continue
-		}
-		inside := false
-		for _, h := range out {
-			if h.start <= i && i < h.end {
-				inside = true
+	for _, b := range c.letterBytes {
+		for i := start; i < end; i++ {
+			j := strings.IndexByte(text[i:end], b)
+			if j < 0 {
 				break
 			}
-		}
-		if !inside {
-			out = append(out, ctxHit{start: i, end: i + 1, t: &c.terms[k-1]})
-			added = true
+			i += j
+			if i > 0 && isWordByte(text[i-1]) || i+1 < len(text) && isWordByte(text[i+1]) {
+				continue
+			}
+			if beforeDigit(text, i+1) {
+				continue
+			}
+			inside := false
+			for _, h := range out {
+				if h.start <= i && i < h.end {
+					inside = true
+					break
+				}
+			}
+			if !inside {
+				out = append(out, ctxHit{start: i, end: i + 1, t: &c.terms[c.letters[b]-1]})
+				added = true
+			}
 		}
 	}
 	if added {
@@ -485,7 +497,8 @@ func (c *Context) Assess(text string, sentStart, sentEnd, termStart, termEnd int
 	sentEnd = max(sentStart, min(sentEnd, len(text)))
 	termStart = max(sentStart, min(termStart, sentEnd))
 	termEnd = max(termStart, min(termEnd, sentEnd))
-	s := c.newScan(text, sentStart, sentEnd, c.hits(text, sentStart, sentEnd), nil)
+	var s scan
+	s.reset(c, text, sentStart, sentEnd, c.hits(text, sentStart, sentEnd))
 	ts := []target{{start: termStart, end: termEnd, anchorStart: termStart, anchorEnd: termEnd}}
 	s.assess(ts)
 	return ts[0].a

@@ -279,3 +279,53 @@ func TestBoundaryASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchStart compares matchStart with foldedStart on every occurrence
+// of the lexicon's patterns in random texts of patterns joined and split
+// by white-space runs (one that must take the fast path, "low back pain",
+// and one that must not, "low  back\n\tpain", are among them).
+func TestMatchStart(t *testing.T) {
+	lx, err := Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := lx.matcher
+	var spaced []string
+	for p, sp := range m.spaces {
+		if len(sp) > 0 {
+			spaced = append(spaced, strings.Join(strings.Fields(m.entries[p][0].term), " "))
+		}
+	}
+	if len(spaced) < 10 {
+		t.Fatalf("only %d patterns with spaces", len(spaced))
+	}
+	rng := rand.New(rand.NewSource(7))
+	runs := []string{" ", "  ", "\n", " \t\r\n ", "\n\n"}
+	fast, slow := 0, 0
+	for round := 0; round < 300; round++ {
+		var sb strings.Builder
+		for i := rng.Intn(20) + 1; i > 0; i-- {
+			w := spaced[rng.Intn(len(spaced))]
+			if rng.Intn(2) == 0 {
+				w = strings.ReplaceAll(w, " ", runs[rng.Intn(len(runs))])
+			}
+			sb.WriteString(w)
+			sb.WriteString(runs[rng.Intn(len(runs))])
+		}
+		text := sb.String()
+		walk(m.trie, text, func(end, n, p int) {
+			want := foldedStart(text, end, n)
+			if got := matchStart(text, end, n, m.spaces[p]); got != want {
+				t.Fatalf("%q: occurrence ending at %d, %d folded bytes: matchStart %d, foldedStart %d", text, end, n, got, want)
+			}
+			if want == end+1-n {
+				fast++
+			} else {
+				slow++
+			}
+		})
+	}
+	if fast < 100 || slow < 100 {
+		t.Fatalf("%d occurrences without longer runs, %d with: want both", fast, slow)
+	}
+}

@@ -2,6 +2,7 @@ package lexicon
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -184,4 +185,38 @@ func FuzzMatch(f *testing.F) {
 			last = x.End
 		}
 	})
+}
+
+// TestMatchIDs checks that matchIDs gives the same matches as Match and,
+// for each, the id of the entry that matched (its code, term and kind).
+func TestMatchIDs(t *testing.T) {
+	lx, err := Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("../fixtures/letters/iro_si_injection_upheld.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := lx.matcher
+	var entries []entry // by id
+	for _, es := range m.entries {
+		entries = append(entries, es...)
+	}
+	for _, text := range []string{string(data), "Positive FABER, Gaenslen's and SI joint tenderness on the right", "no lexicon term here"} {
+		var ids []int32
+		got := m.matchIDs(nil, &ids, text, nil)
+		if want := lx.Match(text); !cmp.Equal(got, want) {
+			t.Fatalf("matchIDs differs from Match:\n%s", cmp.Diff(want, got))
+		}
+		if len(ids) != len(got) {
+			t.Fatalf("%d ids for %d matches", len(ids), len(got))
+		}
+		for i, x := range got {
+			e := entries[ids[i]]
+			if e.code != x.Code || e.term != x.Term || e.kind != x.Kind {
+				t.Errorf("match %+v: id %d is entry %+v", x, ids[i], e)
+			}
+		}
+	}
 }

@@ -41,24 +41,25 @@ type scan struct {
 	start, end int
 	hits       []ctxHit
 	toks       []tok
+	bound      []string // assess's two-way cue directions, by hit
 }
 
 func isWordByte(b byte) bool {
 	return b >= 0x80 || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
 }
 
-// newScan tokenizes text[start:end]; the tokens go into buf (reused, may
-// be nil).
-func (c *Context) newScan(text string, start, end int, hits []ctxHit, buf []tok) *scan {
-	s := &scan{c: c, text: text, start: start, end: end, hits: hits, toks: buf[:0]}
-	for i := start; i < end; {
-		b := text[i]
-		switch {
-		case b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v':
+// reset makes s the scan of text[start:end] with its context hits,
+// tokenizing it into s's token buffer (reused from the previous sentence).
+func (s *scan) reset(c *Context, text string, start, end int, hits []ctxHit) {
+	*s = scan{c: c, text: text, start: start, end: end, hits: hits, toks: s.toks[:0], bound: s.bound[:0]}
+	t := text[:end] // j < len(t): no bounds checks
+	for i := start; i < len(t); {
+		switch tokClass[t[i]] {
+		case tokSpace:
 			i++
-		case isWordByte(b):
+		case tokWord:
 			j := i + 1
-			for j < end && isWordByte(text[j]) {
+			for j < len(t) && tokClass[t[j]] == tokWord {
 				j++
 			}
 			s.toks = append(s.toks, tok{i, j})
@@ -68,8 +69,29 @@ func (c *Context) newScan(text string, start, end int, hits []ctxHit, buf []tok)
 			i++
 		}
 	}
-	return s
 }
+
+// Byte classes of tokClass.
+const (
+	tokPunct = iota // a token of its own
+	tokSpace        // between tokens
+	tokWord         // part of a word token (isWordByte)
+)
+
+// tokClass is the token class of a byte: one table lookup per byte
+// instead of the comparisons of isWordByte and the white-space switch.
+var tokClass = func() (t [256]uint8) {
+	for i := range t {
+		b := byte(i)
+		switch {
+		case b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v':
+			t[i] = tokSpace
+		case isWordByte(b):
+			t[i] = tokWord
+		}
+	}
+	return t
+}()
 
 // dist counts the tokens starting in [a, b).
 func (s *scan) dist(a, b int) int {
@@ -248,7 +270,8 @@ func (s *scan) assess(ts []target) {
 		return false
 	}
 	// Two-way cues bind to a term they touch.
-	bound := make([]string, len(s.hits))
+	s.bound = append(s.bound[:0], make([]string, len(s.hits))...)
+	bound := s.bound
 	for i := range s.hits {
 		h := &s.hits[i]
 		if h.t.cue == nil || h.t.cue.dir != dirBoth {
@@ -791,7 +814,7 @@ func (s *scan) pairs(ts []target) {
 			stop = ts[last+1].start
 		}
 		var got []Assessment
-		seen := map[string]bool{}
+		var seen sideSet
 		var pend *ctxHit // a status cue waiting for its side, or a side for its cue
 		// A status written before the list pairs with the first side
 		// after it: "a positive straight leg raise on the left at 45
@@ -811,7 +834,7 @@ func (s *scan) pairs(ts []target) {
 				continue
 			}
 			if lead != "" && isSide {
-				seen[h.t.value] = true
+				seen.add(h.t.value)
 				got = append(got, Assessment{Status: lead, Laterality: h.t.value})
 				lead = ""
 				continue
@@ -822,8 +845,8 @@ func (s *scan) pairs(ts []target) {
 				if isStatus {
 					st, sd = h, pend
 				}
-				if !seen[sd.t.value] {
-					seen[sd.t.value] = true
+				if !seen.has(sd.t.value) {
+					seen.add(sd.t.value)
 					got = append(got, Assessment{Status: statusOf(st.t.cue.kind), Laterality: sd.t.value})
 				}
 				pend = nil
@@ -839,3 +862,22 @@ func (s *scan) pairs(ts []target) {
 		j = last
 	}
 }
+
+// A sideSet is a set of side values (Right, Left, Bilateral, the only
+// values newContext lets a side word have): a map for them cost an
+// allocation per list.
+type sideSet [3]bool
+
+func sideIndex(v string) int {
+	switch v {
+	case Right:
+		return 0
+	case Left:
+		return 1
+	}
+	return 2
+}
+
+func (ss *sideSet) has(v string) bool { return ss[sideIndex(v)] }
+
+func (ss *sideSet) add(v string) { ss[sideIndex(v)] = true }

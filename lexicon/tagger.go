@@ -46,7 +46,19 @@ type Tagger struct {
 	ctx      *Context
 	signs    *Matcher
 	findings []findingInfo
-	roles    map[string]codeRole // by concept code: one lookup per match
+	roles    map[string]codeRole // by concept code
+	// entryRoles are the roles of the lexicon matcher's entries, by entry
+	// id (Matcher.matchIDs): no map lookup per match.
+	entryRoles []*codeRole
+}
+
+// noRole is the role of a concept that is neither a finding nor a site.
+var noRole = &codeRole{finding: -1}
+
+// A lexMatch is a lexicon match and what its concept is to the tagger.
+type lexMatch struct {
+	Match
+	r *codeRole
 }
 
 // A codeRole is what a concept is to the tagger: a finding, the site of
@@ -142,19 +154,37 @@ func NewTagger(lx *Lexicon, ctx *Context) (*Tagger, error) {
 		return nil, err
 	}
 	tg.signs = m
+	byCode := map[string]*codeRole{}
+	for code, r := range tg.roles {
+		byCode[code] = &r
+	}
+	if lm := lx.matcher; !lm.empty {
+		for _, es := range lm.entries { // in entry id order
+			for _, e := range es {
+				r := byCode[e.code]
+				if r == nil {
+					r = noRole
+				}
+				tg.entryRoles = append(tg.entryRoles, r)
+			}
+		}
+	}
 	return tg, nil
 }
 
 // tagScratch holds the buffers one Tag call reuses from sentence to
 // sentence, and Tag calls reuse through tagScratchPool.
 type tagScratch struct {
-	lms        []Match
+	ms         []Match
+	ids        []int32
+	lms        []lexMatch
 	ss         []extract.Sentence
 	out        []Mention
+	sc         scan         // the context scan of the sentence
+	msc        matchScratch // the matchers' candidates
 	ctxMatches []Match
 	hits       []ctxHit
 	signs      []Match
-	toks       []tok
 	cs         []cand
 	ts         []target
 }
@@ -176,12 +206,28 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 	}
 	scr := tagScratchPool.Get().(*tagScratch)
 	defer tagScratchPool.Put(scr)
-	lms := tg.lx.matcher.matchAppend(scr.lms[:0], text, nil) // tg.lx.Match(text)
-	defer func() { scr.lms = lms[:0] }()
+	ids := scr.ids[:0]
+	ms := tg.lx.matcher.matchWith(&scr.msc, scr.ms[:0], &ids, text, nil) // tg.lx.Match(text)
+	lms := scr.lms[:0]
+	for i, m := range ms {
+		lms = append(lms, lexMatch{Match: m, r: tg.entryRoles[ids[i]]})
+	}
+	defer func() {
+		clear(ms)
+		clear(lms)
+		scr.ms, scr.ids, scr.lms = ms[:0], ids[:0], lms[:0]
+		scr.sc.text, scr.sc.hits = "", nil // no text kept in the pool
+	}()
 	out := scr.out[:0] // copied out at the end: one allocation of the right size
-	ss := append(scr.ss[:0], sents...)
-	scr.ss = ss
-	slices.SortStableFunc(ss, func(a, b extract.Sentence) int { return cmp.Compare(a.Start, b.Start) })
+	// A splitter gives its sentences in order: sorted (a copy) only when
+	// they are not (a stable sort of sorted sentences cost 2% of Tag).
+	byStart := func(a, b extract.Sentence) int { return cmp.Compare(a.Start, b.Start) }
+	ss := sents
+	if !slices.IsSortedFunc(ss, byStart) {
+		ss = append(scr.ss[:0], sents...)
+		scr.ss = ss
+		slices.SortStableFunc(ss, byStart)
+	}
 	li := 0
 	prev := -1 // index in out of the previous sentence's findings, or -1
 	for _, s := range ss {
@@ -195,12 +241,10 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		lj := li
 		direct, sites := false, false
 		for lj < len(lms) && lms[lj].End <= s.End {
-			if r, ok := tg.roles[lms[lj].Code]; ok {
-				if r.finding >= 0 {
-					direct = true
-				} else if len(r.sites) > 0 {
-					sites = true
-				}
+			if r := lms[lj].r; r.finding >= 0 {
+				direct = true
+			} else if len(r.sites) > 0 {
+				sites = true
 			}
 			lj++
 		}
@@ -210,7 +254,7 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		}
 		var ssms []Match
 		if sites {
-			ssms = tg.signs.matchAppend(scr.signs[:0], text[s.Start:s.End], nil)
+			ssms = tg.signs.matchWith(&scr.msc, scr.signs[:0], nil, text[s.Start:s.End], nil)
 			scr.signs = ssms[:0]
 			for k := range ssms {
 				ssms[k].Start += s.Start
@@ -227,12 +271,15 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hitsBuf(text, s.Start, s.End, scr), ssms, out, scr)
 		prev = n
 	}
-	slices.SortStableFunc(out, func(a, b Mention) int {
+	byStartCode := func(a, b Mention) int {
 		if a.Start != b.Start {
 			return cmp.Compare(a.Start, b.Start)
 		}
 		return strings.Compare(a.Code, b.Code)
-	})
+	}
+	if !slices.IsSortedFunc(out, byStartCode) { // they mostly are
+		slices.SortStableFunc(out, byStartCode)
+	}
 	scr.out = out[:0]
 	if len(out) == 0 {
 		return nil
@@ -253,8 +300,8 @@ func (tg *Tagger) followUp(text string, s extract.Sentence, prev int, out []Ment
 		return out, -1
 	}
 	hits := tg.ctx.hitsBuf(text, s.Start, s.End, scr)
-	sc := tg.ctx.newScan(text, s.Start, s.End, hits, scr.toks)
-	scr.toks = sc.toks
+	sc := &scr.sc
+	sc.reset(tg.ctx, text, s.Start, s.End, hits)
 	status, side := "", ""
 	for _, tk := range sc.toks {
 		w := text[tk.start:tk.end]
@@ -294,9 +341,9 @@ func (tg *Tagger) followUp(text string, s extract.Sentence, prev int, out []Ment
 }
 
 // anySign reports whether a site of lms has a sign of its findings in sms.
-func (tg *Tagger) anySign(lms, sms []Match) bool {
+func (tg *Tagger) anySign(lms []lexMatch, sms []Match) bool {
 	for _, m := range lms {
-		for _, f := range tg.role(m.Code).sites {
+		for _, f := range m.r.sites {
 			for _, sg := range sms {
 				if tg.findings[f].sign[atoi(sg.Code)] != 0 {
 					return true
@@ -309,13 +356,13 @@ func (tg *Tagger) anySign(lms, sms []Match) bool {
 
 // sentence tags one sentence: lms are its lexicon matches, hits its
 // context terms, sms its sign words.
-func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []ctxHit, sms []Match, out []Mention, scr *tagScratch) []Mention {
-	sc := tg.ctx.newScan(text, s.Start, s.End, hits, scr.toks)
-	scr.toks = sc.toks
+func (tg *Tagger) sentence(text string, s extract.Sentence, lms []lexMatch, hits []ctxHit, sms []Match, out []Mention, scr *tagScratch) []Mention {
+	sc := &scr.sc
+	sc.reset(tg.ctx, text, s.Start, s.End, hits)
 	cs := scr.cs[:0]
 	defer func() { scr.cs = cs[:0] }()
 	for _, m := range lms {
-		r := tg.role(m.Code)
+		r := m.r
 		if f := r.finding; f >= 0 {
 			cs = append(cs, cand{f: f, t: target{start: m.Start, end: m.End, anchorStart: m.Start, anchorEnd: m.End}})
 			continue
@@ -339,7 +386,9 @@ func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []
 	ts := slices.Grow(scr.ts[:0], len(cs))[:len(cs)]
 	scr.ts = ts
 	for i := range cs {
+		sides := ts[i].sides[:0] // the buffer of an earlier sentence's target
 		ts[i] = cs[i].t
+		ts[i].sides = sides
 	}
 	sc.assess(ts)
 	for i, c := range cs {
@@ -383,7 +432,7 @@ func (tg *Tagger) sentence(text string, s extract.Sentence, lms []Match, hits []
 
 // composite reads site match m as finding f when one of f's signs stands
 // within f's window in the same clause: the nearest such sign.
-func (tg *Tagger) composite(sc *scan, f int, m Match, lms []Match, sms []Match) (cand, bool) {
+func (tg *Tagger) composite(sc *scan, f int, m lexMatch, lms []lexMatch, sms []Match) (cand, bool) {
 	fi := &tg.findings[f]
 	best, bestD := -1, 0
 	for i, sg := range sms {
@@ -433,12 +482,12 @@ func (tg *Tagger) composite(sc *scan, f int, m Match, lms []Match, sms []Match) 
 // count, so in "tenderness to palpation noted over the lumbar paraspinal
 // muscles and in the bilateral sacroiliac joints" the SI joints are as
 // near the sign as the paraspinal muscles.
-func (tg *Tagger) siteDist(sc *scan, lms []Match, a, b int) int {
+func (tg *Tagger) siteDist(sc *scan, lms []lexMatch, a, b int) int {
 	if b <= a {
 		return 0
 	}
 	for _, m := range lms {
-		if a <= m.Start && m.End <= b && tg.role(m.Code).finding >= 0 {
+		if a <= m.Start && m.End <= b && m.r.finding >= 0 {
 			return sc.dist(a, b) // another finding between: no list of sites
 		}
 	}
@@ -452,7 +501,7 @@ func (tg *Tagger) siteDist(sc *scan, lms []Match, a, b int) int {
 		inSite := false
 		for _, m := range lms {
 			if m.Start <= t.start && t.end <= m.End {
-				inSite = len(tg.role(m.Code).sites) > 0
+				inSite = len(m.r.sites) > 0
 				break
 			}
 		}
@@ -466,10 +515,10 @@ func (tg *Tagger) siteDist(sc *scan, lms []Match, a, b int) int {
 // overlapsOther reports whether [start, end) overlaps a match that is not
 // a finding term (a finding term may hold another finding's sign:
 // "decreased range of motion and sensation").
-func (tg *Tagger) overlapsOther(ms []Match, start, end int) bool {
+func (tg *Tagger) overlapsOther(ms []lexMatch, start, end int) bool {
 	for _, m := range ms {
 		if m.Start < end && start < m.End {
-			if tg.role(m.Code).finding < 0 {
+			if m.r.finding < 0 {
 				return true
 			}
 		}
