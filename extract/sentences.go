@@ -44,6 +44,8 @@ type Splitter struct {
 	lineLabel *rules.Matcher
 	labels    []string // longest first
 	glued     []*rules.Matcher
+	// scan finds the matches of entry and glued, in that order.
+	scan *pairScan
 }
 
 // sentencesFile is the YAML shape of data/sentences.yaml.
@@ -127,6 +129,7 @@ func newSplitter(abbrevData, sentData []byte) (*Splitter, error) {
 		}
 		s.glued = append(s.glued, re)
 	}
+	s.scan = newPairScan(append([]*rules.Matcher{s.entry}, s.glued...))
 	if s.labels, err = checkLabels(sentFile, sf.Labels); err != nil {
 		return nil, err
 	}
@@ -283,7 +286,8 @@ func (s *Splitter) hardCuts(text string) []int {
 		prev, prevN, pcaps, blank, first = t, ln.n, caps, false, false
 	}
 
-	for _, m := range s.entry.FindAllStringIndex(text) {
+	found := s.scan.findAll(text)
+	for _, m := range found[0] {
 		if r, _ := utf8.DecodeLastRuneInString(text[:m[0]]); m[0] == 0 || unicode.IsSpace(r) {
 			cuts = append(cuts, m[0])
 		}
@@ -304,8 +308,8 @@ func (s *Splitter) hardCuts(text string) []int {
 			cuts = append(cuts, at)
 		}
 	}
-	for _, re := range s.glued {
-		for _, m := range re.FindAllStringSubmatchIndex(text) {
+	for _, ms := range found[1:] {
+		for _, m := range ms {
 			if s.abbreviationBefore(text, m[2]) {
 				continue
 			}

@@ -1,0 +1,273 @@
+package extract
+
+import (
+	mbits "math/bits"
+	"regexp/syntax"
+	"unicode/utf8"
+
+	"github.com/precedent-dev/precedent/internal/rules"
+)
+
+// A pairScan finds the matches of several cut patterns (data/sentences.yaml)
+// in one pass over a text, for the patterns whose matches start with a rare
+// pair of bytes ("XX/XX/XX:" starts with "XX" or two digits, "blocks:1. "
+// with ":1"). Matcher.FindAllStringSubmatchIndex scans the whole text once
+// per pattern around a byte every match holds, and runs the regexp around
+// each ("." and "/" are everywhere in a letter: about 300 regexp runs on the
+// IRO seed); the pair scan looks up each byte pair of the text once in a
+// table and runs a pattern, anchored (Matcher.MatchAt), only where one of
+// its matches may start: on the IRO seed it cut the hard cuts' cost by
+// about 1.2 million instructions of 1.75 million.
+//
+// The result is FindAllStringSubmatchIndex's, pattern by pattern (leftmost
+// matches, each search resuming where the last match ended): a pattern
+// takes part only when it has no zero-width assertion (the anchored run
+// sees no text before its start) and never matches the empty string
+// (TestPairScanAgreesWithRegexp). The others, and those whose matches may
+// start with two lowercase letters (most places of a letter), are left to
+// FindAllStringSubmatchIndex, as are those that may start with a byte
+// outside ASCII.
+type pairScan struct {
+	ms []*rules.Matcher
+	// scanned are the indexes into ms of the patterns of the table, plain
+	// the others.
+	scanned, plain []int
+	// pairs[a<<8|b] has bit k set when a match of ms[scanned[k]] may
+	// start with byte a followed by byte b; last[a], when one may start
+	// with byte a at the end of the text (a one-byte or shorter tail).
+	pairs *[1 << 16]uint8
+	last  [256]uint8
+}
+
+// newPairScan prepares the scan of ms.
+func newPairScan(ms []*rules.Matcher) *pairScan {
+	p := &pairScan{ms: ms}
+	for k, m := range ms {
+		pairs, ok := startPairs(m.Regexp().String())
+		if !ok || len(p.scanned) == 8 || commonPairs(pairs) || nonASCIIStart(pairs) {
+			p.plain = append(p.plain, k)
+			continue
+		}
+		if p.pairs == nil {
+			p.pairs = new([1 << 16]uint8)
+		}
+		bit := uint8(1) << len(p.scanned)
+		for i, ok := range pairs {
+			if ok {
+				p.pairs[i] |= bit
+				p.last[i>>8] |= bit
+			}
+		}
+		p.scanned = append(p.scanned, k)
+	}
+	return p
+}
+
+// commonPairs reports whether pairs holds a pair of lowercase ASCII letters.
+func commonPairs(pairs *[1 << 16]bool) bool {
+	for a := 'a'; a <= 'z'; a++ {
+		for b := 'a'; b <= 'z'; b++ {
+			if pairs[a<<8|b] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nonASCIIStart reports whether pairs lets a match start with a byte
+// outside ASCII.
+func nonASCIIStart(pairs *[1 << 16]bool) bool {
+	for i := utf8.RuneSelf << 8; i < len(pairs); i++ {
+		if pairs[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// findAll returns, for each pattern of the scan, the submatch indexes of its
+// matches in text (FindAllStringSubmatchIndex).
+func (p *pairScan) findAll(text string) [][][]int {
+	out := make([][][]int, len(p.ms))
+	for _, k := range p.plain {
+		out[k] = p.ms[k].FindAllStringSubmatchIndex(text)
+	}
+	if len(p.scanned) == 0 {
+		return out
+	}
+	// The regexp reads runes, and a match starts at one; a byte below
+	// utf8.RuneSelf is always a rune of its own, and no scanned pattern
+	// starts with another.
+	var next [8]int // per scanned pattern: where its next match may start
+	pairs := p.pairs
+	for i := 0; i < len(text); i++ {
+		i = nextPair(pairs, text, i)
+		bits := p.last[text[i]]
+		if i+1 < len(text) {
+			bits = pairs[uint16(text[i])<<8|uint16(text[i+1])]
+		}
+		for bits != 0 {
+			j := mbits.TrailingZeros8(bits)
+			bits &^= 1 << j
+			if i < next[j] {
+				continue
+			}
+			k := p.scanned[j]
+			if loc := p.ms[k].MatchAt(text, i, 0); loc != nil {
+				out[k] = append(out[k], loc)
+				next[j] = loc[1]
+			}
+		}
+	}
+	return out
+}
+
+// nextPair returns the first i >= from where pairs has a bit set for the
+// bytes text[i], text[i+1], else the last byte of text (from < len(text)).
+// A loop of its own, without calls, keeps text and i in registers: this
+// scan is most of the pair scan's cost (about 7 instructions a byte).
+func nextPair(pairs *[1 << 16]uint8, text string, from int) int {
+	t := text[from:]
+	x := uint16(t[0])
+	for i := 1; i < len(t); i++ {
+		x = x<<8 | uint16(t[i])
+		if pairs[x] != 0 {
+			return from + i - 1
+		}
+	}
+	return len(text) - 1
+}
+
+// startPairs returns the pairs of bytes a match of the pattern src may start
+// with, as pairs[a<<8|b]: some match starts with byte a, then byte b (every
+// b when a match may end after the first rune). A superset: bytes outside
+// ASCII are not told apart. ok is false for a pattern with zero-width
+// assertions, that matches the empty string or that does not parse.
+func startPairs(src string) (pairs *[1 << 16]bool, ok bool) {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil, false
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return nil, false
+	}
+	for _, inst := range prog.Inst {
+		if inst.Op == syntax.InstEmptyWidth {
+			return nil, false
+		}
+	}
+	pairs = new([1 << 16]bool)
+	all := func(a int) {
+		for b := range 256 {
+			pairs[a<<8|b] = true
+		}
+	}
+	start := progClosure(prog, nil, uint32(prog.Start))
+	if progHasMatch(prog, start) {
+		return nil, false // matches the empty string
+	}
+	if progNonASCII(prog, start) {
+		for a := utf8.RuneSelf; a < 256; a++ {
+			all(a)
+		}
+	}
+	for a := range utf8.RuneSelf {
+		first := progStep(prog, start, rune(a))
+		switch {
+		case len(first) == 0:
+			continue
+		case progHasMatch(prog, first):
+			all(a)
+			continue
+		case progNonASCII(prog, first):
+			for b := utf8.RuneSelf; b < 256; b++ {
+				pairs[a<<8|b] = true
+			}
+		}
+		for b := range utf8.RuneSelf {
+			if len(progStep(prog, first, rune(b))) > 0 {
+				pairs[a<<8|b] = true
+			}
+		}
+	}
+	return pairs, true
+}
+
+// progClosure adds to set the instructions reached from pc without
+// consuming a rune (a program without empty-width instructions).
+func progClosure(prog *syntax.Prog, set []uint32, pc uint32) []uint32 {
+	for _, q := range set {
+		if q == pc {
+			return set
+		}
+	}
+	set = append(set, pc)
+	switch inst := &prog.Inst[pc]; inst.Op {
+	case syntax.InstAlt, syntax.InstAltMatch:
+		set = progClosure(prog, set, inst.Out)
+		set = progClosure(prog, set, inst.Arg)
+	case syntax.InstCapture, syntax.InstNop:
+		set = progClosure(prog, set, inst.Out)
+	}
+	return set
+}
+
+// progStep returns the instructions reached from set by consuming r.
+func progStep(prog *syntax.Prog, set []uint32, r rune) []uint32 {
+	var out []uint32
+	for _, pc := range set {
+		inst := &prog.Inst[pc]
+		switch inst.Op {
+		case syntax.InstRune, syntax.InstRune1:
+			if inst.MatchRune(r) {
+				out = progClosure(prog, out, inst.Out)
+			}
+		case syntax.InstRuneAny:
+			out = progClosure(prog, out, inst.Out)
+		case syntax.InstRuneAnyNotNL:
+			if r != '\n' {
+				out = progClosure(prog, out, inst.Out)
+			}
+		}
+	}
+	return out
+}
+
+// progHasMatch reports whether set holds the match instruction.
+func progHasMatch(prog *syntax.Prog, set []uint32) bool {
+	for _, pc := range set {
+		if prog.Inst[pc].Op == syntax.InstMatch {
+			return true
+		}
+	}
+	return false
+}
+
+// progNonASCII reports whether an instruction of set may consume a rune
+// outside ASCII (or an invalid byte, read as U+FFFD). Case folding counts:
+// "k" folds to the Kelvin sign.
+func progNonASCII(prog *syntax.Prog, set []uint32) bool {
+	for _, pc := range set {
+		inst := &prog.Inst[pc]
+		switch inst.Op {
+		case syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+			return true
+		case syntax.InstRune1:
+			if inst.Rune[0] >= utf8.RuneSelf {
+				return true
+			}
+		case syntax.InstRune:
+			if syntax.Flags(inst.Arg)&syntax.FoldCase != 0 {
+				return true
+			}
+			for j := 1; j < len(inst.Rune); j += 2 {
+				if inst.Rune[j] >= utf8.RuneSelf {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
