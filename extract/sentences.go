@@ -359,18 +359,16 @@ func trailingEnum(s string) []int {
 // abbreviation and list rules veto.
 func (s *Splitter) softCuts(text string, from, to int) []int {
 	chunk := text[from:to]
-	if strings.TrimSpace(chunk) == "" {
-		return nil
-	}
 	// The Punkt model breaks only after a token holding . ? or !.
-	if !strings.ContainsAny(chunk, ".?!") {
+	first := firstPunct(chunk)
+	if first < 0 {
 		return nil
 	}
 	// Punkt breaks only after a whitespace-separated token holding . ? or
 	// !, at the token's end. When every such character is in the last
 	// token, the only possible break leaves nothing but white space after
 	// it, so the model returns one sentence: skip it.
-	if punctOnlyInLastWord(chunk) {
+	if punctOnlyInLastWord(chunk, first) {
 		return nil
 	}
 	starts := s.model.starts(chunk)
@@ -421,10 +419,25 @@ func (s *Splitter) softCuts(text string, from, to int) []int {
 	return cuts
 }
 
+// firstPunct is strings.IndexAny(chunk, ".?!"), by strings.IndexByte (an
+// IndexAny of three bytes tests byte by byte: 90,000 instructions of the
+// IRO seed's Split).
+func firstPunct(chunk string) int {
+	p := len(chunk)
+	for k := range len(punctBytes) {
+		if i := strings.IndexByte(chunk[:p], punctBytes[k]); i >= 0 {
+			p = i
+		}
+	}
+	if p == len(chunk) {
+		return -1
+	}
+	return p
+}
+
 // punctOnlyInLastWord reports whether every . ? and ! of chunk is in its
-// last whitespace-separated word (chunk holds at least one).
-func punctOnlyInLastWord(chunk string) bool {
-	first := strings.IndexAny(chunk, ".?!")
+// last whitespace-separated word; first is the first of them.
+func punctOnlyInLastWord(chunk string, first int) bool {
 	tail := strings.TrimRightFunc(chunk[first:], unicode.IsSpace)
 	return strings.IndexFunc(tail, unicode.IsSpace) < 0
 }

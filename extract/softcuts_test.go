@@ -27,7 +27,7 @@ func TestPunctOnlyInLastWordAgreesWithModel(t *testing.T) {
 				continue
 			}
 			all++
-			if punctOnlyInLastWord(chunk) {
+			if punctOnlyInLastWord(chunk, firstPunct(chunk)) {
 				hit++
 				if n := len(s.seg.Segment(chunk)); n > 1 {
 					t.Errorf("%s: %q: model gives %d sentences", f, chunk, n)
@@ -36,4 +36,12 @@ func TestPunctOnlyInLastWordAgreesWithModel(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d chunks skip the model", hit, all)
+}
+
+func TestFirstPunct(t *testing.T) {
+	for _, s := range []string{"", "abc", "a.b?c", "a?b.c", "!", "no end\n", "x ! y", "é. ok", "1.5?"} {
+		if got, want := firstPunct(s), strings.IndexAny(s, ".?!"); got != want {
+			t.Errorf("firstPunct(%q) = %d, want %d", s, got, want)
+		}
+	}
 }
