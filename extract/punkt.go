@@ -315,22 +315,36 @@ func numericSuffix(s string) int {
 	return -1
 }
 
-// never reports whether w never ends a sentence whatever follows it: ASCII,
-// one period between two digits ("1.5", "7.3mg"), no ? or !.
+// never reports whether w never ends a sentence whatever follows it:
+// ASCII, no ? or !, at least one period, each between two letters or
+// digits ("1.5", "7.3mg", "www.odg-twc.com/hip.htm#SI"), and no two
+// periods with only letters, digits or underscores between them ("a.b.c"
+// holds an abbreviation for prose: its pattern ((?:[\w]\.)+[\w]*\.)).
+// Such a word is no sentence break for the model's first pass (no final
+// period, none of the enders "?" "." + quote or bracket) nor for its
+// second (which looks only at words with a final period or an
+// abbreviation).
 func never(w string) bool {
 	dot := -1
+	wordOnly := false // only \w bytes since the last period
 	for i := 0; i < len(w); i++ {
 		switch c := w[i]; {
 		case c >= utf8.RuneSelf, c == '?', c == '!':
 			return false
 		case c == '.':
-			if dot >= 0 {
+			if i == 0 || i+1 == len(w) || !isAlnumByte(w[i-1]) || !isAlnumByte(w[i+1]) || dot >= 0 && wordOnly {
 				return false
 			}
-			dot = i
+			dot, wordOnly = i, true
+		case !isAlnumByte(c) && c != '_':
+			wordOnly = false
 		}
 	}
-	return dot > 0 && dot+1 < len(w) && isDigitByte(w[dot-1]) && isDigitByte(w[dot+1])
+	return dot >= 0
+}
+
+func isAlnumByte(c byte) bool {
+	return isDigitByte(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }

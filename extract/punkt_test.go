@@ -123,7 +123,9 @@ func TestPunktStartsRandom(t *testing.T) {
 		".", "..", "...", "pain...", "pain?", "pain!", "(pain).", "pain.)", "\"pain.\"", "pain.”", "pain,", "X.", "xx.", "XX/XX/XX.", "wks.",
 		"approx.", "vs.", "Pt.", "a.m.", "international", "Henley", "é.", "thé.", "Thé", "café", "”", "(see", "above).", "ſept.", "\u212aelvin.",
 		"right>left.", "(sacroiliitis).", "L5/S1.", "XX/XX.", "pain/fever.", "a-inc.", "co-prof.", "e-mail.", "x,y.", "-.", "a-.", "'em.", "[x].", "x).",
-		"L4-5.", "l5/s1.", "7.3", "1.5mg", "1.5.", "x1.5", "1,000.", "1,2.", "-1.", ",1.", "a1.", "1a.", "1.a", "a.1", "10/10.", "$5.", "5%.", "#1."}
+		"L4-5.", "l5/s1.", "7.3", "1.5mg", "1.5.", "x1.5", "1,000.", "1,2.", "-1.", ",1.", "a1.", "1a.", "1.a", "a.1", "10/10.", "$5.", "5%.", "#1.",
+		"http://www.odg-twc.com/odgtwc/hip.htm#Sacroiliac", "www.x.com.", "a.b", "a.b.c", "a.b-c.d", "a_b.c_d.e", "a.b_c.d", "U.S", "u.s.a", "x..y", "x...y",
+		"x.(y", "x.[y", "x.\"y", "x.'y", "x.)", "x?y", "x!y", "(x.y)", "x.y)", "x.y.", "1.2.3", "v1.2-b.3", "é.x", "x.é", "A.M", "i.e", "e.g,", "p.m.,"}
 	seps := []string{" ", " ", " ", "\n", "  ", "\n\n", "\t", "\u00a0", "\u2003", "\u2028"}
 	r := rand.New(rand.NewSource(3))
 	for k := 0; k < 3000; k++ {
