@@ -351,14 +351,15 @@ func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
 
 var punktWordsPool = sync.Pool{New: func() any { return new([]punktWord) }}
 
-// starts returns the offsets in chunk where the sentences of
+// starts appends to out the offsets in chunk where the sentences of
 // seg.Segment(chunk) start.
-func (m *punktModel) starts(chunk string) []int {
+func (m *punktModel) starts(chunk string, out []int) []int {
 	first := skipSpace(chunk, 0)
 	if first == len(chunk) {
-		return nil
+		return out
 	}
-	out := []int{first}
+	out0 := len(out)
+	out = append(out, first)
 	// The runs for the model, concatenated with a space after each (the
 	// run that ends the chunk is copied to its end, trailing space and
 	// all, as the model would see it).
@@ -409,6 +410,6 @@ func (m *punktModel) starts(chunk string) []int {
 		k := sort.SearchInts(batchAt, st.Start+1) - 1
 		out = append(out, st.Start-batchAt[k]+chunkAt[k])
 	}
-	sort.Ints(out[1:])
+	sort.Ints(out[out0+1:])
 	return out
 }

@@ -44,12 +44,12 @@ func checkStarts(t *testing.T, s *Splitter, name, text string) (chunks int) {
 			continue
 		}
 		chunks++
-		if d := cmp.Diff(segmentStarts(t, chunk), s.model.starts(chunk)); d != "" {
+		if d := cmp.Diff(segmentStarts(t, chunk), s.model.starts(chunk, nil)); d != "" {
 			t.Errorf("%s: chunk %q: sentence starts differ from prose (-prose +ours):\n%s", name, chunk, d)
 		}
 	}
 	if strings.TrimSpace(text) != "" {
-		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text)); d != "" {
+		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text, nil)); d != "" {
 			t.Errorf("%s: whole text: sentence starts differ from prose (-prose +ours):\n%s", name, d)
 		}
 	}
@@ -143,7 +143,7 @@ func TestPunktStartsRandom(t *testing.T) {
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text)); d != "" {
+		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text, nil)); d != "" {
 			t.Fatalf("%q: sentence starts differ from prose (-prose +ours):\n%s", text, d)
 		}
 	}

@@ -197,13 +197,15 @@ func (s *Splitter) Split(text string) []Sentence {
 	cuts = append(cuts, 0, len(text))
 	sort.Ints(cuts)
 	cuts = dedupeInts(cuts)
-	var all []int
+	// The sentence starts: the hard cuts and, between them, the model's.
+	all := make([]int, 0, 2*len(cuts)+len(text)/64)
+	var starts []int // softCuts' buffer
 	for i := 0; i+1 < len(cuts); i++ {
 		all = append(all, cuts[i])
-		all = append(all, s.softCuts(text, cuts[i], cuts[i+1])...)
+		all, starts = s.softCuts(text, cuts[i], cuts[i+1], all, starts)
 	}
 	all = append(all, len(text))
-	var out []Sentence
+	out := make([]Sentence, 0, len(all))
 	for i := 0; i+1 < len(all); i++ {
 		a, b := trimSpan(text, all[i], all[i+1])
 		if a < b {
@@ -354,25 +356,25 @@ func trailingEnum(s string) []int {
 	return reTrailingEnum.FindStringSubmatchIndex(s)
 }
 
-// softCuts runs the Punkt model on text[from:to] and returns the sentence
-// starts it finds (absolute offsets, after from), minus the ones our
-// abbreviation and list rules veto.
-func (s *Splitter) softCuts(text string, from, to int) []int {
+// softCuts runs the Punkt model on text[from:to] and appends to cuts the
+// sentence starts it finds (absolute offsets, after from), minus the ones
+// our abbreviation and list rules veto. starts is a buffer for the
+// model's starts, returned for the next call.
+func (s *Splitter) softCuts(text string, from, to int, cuts, starts []int) ([]int, []int) {
 	chunk := text[from:to]
 	// The Punkt model breaks only after a token holding . ? or !.
 	first := firstPunct(chunk)
 	if first < 0 {
-		return nil
+		return cuts, starts
 	}
 	// Punkt breaks only after a whitespace-separated token holding . ? or
 	// !, at the token's end. When every such character is in the last
 	// token, the only possible break leaves nothing but white space after
 	// it, so the model returns one sentence: skip it.
 	if punctOnlyInLastWord(chunk, first) {
-		return nil
+		return cuts, starts
 	}
-	starts := s.model.starts(chunk)
-	var cuts []int
+	starts = s.model.starts(chunk, starts[:0])
 	segStart := from
 	for i := 1; i < len(starts); i++ {
 		b := from + starts[i]
@@ -416,7 +418,7 @@ func (s *Splitter) softCuts(text string, from, to int) []int {
 		cuts = append(cuts, b)
 		segStart = b
 	}
-	return cuts
+	return cuts, starts
 }
 
 // firstPunct is strings.IndexAny(chunk, ".?!"), by strings.IndexByte (an
