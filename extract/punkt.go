@@ -208,7 +208,7 @@ func skipSpace(c string, i int) int {
 // isSpaceRune is unicode.IsSpace (a word ends there).
 func isSpaceRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return punktClass[r] == punktSpace
+		return asciiSpace[r]
 	}
 	return unicode.IsSpace(r)
 }

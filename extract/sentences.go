@@ -218,7 +218,8 @@ func (s *Splitter) Split(text string) []Sentence {
 // hardCuts returns offsets where a sentence must start, from the line and
 // pattern rules.
 func (s *Splitter) hardCuts(text string) []int {
-	// n is the rune count of the trimmed line (0: blank).
+	// A line is trimmed of white space: text[start:end]; n is its rune
+	// count (0: blank).
 	type line struct{ start, end, n int }
 	lines := make([]line, 0, strings.Count(text, "\n")+1)
 	var lens []int
@@ -229,8 +230,9 @@ func (s *Splitter) hardCuts(text string) []int {
 		} else {
 			end += start
 		}
-		n := runeCount(strings.TrimSpace(text[start:end]))
-		lines = append(lines, line{start, end, n})
+		a, b := trimSpan(text, start, end)
+		n := runeCount(text[a:b])
+		lines = append(lines, line{a, b, n})
 		if n > 0 {
 			lens = append(lens, n)
 		}
@@ -260,9 +262,8 @@ func (s *Splitter) hardCuts(text string) []int {
 			blank = true
 			continue
 		}
-		raw := text[ln.start:ln.end]
-		t := strings.TrimSpace(raw)
-		at := ln.start + len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
+		t := text[ln.start:ln.end]
+		at := ln.start
 		cut := first
 		caps := isHeadingLine(t)
 		// A line starting with an entry date is cut below, with the entry
@@ -290,7 +291,7 @@ func (s *Splitter) hardCuts(text string) []int {
 
 	found := s.scan.findAll(text)
 	for _, m := range found[0] {
-		if r, _ := utf8.DecodeLastRuneInString(text[:m[0]]); m[0] == 0 || unicode.IsSpace(r) {
+		if r, _ := utf8.DecodeLastRuneInString(text[:m[0]]); m[0] == 0 || isSpaceRune(r) {
 			cuts = append(cuts, m[0])
 		}
 	}
@@ -324,8 +325,7 @@ func (s *Splitter) hardCuts(text string) []int {
 // abbreviationBefore reports whether the word ending right before offset i
 // (with its period) is a never-split abbreviation ("approx.The").
 func (s *Splitter) abbreviationBefore(text string, i int) bool {
-	w := text[strings.LastIndexFunc(text[:i], unicode.IsSpace)+1 : i]
-	return hasLower(s.never, strings.TrimLeft(w, `(["'“‘`))
+	return hasLower(s.never, trimOpeners(text[lastWordStart(text[:i]):i]))
 }
 
 var (
@@ -385,13 +385,17 @@ func (s *Splitter) softCuts(text string, from, to int, cuts, starts []int) ([]in
 		right := text[b:to]
 		// The last word and its part after a slash ("2x/wk." -> "wk."),
 		// looked up lowercased.
-		last := strings.TrimLeft(left[strings.LastIndexFunc(left, unicode.IsSpace)+1:], `(["'“‘`)
+		last := trimOpeners(left[lastWordStart(left):])
 		unit := last[strings.LastIndexByte(last, '/')+1:]
+		// Every abbreviation ends with a period (checked at load).
+		abbr := func(set map[string]bool) bool {
+			return strings.HasSuffix(last, ".") && (hasLower(set, last) || len(unit) < len(last) && hasLower(set, unit))
+		}
 		r, _ := utf8.DecodeRuneInString(right)
 		switch {
-		case hasLower(s.never, last) || hasLower(s.never, unit):
+		case abbr(s.never):
 			continue
-		case !unicode.IsUpper(r) && (hasLower(s.mayEnd, last) || hasLower(s.mayEnd, unit)):
+		case !unicode.IsUpper(r) && abbr(s.mayEnd):
 			continue
 		case len(left) <= maxEnumeratorOnly && reEnumeratorOnly.MatchString(left):
 			continue
@@ -448,24 +452,86 @@ func punctOnlyInLastWord(chunk string, first int) bool {
 // label: its last character, closing quotes and brackets aside, is one of
 // . ! ? : ;
 func endsFinished(l string) bool {
-	r, _ := utf8.DecodeLastRuneInString(strings.TrimRight(l, `"')]}’”`))
-	return strings.ContainsRune(".!?:;", r)
+	for len(l) > 0 {
+		switch c := l[len(l)-1]; {
+		case c == '"' || c == '\'' || c == ')' || c == ']' || c == '}':
+			l = l[:len(l)-1]
+		case strings.HasSuffix(l, "’") || strings.HasSuffix(l, "”"):
+			l = l[:len(l)-len("’")]
+		default:
+			return c == '.' || c == '!' || c == '?' || c == ':' || c == ';'
+		}
+	}
+	return false
 }
 
 // isHeadingLine reports whether l is an ALL-CAPS line: at least four
 // letters, none lowercase.
 func isHeadingLine(l string) bool {
 	letters := 0
-	for _, r := range l {
+	for i := 0; i < len(l); {
+		if c := l[i]; c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z':
+				return false
+			case 'A' <= c && c <= 'Z':
+				letters++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(l[i:])
 		if unicode.IsLower(r) {
 			return false
 		}
 		if unicode.IsLetter(r) {
 			letters++
 		}
+		i += size
 	}
 	return letters >= 4
 }
+
+// lastWordStart is strings.LastIndexFunc(s, unicode.IsSpace)+1: where the
+// last word of s starts, or 0. After a space of several bytes (U+00A0)
+// that is one byte into the space, as Split has always read it.
+func lastWordStart(s string) int {
+	i := len(s)
+	for i > 0 {
+		if c := s[i-1]; c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				break
+			}
+			i--
+			continue
+		}
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if unicode.IsSpace(r) {
+			return i - size + 1
+		}
+		i -= size
+	}
+	return i
+}
+
+// trimOpeners is strings.TrimLeft(w, `(["'“‘`): w without its opening
+// brackets and quotes.
+func trimOpeners(w string) string {
+	for len(w) > 0 {
+		switch c := w[0]; {
+		case c == '(' || c == '[' || c == '"' || c == '\'':
+			w = w[1:]
+		case strings.HasPrefix(w, "“") || strings.HasPrefix(w, "‘"):
+			w = w[len("“"):]
+		default:
+			return w
+		}
+	}
+	return w
+}
+
+// asciiSpace holds the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // runeCount is utf8.RuneCountInString(s), eight bytes at a time while s
 // is ASCII.
@@ -485,6 +551,13 @@ func runeCount(s string) int {
 // trimSpan trims white space from both ends of text[a:b].
 func trimSpan(text string, a, b int) (int, int) {
 	for a < b {
+		if c := text[a]; c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				break
+			}
+			a++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[a:b])
 		if !unicode.IsSpace(r) {
 			break
@@ -492,6 +565,13 @@ func trimSpan(text string, a, b int) (int, int) {
 		a += size
 	}
 	for b > a {
+		if c := text[b-1]; c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				break
+			}
+			b--
+			continue
+		}
 		r, size := utf8.DecodeLastRuneInString(text[a:b])
 		if !unicode.IsSpace(r) {
 			break
