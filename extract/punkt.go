@@ -64,7 +64,10 @@ var loadPunktModel = sync.OnceValues(func() (*punktModel, error) {
 
 // A punktWord is a whitespace-separated word of a chunk (a run of runes
 // that are not unicode.IsSpace), as Punkt's word tokenizer cuts them.
-type punktWord struct{ start, end int }
+type punktWord struct {
+	start, end int
+	never      bool // never(the word), set by starts
+}
 
 // A punktRun is a run of words holding . ? or ! (punct), with the word
 // after it (next; start -1: none) and whether another word follows that
@@ -138,8 +141,8 @@ func (sc *punktScan) run(r *punktRun) bool {
 		start -= size
 	}
 	end, _ := wordEnd(c, p)
-	r.punct = append(r.punct[:0], punktWord{start, end})
-	r.next, r.more = punktWord{-1, -1}, false
+	r.punct = append(r.punct[:0], punktWord{start: start, end: end})
+	r.next, r.more = punktWord{start: -1, end: -1}, false
 	for {
 		ns := skipSpace(c, end)
 		if ns == len(c) {
@@ -147,11 +150,11 @@ func (sc *punktScan) run(r *punktRun) bool {
 		}
 		ne, punct := wordEnd(c, ns)
 		if punct {
-			r.punct = append(r.punct, punktWord{ns, ne})
+			r.punct = append(r.punct, punktWord{start: ns, end: ne})
 			end = ne
 			continue
 		}
-		r.next = punktWord{ns, ne}
+		r.next = punktWord{start: ns, end: ne}
 		r.more = skipSpace(c, ne) < len(c)
 		end = ne
 		break
@@ -370,9 +373,11 @@ func (m *punktModel) starts(chunk string, out []int) []int {
 	r := punktRun{punct: (*wp)[:0]}
 	for sc.run(&r) {
 		known := true
-		for _, w := range r.punct {
-			w := chunk[w.start:w.end]
-			if known = m.plain(w) || never(w); !known {
+		for k := range r.punct {
+			w := &r.punct[k]
+			word := chunk[w.start:w.end]
+			w.never = never(word)
+			if known = w.never || m.plain(word); !known {
 				break
 			}
 		}
@@ -382,7 +387,7 @@ func (m *punktModel) starts(chunk string, out []int) []int {
 				if k+1 < len(r.punct) {
 					after = r.punct[k+1].start
 				}
-				if after >= 0 && !never(chunk[w.start:w.end]) {
+				if after >= 0 && !w.never {
 					out = append(out, after)
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -43,7 +44,11 @@ type Splitter struct {
 	listItem  *rules.Matcher
 	lineLabel *rules.Matcher
 	labels    []string // longest first
-	glued     []*rules.Matcher
+	// labelsBy[c] are the labels that may end with byte c, longest first:
+	// with ASCII labels (EqualFold then matches ASCII text only) those
+	// whose last letter is c in either case, else all of them.
+	labelsBy [256][]string
+	glued    []*rules.Matcher
 	// scan finds the matches of entry and glued, in that order.
 	scan *pairScan
 }
@@ -133,6 +138,7 @@ func newSplitter(abbrevData, sentData []byte) (*Splitter, error) {
 	if s.labels, err = checkLabels(sentFile, sf.Labels); err != nil {
 		return nil, err
 	}
+	s.indexLabels()
 	if s.model, err = loadPunktModel(); err != nil {
 		return nil, fmt.Errorf("sentence model: %w", err)
 	}
@@ -166,6 +172,27 @@ func checkLabels(file string, labels []rules.String) ([]string, error) {
 	return out, nil
 }
 
+// indexLabels fills labelsBy from labels.
+func (s *Splitter) indexLabels() {
+	for _, l := range s.labels {
+		for i := 0; i < len(l); i++ {
+			if l[i] >= utf8.RuneSelf {
+				for c := range s.labelsBy {
+					s.labelsBy[c] = s.labels
+				}
+				return
+			}
+		}
+	}
+	for _, l := range s.labels {
+		c := l[len(l)-1]
+		s.labelsBy[c] = append(s.labelsBy[c], l)
+		if o := c ^ 0x20; unicode.IsLetter(rune(c)) {
+			s.labelsBy[o] = append(s.labelsBy[o], l)
+		}
+	}
+}
+
 // labelBefore returns the offset of the label that ends right before the
 // colon at text[colon] (one space allowed before the colon), or -1. The
 // label must follow the text start, a space or a tab, and match with its
@@ -175,7 +202,10 @@ func (s *Splitter) labelBefore(text string, colon int) int {
 	if end > 0 && text[end-1] == ' ' {
 		end--
 	}
-	for _, l := range s.labels {
+	if end == 0 {
+		return -1
+	}
+	for _, l := range s.labelsBy[text[end-1]] {
 		start := end - len(l)
 		if start < 0 || text[start] != l[0] || !strings.EqualFold(text[start:end], l) {
 			continue
@@ -222,7 +252,7 @@ func (s *Splitter) hardCuts(text string) []int {
 	// count (0: blank).
 	type line struct{ start, end, n int }
 	lines := make([]line, 0, strings.Count(text, "\n")+1)
-	var lens []int
+	var lens lineLengths
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
@@ -234,7 +264,7 @@ func (s *Splitter) hardCuts(text string) []int {
 		n := runeCount(text[a:b])
 		lines = append(lines, line{a, b, n})
 		if n > 0 {
-			lens = append(lens, n)
+			lens.add(n)
 		}
 		start = end + 1
 	}
@@ -243,9 +273,8 @@ func (s *Splitter) hardCuts(text string) []int {
 	// fills most of it, so that a paragraph break after it, without final
 	// punctuation, is a wrap artifact.
 	width := 0
-	if len(lens) > 0 {
-		sort.Ints(lens)
-		width = lens[(len(lens)-1)*9/10]
+	if lens.n > 0 {
+		width = lens.nth((lens.n - 1) * 9 / 10)
 	}
 	long := func(n int) bool {
 		return width >= 40 && 4*n >= 3*width
@@ -320,6 +349,36 @@ func (s *Splitter) hardCuts(text string) []int {
 		}
 	}
 	return cuts
+}
+
+// lineLengths is a multiset of line lengths: a count of each length below
+// 256, the longer ones as they come (a sort of all lengths cost about 20,000
+// instructions of the IRO seed's Split).
+type lineLengths struct {
+	n     int
+	count [256]int
+	long  []int
+}
+
+func (l *lineLengths) add(n int) {
+	l.n++
+	if n < len(l.count) {
+		l.count[n]++
+	} else {
+		l.long = append(l.long, n)
+	}
+}
+
+// nth returns the length at index k (0 <= k < l.n) of the sorted lengths.
+func (l *lineLengths) nth(k int) int {
+	for n, c := range l.count {
+		if k < c {
+			return n
+		}
+		k -= c
+	}
+	slices.Sort(l.long)
+	return l.long[k]
 }
 
 // abbreviationBefore reports whether the word ending right before offset i
@@ -539,8 +598,9 @@ func runeCount(s string) int {
 	const hi = 0x8080808080808080
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		w := s[i : i+8] // eight bytes: no bounds checks, one 64-bit load
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 		if x&hi != 0 {
 			break
 		}

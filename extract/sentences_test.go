@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -446,6 +447,25 @@ func TestByteHelpersAgree(t *testing.T) {
 		a, e := trimSpan(s, 0, len(s))
 		if got, want := s[a:e], strings.TrimSpace(s); got != want || !strings.Contains(s[:a+len(want)], want) {
 			t.Fatalf("trimSpan(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestLineLengthsNth(t *testing.T) {
+	r := rand.New(rand.NewSource(8))
+	for k := 0; k < 2000; k++ {
+		var l lineLengths
+		var all []int
+		for n := 1 + r.Intn(40); n > 0; n-- {
+			x := 1 + r.Intn(300)
+			l.add(x)
+			all = append(all, x)
+		}
+		sort.Ints(all)
+		for i := range all {
+			if got := l.nth(i); got != all[i] {
+				t.Fatalf("nth(%d) = %d, want %d (%v)", i, got, all[i], all)
+			}
 		}
 	}
 }
