@@ -355,8 +355,10 @@ func isDigitByte(c byte) bool { return '0' <= c && c <= '9' }
 var punktWordsPool = sync.Pool{New: func() any { return new([]punktWord) }}
 
 // starts appends to out the offsets in chunk where the sentences of
-// seg.Segment(chunk) start.
-func (m *punktModel) starts(chunk string, out []int) []int {
+// seg.Segment(chunk) start. With leadVetoed, the caller drops a break
+// right after the chunk's first word: starts may leave it out (and does,
+// not asking the model about that word).
+func (m *punktModel) starts(chunk string, out []int, leadVetoed bool) []int {
 	first := skipSpace(chunk, 0)
 	if first == len(chunk) {
 		return out
@@ -365,35 +367,43 @@ func (m *punktModel) starts(chunk string, out []int) []int {
 	out = append(out, first)
 	// The runs for the model, concatenated with a space after each (the
 	// run that ends the chunk is copied to its end, trailing space and
-	// all, as the model would see it).
+	// all, as the model would see it). A run goes from its first word we
+	// cannot decide: the decision on a word depends on the words after
+	// it only (but see "." below).
 	var batch strings.Builder
 	var batchAt, chunkAt []int // run starts in batch and in chunk
 	sc := newPunktScan(chunk)
 	wp := punktWordsPool.Get().(*[]punktWord) // r.punct's array
 	r := punktRun{punct: (*wp)[:0]}
 	for sc.run(&r) {
-		known := true
-		for k := range r.punct {
-			w := &r.punct[k]
+		// The words before u are decided here.
+		u := 0
+		for ; u < len(r.punct); u++ {
+			w := &r.punct[u]
 			word := chunk[w.start:w.end]
-			w.never = never(word)
-			if known = w.never || m.plain(word); !known {
+			w.never = never(word) || leadVetoed && w.start == first
+			if !w.never && !m.plain(word) {
 				break
 			}
 		}
-		if known {
-			for k, w := range r.punct {
-				after := r.next.start // the word after w
-				if k+1 < len(r.punct) {
-					after = r.punct[k+1].start
-				}
-				if after >= 0 && !w.never {
-					out = append(out, after)
-				}
+		if u < len(r.punct) && chunk[r.punct[u].start:r.punct[u].end] == "." {
+			// A lone "." is the model's one word decided with the word
+			// before it ("pain. ." is an ellipsis): the whole run goes.
+			u = 0
+		}
+		for k, w := range r.punct[:u] {
+			after := r.next.start // the word after w
+			if k+1 < len(r.punct) {
+				after = r.punct[k+1].start
 			}
+			if after >= 0 && !w.never {
+				out = append(out, after)
+			}
+		}
+		if u == len(r.punct) {
 			continue
 		}
-		start := r.punct[0].start
+		start := r.punct[u].start
 		batchAt, chunkAt = append(batchAt, batch.Len()), append(chunkAt, start)
 		if r.more {
 			batch.WriteString(chunk[start:r.next.end])

@@ -44,16 +44,38 @@ func checkStarts(t *testing.T, s *Splitter, name, text string) (chunks int) {
 			continue
 		}
 		chunks++
-		if d := cmp.Diff(segmentStarts(t, chunk), s.model.starts(chunk, nil)); d != "" {
+		if d := cmp.Diff(segmentStarts(t, chunk), s.model.starts(chunk, nil, false)); d != "" {
 			t.Errorf("%s: chunk %q: sentence starts differ from prose (-prose +ours):\n%s", name, chunk, d)
 		}
+		checkLeadVetoed(t, s, chunk)
 	}
 	if strings.TrimSpace(text) != "" {
-		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text, nil)); d != "" {
+		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text, nil, false)); d != "" {
 			t.Errorf("%s: whole text: sentence starts differ from prose (-prose +ours):\n%s", name, d)
 		}
 	}
 	return chunks
+}
+
+// checkLeadVetoed checks starts with leadVetoed: the starts without it,
+// but for the one right after the text's first word.
+func checkLeadVetoed(t *testing.T, s *Splitter, text string) {
+	t.Helper()
+	first := skipSpace(text, 0)
+	end, _ := wordEnd(text, first)
+	after := skipSpace(text, end)
+	drop := func(starts []int) []int {
+		var out []int
+		for _, st := range starts {
+			if st != after || after == first {
+				out = append(out, st)
+			}
+		}
+		return out
+	}
+	if d := cmp.Diff(drop(s.model.starts(text, nil, false)), drop(s.model.starts(text, nil, true))); d != "" {
+		t.Errorf("%q: starts with the first word vetoed (-want +got):\n%s", text, d)
+	}
 }
 
 // TestPunktStartsAgreeWithModel checks the Punkt shortcut against prose's
@@ -143,9 +165,10 @@ func TestPunktStartsRandom(t *testing.T) {
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text, nil)); d != "" {
+		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text, nil, false)); d != "" {
 			t.Fatalf("%q: sentence starts differ from prose (-prose +ours):\n%s", text, d)
 		}
+		checkLeadVetoed(t, s, text)
 	}
 }
 

@@ -433,7 +433,13 @@ func (s *Splitter) softCuts(text string, from, to int, cuts, starts []int) ([]in
 	if punctOnlyInLastWord(chunk, first) {
 		return cuts, starts
 	}
-	starts = s.model.starts(chunk, starts[:0])
+	// A break right after a bare list number that starts the chunk ("1."
+	// | "Prior fusion") is vetoed below: the model need not decide it.
+	leadStart := skipSpace(chunk, 0)
+	leadEnd, _ := wordEnd(chunk, leadStart)
+	lead := chunk[leadStart:leadEnd]
+	leadVetoed := len(lead) <= maxEnumeratorOnly && reEnumeratorOnly.MatchString(lead)
+	starts = s.model.starts(chunk, starts[:0], leadVetoed)
 	segStart := from
 	for i := 1; i < len(starts); i++ {
 		b := from + starts[i]
