@@ -187,8 +187,9 @@ func (s *Splitter) indexLabels() {
 	for _, l := range s.labels {
 		c := l[len(l)-1]
 		s.labelsBy[c] = append(s.labelsBy[c], l)
-		if o := c ^ 0x20; unicode.IsLetter(rune(c)) {
-			s.labelsBy[o] = append(s.labelsBy[o], l)
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' {
+			c ^= 'a' - 'A' // the other case
+			s.labelsBy[c] = append(s.labelsBy[c], l)
 		}
 	}
 }
@@ -559,7 +560,8 @@ func isHeadingLine(l string) bool {
 
 // lastWordStart is strings.LastIndexFunc(s, unicode.IsSpace)+1: where the
 // last word of s starts, or 0. After a space of several bytes (U+00A0)
-// that is one byte into the space, as Split has always read it.
+// that is one byte into the space, as Split has always read it (kept for
+// identical output: such a word is then no abbreviation).
 func lastWordStart(s string) int {
 	i := len(s)
 	for i > 0 {
