@@ -251,14 +251,14 @@ func (m *punktModel) plain(w string) bool {
 	typed := false // holds a digit or a comma: the word type differs
 	for i := 0; i < n; i++ {
 		c := w[i]
-		switch {
-		case 'A' <= c && c <= 'Z':
+		switch plainClass[c] {
+		case plainUpper:
 			c += 'a' - 'A'
-		case c >= utf8.RuneSelf, c == '.', c == '?', c == '!':
+		case plainNo:
 			return false
-		case '0' <= c && c <= '9', c == ',':
+		case plainTyped:
 			typed = true
-		case c == '-':
+		case plainHyphen:
 			hyphen = i
 		}
 		buf[i] = c
@@ -272,6 +272,33 @@ func (m *punktModel) plain(w string) bool {
 	typ, ok := punktType(w)
 	return ok && typ != "##number##" && !m.risky[typ]
 }
+
+// Classes of bytes for plain (a table: the comparisons cost twice as
+// much): copied as is, A-Z (lowercased), not in a plain word (outside
+// ASCII, . ? !), digits and commas (the word type differs), the hyphen.
+const (
+	plainCopy = iota
+	plainUpper
+	plainNo
+	plainTyped
+	plainHyphen
+)
+
+var plainClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			t[c] = plainUpper
+		case c >= utf8.RuneSelf, c == '.', c == '?', c == '!':
+			t[c] = plainNo
+		case '0' <= c && c <= '9', c == ',':
+			t[c] = plainTyped
+		case c == '-':
+			t[c] = plainHyphen
+		}
+	}
+	return t
+}()
 
 // punktType is the model's word type of a word with a final period
 // (DefaultWordTokenizer.TypeNoPeriod): lowercased, a final number replaced

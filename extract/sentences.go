@@ -510,8 +510,8 @@ func firstPunct(chunk string) int {
 // punctOnlyInLastWord reports whether every . ? and ! of chunk is in its
 // last whitespace-separated word; first is the first of them.
 func punctOnlyInLastWord(chunk string, first int) bool {
-	tail := strings.TrimRightFunc(chunk[first:], unicode.IsSpace)
-	return strings.IndexFunc(tail, unicode.IsSpace) < 0
+	_, end := trimSpan(chunk, first, len(chunk))
+	return lastWordStart(chunk[first:end]) == 0 // no white space
 }
 
 // endsFinished reports whether line l ends like a sentence, heading or

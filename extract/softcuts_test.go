@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/precedent-dev/precedent/fixtures"
 )
@@ -36,6 +37,16 @@ func TestPunctOnlyInLastWordAgreesWithModel(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d chunks skip the model", hit, all)
+}
+
+func TestPunctOnlyInLastWord(t *testing.T) {
+	for _, s := range []string{"a.", "a. b", "a.b ", " x a.b.\n", "a.\u00a0b", "a.\u2028", "a.\xff b", "é.é", "a. \t"} {
+		first := firstPunct(s)
+		tail := strings.TrimRightFunc(s[first:], unicode.IsSpace)
+		if got, want := punctOnlyInLastWord(s, first), strings.IndexFunc(tail, unicode.IsSpace) < 0; got != want {
+			t.Errorf("punctOnlyInLastWord(%q) = %v, want %v", s, got, want)
+		}
+	}
 }
 
 func TestFirstPunct(t *testing.T) {
