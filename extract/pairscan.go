@@ -52,7 +52,7 @@ func newPairScan(ms []*rules.Matcher) *pairScan {
 	p := &pairScan{ms: ms}
 	for k, m := range ms {
 		ms, ok := matchStarts(m.Regexp().String())
-		if !ok || len(p.scanned) == 8 || commonPairs(ms.pairs) || nonASCIIStart(ms.pairs) {
+		if !ok || len(p.scanned) == 8 || commonPairs(ms.pairs) || ms.nonASCII {
 			p.plain = append(p.plain, k)
 			continue
 		}
@@ -60,11 +60,16 @@ func newPairScan(ms []*rules.Matcher) *pairScan {
 			p.pairs = new([1 << 16]uint8)
 		}
 		bit := uint8(1) << len(p.scanned)
-		for i, ok := range ms.pairs {
-			if ok {
-				p.pairs[i] |= bit
-				p.last[i>>8] |= bit
-				p.second[i&0xff] = true
+		for a, ok := range ms.rows {
+			if !ok {
+				continue
+			}
+			for b := range 256 {
+				if ms.pairs[a<<8|b] {
+					p.pairs[a<<8|b] |= bit
+					p.last[a] |= bit
+					p.second[b] = true
+				}
 			}
 		}
 		for c, ok := range ms.third {
@@ -84,17 +89,6 @@ func commonPairs(pairs *[1 << 16]bool) bool {
 			if pairs[a<<8|b] {
 				return true
 			}
-		}
-	}
-	return false
-}
-
-// nonASCIIStart reports whether pairs lets a match start with a byte
-// outside ASCII.
-func nonASCIIStart(pairs *[1 << 16]bool) bool {
-	for i := utf8.RuneSelf << 8; i < len(pairs); i++ {
-		if pairs[i] {
-			return true
 		}
 	}
 	return false
@@ -161,7 +155,10 @@ func nextPair(pairs *[1 << 16]uint8, second *[256]bool, text string, from int) i
 // not both ASCII. A superset: bytes outside ASCII are not told apart.
 type matchStart struct {
 	pairs *[1 << 16]bool
-	third [256]bool
+	rows  [256]bool // rows[a]: some pair starts with byte a
+	// nonASCII: a match may start with a byte outside ASCII
+	nonASCII bool
+	third    [256]bool
 }
 
 // matchStarts returns the matchStart of the pattern src; ok is false for a
@@ -207,12 +204,14 @@ func matchStarts(src string) (ms matchStart, ok bool) {
 		for b := range 256 {
 			pairs[a<<8|b] = true
 		}
+		ms.rows[a] = true
 	}
 	start := progClosure(prog, nil, uint32(prog.Start))
 	if progHasMatch(prog, start) {
 		return ms, false // matches the empty string
 	}
 	if progNonASCII(prog, start) {
+		ms.nonASCII = true
 		for a := utf8.RuneSelf; a < 256; a++ {
 			all(a)
 		}
@@ -233,11 +232,13 @@ func matchStarts(src string) (ms matchStart, ok bool) {
 			for b := utf8.RuneSelf; b < 256; b++ {
 				pairs[a<<8|b] = true
 			}
+			ms.rows[a] = true
 		}
 		for _, pc := range first {
 			for b, ok := range consumes[pc] {
 				if ok {
 					pairs[a<<8|b] = true
+					ms.rows[a] = true
 				}
 			}
 		}
