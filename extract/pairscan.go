@@ -16,8 +16,8 @@ import (
 // each ("." and "/" are everywhere in a letter: about 300 regexp runs on the
 // IRO seed); the pair scan looks up each byte pair of the text once in a
 // table and runs a pattern, anchored (Matcher.MatchAt), only where one of
-// its matches may start: on the IRO seed it cut the hard cuts' cost by
-// about 1.2 million instructions of 1.75 million.
+// its matches may start: on the IRO seed it cut the hard cuts' cost from
+// 1.75 to 0.74 million instructions.
 //
 // The result is FindAllStringSubmatchIndex's, pattern by pattern (leftmost
 // matches, each search resuming where the last match ended): a pattern
@@ -34,7 +34,7 @@ type pairScan struct {
 	scanned, plain []int
 	// pairs[a<<8|b] has bit k set when a match of ms[scanned[k]] may
 	// start with byte a followed by byte b; last[a], when one may start
-	// with byte a at the end of the text (a one-byte or shorter tail).
+	// with byte a (looked up for the text's last byte).
 	pairs *[1 << 16]uint8
 	last  [256]uint8
 	// third[c] has bit k set when a match of ms[scanned[k]] may hold byte
@@ -51,8 +51,8 @@ type pairScan struct {
 func newPairScan(ms []*rules.Matcher) *pairScan {
 	p := &pairScan{ms: ms}
 	for k, m := range ms {
-		ms, ok := matchStarts(m.Regexp().String())
-		if !ok || len(p.scanned) == 8 || commonPairs(ms.pairs) || ms.nonASCII {
+		st, ok := matchStarts(m.Regexp().String())
+		if !ok || len(p.scanned) == 8 || commonPairs(st.pairs) || st.nonASCII {
 			p.plain = append(p.plain, k)
 			continue
 		}
@@ -60,19 +60,19 @@ func newPairScan(ms []*rules.Matcher) *pairScan {
 			p.pairs = new([1 << 16]uint8)
 		}
 		bit := uint8(1) << len(p.scanned)
-		for a, ok := range ms.rows {
+		for a, ok := range st.rows {
 			if !ok {
 				continue
 			}
 			for b := range 256 {
-				if ms.pairs[a<<8|b] {
+				if st.pairs[a<<8|b] {
 					p.pairs[a<<8|b] |= bit
 					p.last[a] |= bit
 					p.second[b] = true
 				}
 			}
 		}
-		for c, ok := range ms.third {
+		for c, ok := range st.third {
 			if ok {
 				p.third[c] |= bit
 			}
