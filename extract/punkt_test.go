@@ -44,16 +44,38 @@ func checkStarts(t *testing.T, s *Splitter, name, text string) (chunks int) {
 			continue
 		}
 		chunks++
-		if d := cmp.Diff(segmentStarts(t, chunk), s.model.starts(chunk)); d != "" {
+		if d := cmp.Diff(segmentStarts(t, chunk), s.model.starts(chunk, nil, false)); d != "" {
 			t.Errorf("%s: chunk %q: sentence starts differ from prose (-prose +ours):\n%s", name, chunk, d)
 		}
+		checkLeadVetoed(t, s, chunk)
 	}
 	if strings.TrimSpace(text) != "" {
-		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text)); d != "" {
+		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text, nil, false)); d != "" {
 			t.Errorf("%s: whole text: sentence starts differ from prose (-prose +ours):\n%s", name, d)
 		}
 	}
 	return chunks
+}
+
+// checkLeadVetoed checks starts with leadVetoed: the starts without it,
+// but for the one right after the text's first word.
+func checkLeadVetoed(t *testing.T, s *Splitter, text string) {
+	t.Helper()
+	first := skipSpace(text, 0)
+	end, _ := wordEnd(text, first)
+	after := skipSpace(text, end)
+	drop := func(starts []int) []int {
+		var out []int
+		for _, st := range starts {
+			if st != after || after == first {
+				out = append(out, st)
+			}
+		}
+		return out
+	}
+	if d := cmp.Diff(drop(s.model.starts(text, nil, false)), drop(s.model.starts(text, nil, true))); d != "" {
+		t.Errorf("%q: starts with the first word vetoed (-want +got):\n%s", text, d)
+	}
 }
 
 // TestPunktStartsAgreeWithModel checks the Punkt shortcut against prose's
@@ -123,7 +145,9 @@ func TestPunktStartsRandom(t *testing.T) {
 		".", "..", "...", "pain...", "pain?", "pain!", "(pain).", "pain.)", "\"pain.\"", "pain.”", "pain,", "X.", "xx.", "XX/XX/XX.", "wks.",
 		"approx.", "vs.", "Pt.", "a.m.", "international", "Henley", "é.", "thé.", "Thé", "café", "”", "(see", "above).", "ſept.", "\u212aelvin.",
 		"right>left.", "(sacroiliitis).", "L5/S1.", "XX/XX.", "pain/fever.", "a-inc.", "co-prof.", "e-mail.", "x,y.", "-.", "a-.", "'em.", "[x].", "x).",
-		"L4-5.", "l5/s1.", "7.3", "1.5mg", "1.5.", "x1.5", "1,000.", "1,2.", "-1.", ",1.", "a1.", "1a.", "1.a", "a.1", "10/10.", "$5.", "5%.", "#1."}
+		"L4-5.", "l5/s1.", "7.3", "1.5mg", "1.5.", "x1.5", "1,000.", "1,2.", "-1.", ",1.", "a1.", "1a.", "1.a", "a.1", "10/10.", "$5.", "5%.", "#1.",
+		"http://www.odg-twc.com/odgtwc/hip.htm#Sacroiliac", "www.x.com.", "a.b", "a.b.c", "a.b-c.d", "a_b.c_d.e", "a.b_c.d", "U.S", "u.s.a", "x..y", "x...y",
+		"x.(y", "x.[y", "x.\"y", "x.'y", "x.)", "x?y", "x!y", "(x.y)", "x.y)", "x.y.", "1.2.3", "v1.2-b.3", "é.x", "x.é", "A.M", "i.e", "e.g,", "p.m.,"}
 	seps := []string{" ", " ", " ", "\n", "  ", "\n\n", "\t", "\u00a0", "\u2003", "\u2028"}
 	r := rand.New(rand.NewSource(3))
 	for k := 0; k < 3000; k++ {
@@ -141,9 +165,10 @@ func TestPunktStartsRandom(t *testing.T) {
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text)); d != "" {
+		if d := cmp.Diff(segmentStarts(t, text), s.model.starts(text, nil, false)); d != "" {
 			t.Fatalf("%q: sentence starts differ from prose (-prose +ours):\n%s", text, d)
 		}
+		checkLeadVetoed(t, s, text)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -43,7 +44,13 @@ type Splitter struct {
 	listItem  *rules.Matcher
 	lineLabel *rules.Matcher
 	labels    []string // longest first
-	glued     []*rules.Matcher
+	// labelsBy[c] are the labels that may end with byte c, longest first:
+	// with ASCII labels (EqualFold then matches ASCII text only) those
+	// whose last letter is c in either case, else all of them.
+	labelsBy [256][]string
+	glued    []*rules.Matcher
+	// scan finds the matches of entry and glued, in that order.
+	scan *pairScan
 }
 
 // sentencesFile is the YAML shape of data/sentences.yaml.
@@ -127,9 +134,11 @@ func newSplitter(abbrevData, sentData []byte) (*Splitter, error) {
 		}
 		s.glued = append(s.glued, re)
 	}
+	s.scan = newPairScan(append([]*rules.Matcher{s.entry}, s.glued...))
 	if s.labels, err = checkLabels(sentFile, sf.Labels); err != nil {
 		return nil, err
 	}
+	s.indexLabels()
 	if s.model, err = loadPunktModel(); err != nil {
 		return nil, fmt.Errorf("sentence model: %w", err)
 	}
@@ -163,6 +172,28 @@ func checkLabels(file string, labels []rules.String) ([]string, error) {
 	return out, nil
 }
 
+// indexLabels fills labelsBy from labels.
+func (s *Splitter) indexLabels() {
+	for _, l := range s.labels {
+		for i := 0; i < len(l); i++ {
+			if l[i] >= utf8.RuneSelf {
+				for c := range s.labelsBy {
+					s.labelsBy[c] = s.labels
+				}
+				return
+			}
+		}
+	}
+	for _, l := range s.labels {
+		c := l[len(l)-1]
+		s.labelsBy[c] = append(s.labelsBy[c], l)
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' {
+			c ^= 'a' - 'A' // the other case
+			s.labelsBy[c] = append(s.labelsBy[c], l)
+		}
+	}
+}
+
 // labelBefore returns the offset of the label that ends right before the
 // colon at text[colon] (one space allowed before the colon), or -1. The
 // label must follow the text start, a space or a tab, and match with its
@@ -172,7 +203,10 @@ func (s *Splitter) labelBefore(text string, colon int) int {
 	if end > 0 && text[end-1] == ' ' {
 		end--
 	}
-	for _, l := range s.labels {
+	if end == 0 {
+		return -1
+	}
+	for _, l := range s.labelsBy[text[end-1]] {
 		start := end - len(l)
 		if start < 0 || text[start] != l[0] || !strings.EqualFold(text[start:end], l) {
 			continue
@@ -194,13 +228,15 @@ func (s *Splitter) Split(text string) []Sentence {
 	cuts = append(cuts, 0, len(text))
 	sort.Ints(cuts)
 	cuts = dedupeInts(cuts)
-	var all []int
+	// The sentence starts: the hard cuts and, between them, the model's.
+	all := make([]int, 0, 2*len(cuts)+len(text)/64)
+	var starts []int // softCuts' buffer
 	for i := 0; i+1 < len(cuts); i++ {
 		all = append(all, cuts[i])
-		all = append(all, s.softCuts(text, cuts[i], cuts[i+1])...)
+		all, starts = s.softCuts(text, cuts[i], cuts[i+1], all, starts)
 	}
 	all = append(all, len(text))
-	var out []Sentence
+	out := make([]Sentence, 0, len(all))
 	for i := 0; i+1 < len(all); i++ {
 		a, b := trimSpan(text, all[i], all[i+1])
 		if a < b {
@@ -213,10 +249,11 @@ func (s *Splitter) Split(text string) []Sentence {
 // hardCuts returns offsets where a sentence must start, from the line and
 // pattern rules.
 func (s *Splitter) hardCuts(text string) []int {
-	// n is the rune count of the trimmed line (0: blank).
+	// A line is trimmed of white space: text[start:end]; n is its rune
+	// count (0: blank).
 	type line struct{ start, end, n int }
 	lines := make([]line, 0, strings.Count(text, "\n")+1)
-	var lens []int
+	var lens lineLengths
 	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
@@ -224,10 +261,11 @@ func (s *Splitter) hardCuts(text string) []int {
 		} else {
 			end += start
 		}
-		n := runeCount(strings.TrimSpace(text[start:end]))
-		lines = append(lines, line{start, end, n})
+		a, b := trimSpan(text, start, end)
+		n := runeCount(text[a:b])
+		lines = append(lines, line{a, b, n})
 		if n > 0 {
-			lens = append(lens, n)
+			lens.add(n)
 		}
 		start = end + 1
 	}
@@ -236,9 +274,8 @@ func (s *Splitter) hardCuts(text string) []int {
 	// fills most of it, so that a paragraph break after it, without final
 	// punctuation, is a wrap artifact.
 	width := 0
-	if len(lens) > 0 {
-		sort.Ints(lens)
-		width = lens[(len(lens)-1)*9/10]
+	if lens.n > 0 {
+		width = lens.nth((lens.n - 1) * 9 / 10)
 	}
 	long := func(n int) bool {
 		return width >= 40 && 4*n >= 3*width
@@ -255,9 +292,8 @@ func (s *Splitter) hardCuts(text string) []int {
 			blank = true
 			continue
 		}
-		raw := text[ln.start:ln.end]
-		t := strings.TrimSpace(raw)
-		at := ln.start + len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
+		t := text[ln.start:ln.end]
+		at := ln.start
 		cut := first
 		caps := isHeadingLine(t)
 		// A line starting with an entry date is cut below, with the entry
@@ -283,8 +319,9 @@ func (s *Splitter) hardCuts(text string) []int {
 		prev, prevN, pcaps, blank, first = t, ln.n, caps, false, false
 	}
 
-	for _, m := range s.entry.FindAllStringIndex(text) {
-		if r, _ := utf8.DecodeLastRuneInString(text[:m[0]]); m[0] == 0 || unicode.IsSpace(r) {
+	found := s.scan.findAll(text)
+	for _, m := range found[0] {
+		if r, _ := utf8.DecodeLastRuneInString(text[:m[0]]); m[0] == 0 || isSpaceRune(r) {
 			cuts = append(cuts, m[0])
 		}
 	}
@@ -304,8 +341,8 @@ func (s *Splitter) hardCuts(text string) []int {
 			cuts = append(cuts, at)
 		}
 	}
-	for _, re := range s.glued {
-		for _, m := range re.FindAllStringSubmatchIndex(text) {
+	for _, ms := range found[1:] {
+		for _, m := range ms {
 			if s.abbreviationBefore(text, m[2]) {
 				continue
 			}
@@ -315,11 +352,40 @@ func (s *Splitter) hardCuts(text string) []int {
 	return cuts
 }
 
+// lineLengths is a multiset of line lengths: a count of each length below
+// 256, the longer ones as they come (a sort of all lengths cost about 20,000
+// instructions of the IRO seed's Split).
+type lineLengths struct {
+	n     int
+	count [256]int
+	long  []int
+}
+
+func (l *lineLengths) add(n int) {
+	l.n++
+	if n < len(l.count) {
+		l.count[n]++
+	} else {
+		l.long = append(l.long, n)
+	}
+}
+
+// nth returns the length at index k (0 <= k < l.n) of the sorted lengths.
+func (l *lineLengths) nth(k int) int {
+	for n, c := range l.count {
+		if k < c {
+			return n
+		}
+		k -= c
+	}
+	slices.Sort(l.long)
+	return l.long[k]
+}
+
 // abbreviationBefore reports whether the word ending right before offset i
 // (with its period) is a never-split abbreviation ("approx.The").
 func (s *Splitter) abbreviationBefore(text string, i int) bool {
-	w := text[strings.LastIndexFunc(text[:i], unicode.IsSpace)+1 : i]
-	return hasLower(s.never, strings.TrimLeft(w, `(["'“‘`))
+	return hasLower(s.never, trimOpeners(text[lastWordStart(text[:i]):i]))
 }
 
 var (
@@ -350,27 +416,31 @@ func trailingEnum(s string) []int {
 	return reTrailingEnum.FindStringSubmatchIndex(s)
 }
 
-// softCuts runs the Punkt model on text[from:to] and returns the sentence
-// starts it finds (absolute offsets, after from), minus the ones our
-// abbreviation and list rules veto.
-func (s *Splitter) softCuts(text string, from, to int) []int {
+// softCuts runs the Punkt model on text[from:to] and appends to cuts the
+// sentence starts it finds (absolute offsets, after from), minus the ones
+// our abbreviation and list rules veto. starts is a buffer for the
+// model's starts, returned for the next call.
+func (s *Splitter) softCuts(text string, from, to int, cuts, starts []int) ([]int, []int) {
 	chunk := text[from:to]
-	if strings.TrimSpace(chunk) == "" {
-		return nil
-	}
 	// The Punkt model breaks only after a token holding . ? or !.
-	if !strings.ContainsAny(chunk, ".?!") {
-		return nil
+	first := firstPunct(chunk)
+	if first < 0 {
+		return cuts, starts
 	}
 	// Punkt breaks only after a whitespace-separated token holding . ? or
 	// !, at the token's end. When every such character is in the last
 	// token, the only possible break leaves nothing but white space after
 	// it, so the model returns one sentence: skip it.
-	if punctOnlyInLastWord(chunk) {
-		return nil
+	if punctOnlyInLastWord(chunk, first) {
+		return cuts, starts
 	}
-	starts := s.model.starts(chunk)
-	var cuts []int
+	// A break right after a bare list number that starts the chunk ("1."
+	// | "Prior fusion") is vetoed below: the model need not decide it.
+	leadStart := skipSpace(chunk, 0)
+	leadEnd, _ := wordEnd(chunk, leadStart)
+	lead := chunk[leadStart:leadEnd]
+	leadVetoed := len(lead) <= maxEnumeratorOnly && reEnumeratorOnly.MatchString(lead)
+	starts = s.model.starts(chunk, starts[:0], leadVetoed)
 	segStart := from
 	for i := 1; i < len(starts); i++ {
 		b := from + starts[i]
@@ -381,13 +451,17 @@ func (s *Splitter) softCuts(text string, from, to int) []int {
 		right := text[b:to]
 		// The last word and its part after a slash ("2x/wk." -> "wk."),
 		// looked up lowercased.
-		last := strings.TrimLeft(left[strings.LastIndexFunc(left, unicode.IsSpace)+1:], `(["'“‘`)
+		last := trimOpeners(left[lastWordStart(left):])
 		unit := last[strings.LastIndexByte(last, '/')+1:]
+		// Every abbreviation ends with a period (checked at load).
+		abbr := func(set map[string]bool) bool {
+			return strings.HasSuffix(last, ".") && (hasLower(set, last) || len(unit) < len(last) && hasLower(set, unit))
+		}
 		r, _ := utf8.DecodeRuneInString(right)
 		switch {
-		case hasLower(s.never, last) || hasLower(s.never, unit):
+		case abbr(s.never):
 			continue
-		case !unicode.IsUpper(r) && (hasLower(s.mayEnd, last) || hasLower(s.mayEnd, unit)):
+		case !unicode.IsUpper(r) && abbr(s.mayEnd):
 			continue
 		case len(left) <= maxEnumeratorOnly && reEnumeratorOnly.MatchString(left):
 			continue
@@ -414,39 +488,117 @@ func (s *Splitter) softCuts(text string, from, to int) []int {
 		cuts = append(cuts, b)
 		segStart = b
 	}
-	return cuts
+	return cuts, starts
+}
+
+// firstPunct is strings.IndexAny(chunk, ".?!"), by strings.IndexByte (an
+// IndexAny of three bytes tests byte by byte: 90,000 instructions of the
+// IRO seed's Split).
+func firstPunct(chunk string) int {
+	p := len(chunk)
+	for k := range len(punctBytes) {
+		if i := strings.IndexByte(chunk[:p], punctBytes[k]); i >= 0 {
+			p = i
+		}
+	}
+	if p == len(chunk) {
+		return -1
+	}
+	return p
 }
 
 // punctOnlyInLastWord reports whether every . ? and ! of chunk is in its
-// last whitespace-separated word (chunk holds at least one).
-func punctOnlyInLastWord(chunk string) bool {
-	first := strings.IndexAny(chunk, ".?!")
-	tail := strings.TrimRightFunc(chunk[first:], unicode.IsSpace)
-	return strings.IndexFunc(tail, unicode.IsSpace) < 0
+// last whitespace-separated word; first is the first of them.
+func punctOnlyInLastWord(chunk string, first int) bool {
+	_, end := trimSpan(chunk, first, len(chunk))
+	return lastWordStart(chunk[first:end]) == 0 // no white space
 }
 
 // endsFinished reports whether line l ends like a sentence, heading or
 // label: its last character, closing quotes and brackets aside, is one of
 // . ! ? : ;
 func endsFinished(l string) bool {
-	r, _ := utf8.DecodeLastRuneInString(strings.TrimRight(l, `"')]}’”`))
-	return strings.ContainsRune(".!?:;", r)
+	for len(l) > 0 {
+		switch c := l[len(l)-1]; {
+		case c == '"' || c == '\'' || c == ')' || c == ']' || c == '}':
+			l = l[:len(l)-1]
+		case strings.HasSuffix(l, "’") || strings.HasSuffix(l, "”"):
+			l = l[:len(l)-len("’")]
+		default:
+			return c == '.' || c == '!' || c == '?' || c == ':' || c == ';'
+		}
+	}
+	return false
 }
 
 // isHeadingLine reports whether l is an ALL-CAPS line: at least four
 // letters, none lowercase.
 func isHeadingLine(l string) bool {
 	letters := 0
-	for _, r := range l {
+	for i := 0; i < len(l); {
+		if c := l[i]; c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z':
+				return false
+			case 'A' <= c && c <= 'Z':
+				letters++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(l[i:])
 		if unicode.IsLower(r) {
 			return false
 		}
 		if unicode.IsLetter(r) {
 			letters++
 		}
+		i += size
 	}
 	return letters >= 4
 }
+
+// lastWordStart is strings.LastIndexFunc(s, unicode.IsSpace)+1: where the
+// last word of s starts, or 0. After a space of several bytes (U+00A0)
+// that is one byte into the space, as Split has always read it (kept for
+// identical output: such a word is then no abbreviation).
+func lastWordStart(s string) int {
+	i := len(s)
+	for i > 0 {
+		if c := s[i-1]; c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				break
+			}
+			i--
+			continue
+		}
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if unicode.IsSpace(r) {
+			return i - size + 1
+		}
+		i -= size
+	}
+	return i
+}
+
+// trimOpeners is strings.TrimLeft(w, `(["'“‘`): w without its opening
+// brackets and quotes.
+func trimOpeners(w string) string {
+	for len(w) > 0 {
+		switch c := w[0]; {
+		case c == '(' || c == '[' || c == '"' || c == '\'':
+			w = w[1:]
+		case strings.HasPrefix(w, "“") || strings.HasPrefix(w, "‘"):
+			w = w[len("“"):]
+		default:
+			return w
+		}
+	}
+	return w
+}
+
+// asciiSpace holds the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // runeCount is utf8.RuneCountInString(s), eight bytes at a time while s
 // is ASCII.
@@ -454,8 +606,9 @@ func runeCount(s string) int {
 	const hi = 0x8080808080808080
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		w := s[i : i+8] // eight bytes: no bounds checks, one 64-bit load
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 		if x&hi != 0 {
 			break
 		}
@@ -466,6 +619,13 @@ func runeCount(s string) int {
 // trimSpan trims white space from both ends of text[a:b].
 func trimSpan(text string, a, b int) (int, int) {
 	for a < b {
+		if c := text[a]; c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				break
+			}
+			a++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[a:b])
 		if !unicode.IsSpace(r) {
 			break
@@ -473,6 +633,13 @@ func trimSpan(text string, a, b int) (int, int) {
 		a += size
 	}
 	for b > a {
+		if c := text[b-1]; c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				break
+			}
+			b--
+			continue
+		}
 		r, size := utf8.DecodeLastRuneInString(text[a:b])
 		if !unicode.IsSpace(r) {
 			break

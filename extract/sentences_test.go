@@ -3,8 +3,10 @@ package extract
 import (
 	"errors"
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -404,6 +406,65 @@ func TestRuneCount(t *testing.T) {
 		for i := 0; i <= len(s); i++ {
 			if got, want := runeCount(s[i:]), utf8.RuneCountInString(s[i:]); got != want {
 				t.Fatalf("runeCount(%q) = %d, want %d", s[i:], got, want)
+			}
+		}
+	}
+}
+
+// TestByteHelpersAgree compares the byte-level helpers of hardCuts and
+// softCuts with the strings and unicode calls they replace, on random
+// strings of spaces, quotes, brackets, letters and bytes outside ASCII.
+func TestByteHelpersAgree(t *testing.T) {
+	pieces := []string{"a", "B", "é", "É", " ", "\t", "\n", "\u00a0", "\u2028", "\u0085", ".", ":", ";", "?", "!", "\"", "'", ")", "]", "}",
+		"’", "”", "“", "‘", "(", "[", "\xff", "\xe2\x80", "ǅ", "1"}
+	r := rand.New(rand.NewSource(7))
+	for k := 0; k < 20000; k++ {
+		var b strings.Builder
+		for n := r.Intn(9); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		s := b.String()
+		last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s, `"')]}’”`))
+		if got, want := endsFinished(s), strings.ContainsRune(".!?:;", last); got != want {
+			t.Fatalf("endsFinished(%q) = %v, want %v", s, got, want)
+		}
+		letters, lower := 0, false
+		for _, r := range s {
+			lower = lower || unicode.IsLower(r)
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if got, want := isHeadingLine(s), !lower && letters >= 4; got != want {
+			t.Fatalf("isHeadingLine(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := lastWordStart(s), strings.LastIndexFunc(s, unicode.IsSpace)+1; got != want {
+			t.Fatalf("lastWordStart(%q) = %d, want %d", s, got, want)
+		}
+		if got, want := trimOpeners(s), strings.TrimLeft(s, `(["'“‘`); got != want {
+			t.Fatalf("trimOpeners(%q) = %q, want %q", s, got, want)
+		}
+		a, e := trimSpan(s, 0, len(s))
+		if got, want := s[a:e], strings.TrimSpace(s); got != want || !strings.Contains(s[:a+len(want)], want) {
+			t.Fatalf("trimSpan(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestLineLengthsNth(t *testing.T) {
+	r := rand.New(rand.NewSource(8))
+	for k := 0; k < 2000; k++ {
+		var l lineLengths
+		var all []int
+		for n := 1 + r.Intn(40); n > 0; n-- {
+			x := 1 + r.Intn(300)
+			l.add(x)
+			all = append(all, x)
+		}
+		sort.Ints(all)
+		for i := range all {
+			if got := l.nth(i); got != all[i] {
+				t.Fatalf("nth(%d) = %d, want %d (%v)", i, got, all[i], all)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/precedent-dev/precedent/fixtures"
 )
@@ -27,7 +28,7 @@ func TestPunctOnlyInLastWordAgreesWithModel(t *testing.T) {
 				continue
 			}
 			all++
-			if punctOnlyInLastWord(chunk) {
+			if punctOnlyInLastWord(chunk, firstPunct(chunk)) {
 				hit++
 				if n := len(s.seg.Segment(chunk)); n > 1 {
 					t.Errorf("%s: %q: model gives %d sentences", f, chunk, n)
@@ -36,4 +37,22 @@ func TestPunctOnlyInLastWordAgreesWithModel(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d chunks skip the model", hit, all)
+}
+
+func TestPunctOnlyInLastWord(t *testing.T) {
+	for _, s := range []string{"a.", "a. b", "a.b ", " x a.b.\n", "a.\u00a0b", "a.\u2028", "a.\xff b", "é.é", "a. \t"} {
+		first := firstPunct(s)
+		tail := strings.TrimRightFunc(s[first:], unicode.IsSpace)
+		if got, want := punctOnlyInLastWord(s, first), strings.IndexFunc(tail, unicode.IsSpace) < 0; got != want {
+			t.Errorf("punctOnlyInLastWord(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestFirstPunct(t *testing.T) {
+	for _, s := range []string{"", "abc", "a.b?c", "a?b.c", "!", "no end\n", "x ! y", "é. ok", "1.5?"} {
+		if got, want := firstPunct(s), strings.IndexAny(s, ".?!"); got != want {
+			t.Errorf("firstPunct(%q) = %d, want %d", s, got, want)
+		}
+	}
 }
