@@ -67,9 +67,13 @@ type Matcher struct {
 	pair         bool
 	pairA, pairB [256]bool
 	maxLen       int
-	// scanBytes are the bytes of region (pairA with pair) when there are
-	// few of them: the region scan jumps to them with strings.IndexByte.
+	// scanBytes are the bytes of region (pairA with pair, or pairB when
+	// scanSecond) when there are few of them: the region scan jumps to
+	// them with strings.IndexByte.
 	scanBytes []byte
+	// scanSecond: the region scan jumps to the bytes of pairB and looks
+	// at the byte before (pairB has fewer or rarer bytes than pairA).
+	scanSecond bool
 
 	// start scan (FindAll*, FindStringSubmatchIndex, MatchString): a
 	// non-empty match starts, after the zero-width assertions startAsserts,
@@ -461,6 +465,9 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 			set := &m.region
 			if m.pair {
 				set = &m.pairA
+				if b := fewBytes(&m.pairB, maxScanBytes); b != nil && setWeight(&m.pairB) < setWeight(&m.pairA) {
+					set, m.scanSecond = &m.pairB, true
+				}
 			}
 			m.scanBytes = fewBytes(set, maxScanBytes)
 		}
@@ -1117,8 +1124,9 @@ func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
 	}
 	var out [][]int
 	n := m.maxLen
+	sc := newByteScan(s, m.scanBytes)
 	for a := 0; a < len(s); {
-		p := m.nextNeed(s, a, len(s))
+		p := m.nextNeed(sc, a, len(s))
 		if p < 0 {
 			break
 		}
@@ -1127,7 +1135,7 @@ func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
 		// every match lies in one region; regions are searched alone.
 		start, end := max(0, p-n+1), min(len(s), p+n)
 		for q := p + 1; q < len(s) && q < end+n-1; q++ {
-			if q = m.nextNeed(s, q, min(len(s), end+n-1)); q < 0 {
+			if q = m.nextNeed(sc, q, min(len(s), end+n-1)); q < 0 {
 				break
 			}
 			end = min(len(s), q+n)
@@ -1144,7 +1152,7 @@ func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
 		// would search the rest of the region again after its last match
 		// (at the entry dates, 1.6 µs a region, one search 0.5).
 		for from := start; from < end; {
-			if from > start && m.nextNeed(s, from, end) < 0 {
+			if from > start && m.nextNeed(sc, from, end) < 0 {
 				break // a match after from holds a needed byte after from
 			}
 			loc := m.re.FindStringSubmatchIndex(s[from:end])
@@ -1173,11 +1181,11 @@ func (m *Matcher) needAt(s string, p int) bool {
 	return m.region[s[p]]
 }
 
-// nextNeed returns the first p in [from, to) where needAt(s, p), or -1.
-// With few needed bytes it jumps from one to the next with
-// strings.IndexByte (one call per byte and place found), else it tests
-// byte by byte.
-func (m *Matcher) nextNeed(s string, from, to int) int {
+// nextNeed returns the first p in [from, to) where needAt(sc.s, p), or
+// -1. With few needed bytes it jumps from one to the next with
+// strings.IndexByte (sc), else it tests byte by byte.
+func (m *Matcher) nextNeed(sc *byteScan, from, to int) int {
+	s := sc.s
 	if m.scanBytes == nil {
 		for p := from; p < to; p++ {
 			if m.needAt(s, p) {
@@ -1186,16 +1194,21 @@ func (m *Matcher) nextNeed(s string, from, to int) int {
 		}
 		return -1
 	}
-	for from < to {
-		// The nearest of the scan bytes: each search stops at the best
-		// place found so far.
-		p := to
-		for _, c := range m.scanBytes {
-			if k := strings.IndexByte(s[from:p], c); k >= 0 {
-				p = from + k
+	if m.scanSecond {
+		// A byte of pairB at q = p+1, then one of pairA before it.
+		for q := from + 1; q <= to; q++ {
+			if q = sc.next(q); q < 0 || q > to {
+				return -1
+			}
+			if m.pairA[s[q-1]] {
+				return q - 1
 			}
 		}
-		if p == to {
+		return -1
+	}
+	for from < to {
+		p := sc.next(from)
+		if p < 0 || p >= to {
 			return -1
 		}
 		if !m.pair || p+1 < len(s) && m.pairB[s[p+1]] {
@@ -1204,6 +1217,54 @@ func (m *Matcher) nextNeed(s string, from, to int) int {
 		from = p + 1
 	}
 	return -1
+}
+
+// A byteScan finds the places of a few bytes in s with strings.IndexByte,
+// and remembers for each byte the place it found: a search for the next
+// place of any of them searches again only for the bytes it has passed.
+// (Searching each byte up to the nearest place at every call, a rare byte
+// far away was searched for again after each place of a common one: the
+// list-marker region scan of the IRO seed, `(?:[:)]|[:)a-z%]\.)...`,
+// searched for ")" and ":" again after every ".".)
+type byteScan struct {
+	s     string
+	bytes []byte
+	// from[k], at[k]: the first place of bytes[k] at or after from[k]
+	// is at[k] (-1: none).
+	from, at [maxScanBytes]int
+}
+
+func newByteScan(s string, bytes []byte) *byteScan {
+	sc := &byteScan{s: s, bytes: bytes}
+	for k := range bytes {
+		sc.from[k] = len(s) + 1 // nothing searched yet
+	}
+	return sc
+}
+
+// next returns the first place at or after from of one of the bytes, or -1.
+func (sc *byteScan) next(from int) int {
+	p := -1
+	for k, c := range sc.bytes {
+		if from < sc.from[k] || sc.at[k] >= 0 && sc.at[k] < from {
+			sc.from[k], sc.at[k] = from, indexByteFrom(sc.s, c, from)
+		}
+		if at := sc.at[k]; at >= 0 && (p < 0 || at < p) {
+			p = at
+		}
+	}
+	return p
+}
+
+// setWeight is how common the bytes of set are together (byteWeight).
+func setWeight(set *[256]bool) int {
+	w := 0
+	for c := range set {
+		if set[c] {
+			w += byteWeight(c)
+		}
+	}
+	return w
 }
 
 // maxScanBytes bounds the bytes nextNeed looks for one by one.

@@ -205,7 +205,9 @@ func TestMatcherByteJumps(t *testing.T) {
 		scanBytes  string // the region scan jumps to these
 	}{
 		{`\b[Hx](?:e|is|im)\b`, "Hx", ""},
-		{`(?:x|X{2})/[0-9]{1,2}`, "Xx", "Xx"},
+		{`(?:x|X{2})/[0-9]{1,2}`, "Xx", "/"}, // the pair's rarer side
+		{`(?:X{1,2}|[0-9]{1,2})/(?:X{1,2}|[0-9]{1,2})/(?:X{2,4}|[0-9]{2}|[0-9]{4}):`, "", "/"},
+		{`(?:[:)]|[:)a-z%]\.)([0-9]{1,2}\.)\s`, "", ").:"},
 		{`[0-9]{1,2}[:%][a-z]{0,2}`, "", "%:"},
 		{`(?i)\b(?:he|his|him|she|her|hers)\s*/\s*(?:he|his|him|she|her|hers)\b`, "", ""},
 	} {
