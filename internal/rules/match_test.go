@@ -314,6 +314,24 @@ func TestIndexFold(t *testing.T) {
 	}
 }
 
+func TestIndexExact(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	lits := []string{"a", "ab", "er", ".\"", ".”", "Dear ", "CLINICAL CASE SUMMARY", "XX/XX/XX:", "x1", "1", ": ", " ", "é.", "IMR", "\xff"}
+	for k := 0; k < 5000; k++ {
+		s := randomText(r, r.Intn(300))
+		lit := lits[r.Intn(len(lits))]
+		if got, want := indexExact(s, lit), strings.Index(s, lit); got != want {
+			t.Fatalf("indexExact(%q, %q) = %d, want %d", s, lit, got, want)
+		}
+	}
+	if got := indexExact(strings.Repeat("x", 100)+"Dear ", "Dear "); got != 100 {
+		t.Errorf("indexExact found Dear at %d, want 100", got)
+	}
+	if got := indexExact(strings.Repeat("Dea ", 30), "Dear "); got != -1 {
+		t.Errorf("indexExact found Dear at %d in a text without it", got)
+	}
+}
+
 func TestMaxLen(t *testing.T) {
 	for _, c := range []struct {
 		pattern string
