@@ -205,7 +205,9 @@ func TestMatcherByteJumps(t *testing.T) {
 		scanBytes  string // the region scan jumps to these
 	}{
 		{`\b[Hx](?:e|is|im)\b`, "Hx", ""},
-		{`(?:x|X{2})/[0-9]{1,2}`, "Xx", "Xx"},
+		{`(?:x|X{2})/[0-9]{1,2}`, "Xx", "/"}, // the pair's rarer side
+		{`(?:X{1,2}|[0-9]{1,2})/(?:X{1,2}|[0-9]{1,2})/(?:X{2,4}|[0-9]{2}|[0-9]{4}):`, "", "/"},
+		{`(?:[:)]|[:)a-z%]\.)([0-9]{1,2}\.)\s`, "", ").:"},
 		{`[0-9]{1,2}[:%][a-z]{0,2}`, "", "%:"},
 		{`(?i)\b(?:he|his|him|she|her|hers)\s*/\s*(?:he|his|him|she|her|hers)\b`, "", ""},
 	} {
@@ -309,6 +311,24 @@ func TestIndexFold(t *testing.T) {
 		if got, want := indexFold(s, lit), strings.Index(string(lower), lit); got != want {
 			t.Fatalf("indexFold(%q, %q) = %d, want %d", s, lit, got, want)
 		}
+	}
+}
+
+func TestIndexExact(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	lits := []string{"a", "ab", "er", ".\"", ".”", "Dear ", "CLINICAL CASE SUMMARY", "XX/XX/XX:", "x1", "1", ": ", " ", "é.", "IMR", "\xff"}
+	for k := 0; k < 5000; k++ {
+		s := randomText(r, r.Intn(300))
+		lit := lits[r.Intn(len(lits))]
+		if got, want := indexExact(s, lit), strings.Index(s, lit); got != want {
+			t.Fatalf("indexExact(%q, %q) = %d, want %d", s, lit, got, want)
+		}
+	}
+	if got := indexExact(strings.Repeat("x", 100)+"Dear ", "Dear "); got != 100 {
+		t.Errorf("indexExact found Dear at %d, want 100", got)
+	}
+	if got := indexExact(strings.Repeat("Dea ", 30), "Dear "); got != -1 {
+		t.Errorf("indexExact found Dear at %d in a text without it", got)
 	}
 }
 
