@@ -788,9 +788,19 @@ func zoneAnyMatch(cs []zoneCue, s string) bool {
 	return false
 }
 
+// startsWith reports whether c, a cue anchored at the start, may match a
+// text starting with byte b: most sentences start with a byte no start
+// cue starts with, and this test, inlined, spares them the Matcher call
+// (the Matcher makes the same test first).
+func (c *zoneCue) startsWith(b byte) bool { return c.m.MayBeEmpty() || c.m.MayStartWith(b) }
+
 // quoteStart returns the end of the start cue in the sentence, or -1.
 func (q *zoneQuoteRules) quoteStart(sent string) int {
-	for _, c := range q.start {
+	for i := range q.start {
+		c := &q.start[i]
+		if sent != "" && !c.startsWith(sent[0]) {
+			continue
+		}
 		if loc := c.m.FindStringIndex(sent); loc != nil {
 			if zoneAnyMatch(q.reject, sent) || zoneAnyMatch(q.endAnywhere, sent) {
 				return -1
