@@ -232,6 +232,9 @@ func TestDateLeadsSame(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%q: with leads %v, without %v", text, got, want)
 		}
+		if slow := findDatesSlow(r, text); !slices.Equal(want, slow) {
+			t.Errorf("%q: scan %v, every position %v", text, want, slow)
+		}
 		found += len(want)
 	}
 	if found < 1000 {
@@ -294,4 +297,44 @@ func TestTimelineChecksComplete(t *testing.T) {
 	if matched < 50 || dropped == 0 {
 		t.Errorf("%d matches, %d dropped: the test proves little", matched, dropped)
 	}
+}
+
+// gluedBefore reports whether a date starting at i is glued to the token
+// before it.
+func gluedBefore(text string, i int) bool {
+	return i > 0 && glues(text[i-1])
+}
+
+// findDatesSlow is dateRules.find by its definition: every pattern tried at
+// every position that may start a date and is not glued to the byte before.
+func findDatesSlow(r *dateRules, text string) []Date {
+	var cands []dateCand
+	for i := 0; i < len(text); i++ {
+		if !r.first[text[i]] || gluedBefore(text, i) {
+			continue
+		}
+		for pi := range r.matchers {
+			cands = r.tryAt(text, i, pi, cands)
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i].d, cands[j].d
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		if a.End != b.End {
+			return a.End > b.End
+		}
+		return cands[i].prio < cands[j].prio
+	})
+	out := []Date{}
+	last := 0
+	for _, c := range cands {
+		if c.d.Start < last {
+			continue
+		}
+		out = append(out, c.d)
+		last = c.d.End
+	}
+	return out
 }
