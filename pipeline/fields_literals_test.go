@@ -338,3 +338,101 @@ func findDatesSlow(r *dateRules, text string) []Date {
 	}
 	return out
 }
+
+func TestLitPattern(t *testing.T) {
+	var x litIndex
+	lead := newLitPattern(regexp.MustCompile(`(?i)SERVICES? IN DISPUTE:?`), &x)
+	behind := newLitPattern(regexp.MustCompile(`\bREVIEW OUTCOME`), &x)
+	x.compile()
+	if lead.need == nil || lead.lead == nil {
+		t.Fatalf("want need and lead literals: %+v", lead)
+	}
+	if behind.need == nil || behind.lead != nil {
+		t.Fatalf("\\b looks behind: want no lead jump, got %+v", behind)
+	}
+	text := "Services in dispute: MRI. REVIEW OUTCOME: Upheld. SERVICE IN DISPUTE"
+	h := x.hits(rules.NewText(text))
+	for _, tt := range []struct {
+		p         litPattern
+		from      int
+		start, ok int
+	}{
+		{lead, 0, 0, 1},
+		{lead, 1, 50, 1},
+		{lead, 51, 0, 0},
+		{behind, 0, 26, 1},
+		{behind, 27, 0, 0},
+	} {
+		s, _, ok := tt.p.index(text, tt.from, h)
+		if ok != (tt.ok == 1) || ok && s != tt.start {
+			t.Errorf("%s from %d: %d %v, want %d %v", tt.p.m.Regexp(), tt.from, s, ok, tt.start, tt.ok == 1)
+		}
+	}
+}
+
+// TestLetterLiteralsSame checks the windows and the cued dates found with
+// the letter's literals (litHits) against those found without them, on
+// the fixture letters and on soups of the patterns' own words.
+func TestLetterLiteralsSame(t *testing.T) {
+	p := newTestPipeline(t)
+	r := p.fields
+	var texts [][]Section
+	var strs []string
+	for _, name := range fixtureLetters(t) {
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := p.loader.Load(context.Background(), name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		strs, texts = append(strs, doc.Text), append(texts, p.newCase(doc).Sections)
+	}
+	var words []string
+	for _, w := range r.letter.Windows {
+		for _, re := range append(append([]rx{}, w.Start...), w.End...) {
+			words = append(words, regexp.MustCompile(`[A-Za-z]+:?`).FindAllString(re.String(), -1)...)
+		}
+	}
+	for _, c := range r.letter.DateCues {
+		re := c.m.m.Regexp()
+		words = append(words, regexp.MustCompile(`[A-Za-z]+`).FindAllString(re.String(), -1)...)
+	}
+	words = append(words, "10/12/16", "XX/XX/XX", "January 3, 2015", ":", "\n", "(DOI)")
+	rnd := rand.New(rand.NewSource(2))
+	for range 1000 {
+		var b strings.Builder
+		for range 60 {
+			b.WriteString(words[rnd.Intn(len(words))])
+			b.WriteString([]string{" ", " ", "\n", ": ", ". "}[rnd.Intn(5)])
+		}
+		strs, texts = append(strs, b.String()), append(texts, nil)
+	}
+	found := 0
+	for i, text := range strs {
+		tx := rules.NewText(text)
+		h := r.letter.lits.hits(tx)
+		for _, w := range r.letter.Windows {
+			got, want := w.find(text, texts[i], h), w.find(text, texts[i], nil)
+			if !slices.Equal(got, want) {
+				t.Errorf("window %s in %.60q: %v, without literals %v", w.Name, text, got, want)
+			}
+			found += len(want)
+		}
+		dates := r.dates.find(text)
+		got, want := r.cuedDates(tx, h, dates), r.cuedDates(tx, nil, dates)
+		if len(got) != len(want) {
+			t.Errorf("cued dates in %.60q: %v, without literals %v", text, got, want)
+		}
+		for k, d := range want {
+			if got[k] == nil || *got[k] != *d {
+				t.Errorf("cued %s in %.60q: %v, without literals %v", k, text, got[k], d)
+			}
+		}
+		found += len(want)
+	}
+	if found < 1000 {
+		t.Errorf("only %d windows and cued dates: the test proves little", found)
+	}
+}
