@@ -132,6 +132,7 @@ func (r *fieldRules) apply(d *caseDoc) {
 	c := d.c
 	text := c.Text
 	ls := &letterScan{r: r, c: c, hits: r.letter.lits.hits(d.text()), wins: map[string][]window{}}
+	d.lits = ls.hits
 	c.Dates = r.dates.find(text)
 
 	// Case number and header dates; then cues in the text.

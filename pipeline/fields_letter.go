@@ -96,7 +96,6 @@ func loadLetterRules(fsys fs.FS) (*letterFile, error) {
 			return nil, &RuleError{File: name, Line: line, Reason: "date cue needs exactly one of before, after"}
 		}
 	}
-	f.lits.compile()
 	return &f, nil
 }
 

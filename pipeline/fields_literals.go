@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/precedent-dev/precedent/extract"
 	"github.com/precedent-dev/precedent/internal/rules"
@@ -22,9 +23,14 @@ import (
 // sentences by 8 rule patterns in the IRO seed).
 type rangeFilter struct {
 	n      int
+	strs   []string          // the literals
 	lits   *lexicon.Literals // nil when no regexp has literals
 	owners [][]int           // by literal: the regexps that need it
 	always []int             // regexps without known literals
+	// shared, when set, holds the literals too (ids: theirs there): the
+	// letter's litHits then tell where they are, with no pass of lits.
+	shared *litIndex
+	ids    []int
 }
 
 func newRangeFilter(res []*regexp.Regexp) *rangeFilter {
@@ -51,15 +57,23 @@ func newRangeFilter(res []*regexp.Regexp) *rangeFilter {
 		}
 	}
 	if len(lits) > 0 {
-		f.lits = lexicon.NewLiterals(lits)
+		f.strs, f.lits = lits, lexicon.NewLiterals(lits)
 	}
 	return f
 }
 
+// share adds the literals of f to x (before its first use), whose litHits
+// then serve mark.
+func (f *rangeFilter) share(x *litIndex) {
+	f.shared, f.ids = x, x.add(f.strs)
+}
+
 // mark returns may, with may[j*n+i] (n the number of regexps) set when
 // regexp i may match in rs[j]; rs are sorted and disjoint. A false entry
-// means no match; a true one says nothing.
-func (f *rangeFilter) mark(t *rules.Text, rs []extract.Sentence) []bool {
+// means no match; a true one says nothing. h are the litHits of t, or nil:
+// when they are those of the litIndex f shares, the literals are not
+// looked for again.
+func (f *rangeFilter) mark(t *rules.Text, rs []extract.Sentence, h *litHits) []bool {
 	may := make([]bool, len(rs)*f.n)
 	if rules.FoldsOutsideASCII(t.S) {
 		// A case-insensitive s or k may match a rune the literals, in
@@ -77,7 +91,7 @@ func (f *rangeFilter) mark(t *rules.Text, rs []extract.Sentence) []bool {
 	if f.lits == nil || len(rs) == 0 {
 		return may
 	}
-	f.lits.WalkString(t.Lower(), func(end, n, lit int) {
+	found := func(end, n, lit int) {
 		start := end - n + 1
 		j := sort.Search(len(rs), func(j int) bool { return rs[j].End > start })
 		if j == len(rs) || rs[j].Start > start || rs[j].End <= end {
@@ -86,7 +100,17 @@ func (f *rangeFilter) mark(t *rules.Text, rs []extract.Sentence) []bool {
 		for _, i := range f.owners[lit] {
 			may[j*f.n+i] = true
 		}
-	})
+	}
+	if h != nil && f.shared != nil && h.x == f.shared {
+		for lit, id := range f.ids {
+			n := len(f.strs[lit])
+			for _, start := range h.at[id] {
+				found(start+n-1, n, lit)
+			}
+		}
+		return may
+	}
+	f.lits.WalkString(t.Lower(), found)
 	return may
 }
 
@@ -163,11 +187,16 @@ func (c literalCheck) may(low string, fold bool) bool {
 type litIndex struct {
 	lits []string
 	ids  map[string]int
+	once sync.Once
 	walk *lexicon.Literals // nil when there are no literals
 }
 
-// add puts lits in x (before compile) and returns their ids.
+// add puts lits in x and returns their ids. The literals are compiled on
+// the first use of x: add must come before.
 func (x *litIndex) add(lits []string) []int {
+	if x.walk != nil {
+		panic("litIndex: add after use")
+	}
 	if x.ids == nil {
 		x.ids = map[string]int{}
 	}
@@ -186,9 +215,11 @@ func (x *litIndex) add(lits []string) []int {
 
 // compile builds the automaton of the literals added.
 func (x *litIndex) compile() {
-	if len(x.lits) > 0 {
-		x.walk = lexicon.NewLiterals(x.lits)
-	}
+	x.once.Do(func() {
+		if len(x.lits) > 0 {
+			x.walk = lexicon.NewLiterals(x.lits)
+		}
+	})
 }
 
 // litHits are the places of the literals of a litIndex in one letter.
@@ -204,6 +235,7 @@ func (x *litIndex) hits(t *rules.Text) *litHits {
 	if rules.FoldsOutsideASCII(t.S) {
 		return nil
 	}
+	x.compile()
 	h := &litHits{x: x, at: make([][]int, len(x.lits))}
 	if x.walk != nil {
 		x.walk.WalkString(t.Lower(), func(end, n, i int) {

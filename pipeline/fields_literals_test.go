@@ -46,7 +46,12 @@ func TestRangeFilter(t *testing.T) {
 	f := newRangeFilter(res)
 	text := "Criteria for blocks. No relief. Relief was 80%."
 	rs := []extract.Sentence{{Start: 0, End: 20}, {Start: 21, End: 31}, {Start: 32, End: 47}}
-	got := f.mark(rules.NewText(text), rs)
+	got := f.mark(rules.NewText(text), rs, nil)
+	var x litIndex
+	f.share(&x)
+	if shared := f.mark(rules.NewText(text), rs, x.hits(rules.NewText(text))); !slices.Equal(shared, got) {
+		t.Errorf("mark with shared literals = %v, without %v", shared, got)
+	}
 	// the second pattern has no literal: every range may match it
 	want := []bool{true, true, false, true, false, true}
 	if !slices.Equal(got, want) {
@@ -70,6 +75,11 @@ func TestLiteralFiltersComplete(t *testing.T) {
 		}
 	}
 	f := newRangeFilter(res)
+	// The same literals found with others (those of the fields stage).
+	shared := newRangeFilter(res)
+	var x litIndex
+	x.add([]string{"criteria", "date of injury", "xx/"})
+	shared.share(&x)
 	var texts []string
 	for _, name := range fixtureLetters(t) {
 		data, err := os.ReadFile(filepath.Join(lettersDir, name))
@@ -101,7 +111,10 @@ func TestLiteralFiltersComplete(t *testing.T) {
 	for _, text := range texts {
 		sents := p.splitter.Split(text)
 		tx := rules.NewText(text)
-		may := f.mark(tx, sents)
+		may := f.mark(tx, sents, nil)
+		if got := shared.mark(tx, sents, x.hits(tx)); !slices.Equal(got, may) {
+			t.Errorf("%.60q: marks with shared literals differ", text)
+		}
 		for j, s := range sents {
 			for i, re := range res {
 				if !re.MatchString(text[s.Start:s.End]) {
