@@ -305,7 +305,17 @@ type pronounWords struct {
 	pair   map[string]bool // slash-pair word, in ASCII lower case
 	lens   [256]uint64     // by first byte: bit n set for the n-byte words above
 	maxLen int             // the longest of them (< 64)
+	// kind tells by byte whether it is the first byte of a word above
+	// (wordFirst) and a \w byte (wordByte), in one table for the scan's
+	// byte loop.
+	kind [256]uint8
 }
+
+// The flags of pronounWords.kind.
+const (
+	wordFirst = 1 << iota
+	wordByte
+)
 
 func newPronounWords(pronouns map[string][]string, pairs []string) (*pronounWords, error) {
 	p := &pronounWords{sex: map[string]int{}, pair: map[string]bool{}}
@@ -341,21 +351,26 @@ func newPronounWords(pronouns map[string][]string, pairs []string) (*pronounWord
 		}
 		p.pair[strings.ToLower(w)] = true
 	}
+	for c := range p.kind {
+		if p.lens[c] != 0 {
+			p.kind[c] |= wordFirst
+		}
+		if asciiWord[c] {
+			p.kind[c] |= wordByte
+		}
+	}
 	return p, nil
 }
 
 // count returns the numbers of male and female pronouns in s.
 func (p *pronounWords) count(s string) (male, female int) {
-	for i := 0; i < len(s); {
-		for i < len(s) && !asciiWord[s[i]] {
-			i++
+	for i := 0; ; {
+		if i = p.nextWord(s, i); i == len(s) {
+			break
 		}
-		j := i
+		j := i + 1
 		for j < len(s) && asciiWord[s[j]] {
 			j++
-		}
-		if i == j {
-			break
 		}
 		if n := j - i; n <= p.maxLen && p.lens[s[i]]&(1<<n) != 0 {
 			if k := p.pairEnd(s, i, j); k > 0 {
@@ -373,6 +388,24 @@ func (p *pronounWords) count(s string) (male, female int) {
 		i = j
 	}
 	return male, female
+}
+
+// nextWord returns the start of the first word of s at or after i whose
+// first byte is that of a listed word, or len(s). One table look-up per
+// byte, in a loop of its own: the loops over every word and its bytes
+// were 0.20M instructions for the 10 KB history of the IRO seed.
+func (p *pronounWords) nextWord(s string, i int) int {
+	kind := &p.kind
+	inWord := i > 0 && kind[s[i-1]]&wordByte != 0
+	t := s[i:]
+	for j := range len(t) {
+		k := kind[t[j]]
+		if k&wordFirst != 0 && !inWord {
+			return i + j
+		}
+		inWord = k&wordByte != 0
+	}
+	return len(s)
 }
 
 // pairEnd returns the end of the slash pair whose first word is s[i:j]
