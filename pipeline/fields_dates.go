@@ -294,12 +294,10 @@ func (r *dateRules) tryAt(text string, i, pi int, cands []dateCand) []dateCand {
 // iso validates the parts of a date and renders its ISO form. Parts with an
 // X are redactions: the date is kept, redacted, with an empty ISO form.
 func (r *dateRules) iso(m, d, y string) (iso string, redacted bool, ok bool) {
-	if strings.ContainsAny(m+d+y, "Xx") {
+	if strings.ContainsAny(m, "Xx") || strings.ContainsAny(d, "Xx") || strings.ContainsAny(y, "Xx") {
 		// A redaction must be all X or digits in every part.
-		for _, p := range []string{m, d, y} {
-			if strings.Trim(p, "0123456789X") != "" {
-				return "", false, false
-			}
+		if !digitsOrX(m) || !digitsOrX(d) || !digitsOrX(y) {
+			return "", false, false
 		}
 		return "", true, true
 	}
@@ -332,14 +330,32 @@ func (r *dateRules) iso(m, d, y string) (iso string, redacted bool, ok bool) {
 	default:
 		return "", false, false
 	}
+	// year is 1900..2099 here: four digits, as %04d would write it.
+	iso = strconv.Itoa(year) + "-" + twoDigits(month)
 	if d == "" {
-		return fmt.Sprintf("%04d-%02d", year, month), false, true
+		return iso, false, true
 	}
 	day, err := strconv.Atoi(d)
 	if err != nil || day < 1 || day > daysIn(year, month) {
 		return "", false, false
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", year, month, day), false, true
+	return iso + "-" + twoDigits(day), false, true
+}
+
+// digitsOrX reports whether s is made of digits and X only (as
+// strings.Trim(s, "0123456789X") == "", without its set built per call).
+func digitsOrX(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) && s[i] != 'X' {
+			return false
+		}
+	}
+	return true
+}
+
+// twoDigits writes n (0..99) as %02d does.
+func twoDigits(n int) string {
+	return string([]byte{byte('0' + n/10), byte('0' + n%10)})
 }
 
 func daysIn(year, month int) int {

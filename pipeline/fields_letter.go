@@ -40,6 +40,8 @@ type letterFile struct {
 	// lits are the literals of the windows' and the date cues' patterns,
 	// found in one pass over a letter.
 	lits litIndex
+
+	valueKinds []string // the keys of Values, sorted
 }
 
 // dateFields are the Case fields a header label or cue may fill.
@@ -72,6 +74,7 @@ func loadLetterRules(fsys fs.FS) (*letterFile, error) {
 		}
 		seen[w.Name] = true
 	}
+	f.valueKinds = sortedKeys(f.Values)
 	for _, h := range f.Header {
 		if h.Value != "date" {
 			if _, ok := f.Values[h.Value]; !ok {
@@ -178,6 +181,9 @@ func (r *fieldRules) headerValues(text string, win window, dates []Date) (caseNo
 	labelEnds := []window{}
 	for i := range r.letter.Header {
 		h := &r.letter.Header[i]
+		if !h.Label.Matcher().MayMatchString(seg) {
+			continue // no match
+		}
 		for _, loc := range h.Label.FindAllStringIndex(seg, -1) {
 			toks = append(toks, headerToken{pos: win.start + loc[0], end: win.start + loc[1], label: h})
 			labelEnds = append(labelEnds, window{win.start + loc[0], win.start + loc[1]})
@@ -201,7 +207,7 @@ func (r *fieldRules) headerValues(text string, win window, dates []Date) (caseNo
 		last = t.end
 	}
 	toks = labels
-	for _, kind := range sortedKeys(r.letter.Values) {
+	for _, kind := range r.letter.valueKinds {
 		re := r.letter.Values[kind]
 		for _, loc := range re.FindAllStringIndex(seg, -1) {
 			p := win.start + loc[0]

@@ -2,12 +2,14 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -447,5 +449,78 @@ func TestLetterLiteralsSame(t *testing.T) {
 	}
 	if found < 1000 {
 		t.Errorf("only %d windows and cued dates: the test proves little", found)
+	}
+}
+
+// isoSlow is dateRules.iso as it was written first (fmt and strings.Trim).
+func isoSlow(r *dateRules, m, d, y string) (string, bool, bool) {
+	if strings.ContainsAny(m+d+y, "Xx") {
+		for _, p := range []string{m, d, y} {
+			if strings.Trim(p, "0123456789X") != "" {
+				return "", false, false
+			}
+		}
+		return "", true, true
+	}
+	month, err := strconv.Atoi(m)
+	if err != nil {
+		mm, found := r.months[strings.ToLower(m)]
+		if !found {
+			return "", false, false
+		}
+		month = mm
+	}
+	if month < 1 || month > 12 {
+		return "", false, false
+	}
+	year, err := strconv.Atoi(y)
+	if err != nil {
+		return "", false, false
+	}
+	switch len(y) {
+	case 2:
+		if year < 40 {
+			year += 2000
+		} else {
+			year += 1900
+		}
+	case 4:
+		if year < 1900 || year > 2099 {
+			return "", false, false
+		}
+	default:
+		return "", false, false
+	}
+	if d == "" {
+		return fmt.Sprintf("%04d-%02d", year, month), false, true
+	}
+	day, err := strconv.Atoi(d)
+	if err != nil || day < 1 || day > daysIn(year, month) {
+		return "", false, false
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", year, month, day), false, true
+}
+
+func TestISOSame(t *testing.T) {
+	r := testRules(t).dates
+	parts := []string{"", "0", "1", "9", "09", "10", "12", "13", "29", "30", "31", "32", "00", "39", "40", "99", "1899", "1900", "2016",
+		"2099", "2100", "X", "XX", "xx", "X1", "1x", "XXXX", "Sept", "oct", "May", "foo", "+1", "-1", "１"}
+	n := 0
+	for _, m := range parts {
+		for _, d := range parts {
+			for _, y := range parts {
+				a1, b1, c1 := r.iso(m, d, y)
+				a2, b2, c2 := isoSlow(r, m, d, y)
+				if a1 != a2 || b1 != b2 || c1 != c2 {
+					t.Errorf("iso(%q, %q, %q) = %q %v %v, was %q %v %v", m, d, y, a1, b1, c1, a2, b2, c2)
+				}
+				if c2 && a2 != "" {
+					n++
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d valid dates: the test proves little", n)
 	}
 }
