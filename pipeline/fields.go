@@ -35,7 +35,7 @@ type fieldRules struct {
 	guide         *guidelineFile
 	guideMatcher  *lexicon.Matcher
 	lex           *lexicon.Lexicon
-	windows       map[string]*windowRule
+	windows       map[string]int // the index of each window rule in letter.Windows
 	// notRelied and notReliedBefore are guide.NotRelied and
 	// guide.NotReliedBefore, with prefilters.
 	notRelied, notReliedBefore *rules.Matcher
@@ -59,7 +59,7 @@ func loadFieldRules(fsys fs.FS, lx *lexicon.Lexicon) (*fieldRules, error) {
 			return nil, err
 		}
 	}
-	r := &fieldRules{lex: lx, windows: map[string]*windowRule{}}
+	r := &fieldRules{lex: lx, windows: map[string]int{}}
 	var err error
 	if r.dates, err = loadDateRules(fsys); err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func loadFieldRules(fsys fs.FS, lx *lexicon.Lexicon) (*fieldRules, error) {
 		return nil, err
 	}
 	for i := range r.letter.Windows {
-		r.windows[r.letter.Windows[i].Name] = &r.letter.Windows[i]
+		r.windows[r.letter.Windows[i].Name] = i
 	}
 	if r.services, err = loadServiceRules(fsys, lx); err != nil {
 		return nil, err
@@ -92,7 +92,7 @@ func loadFieldRules(fsys fs.FS, lx *lexicon.Lexicon) (*fieldRules, error) {
 	}
 	r.notRelied, r.notReliedBefore = rules.NewMatcher(r.guide.NotRelied.Regexp), rules.NewMatcher(r.guide.NotReliedBefore.Regexp)
 	for _, w := range append(append([]string{}, r.guide.CitedIn...), r.guide.ChecklistWindow) {
-		if r.windows[w] == nil {
+		if _, ok := r.windows[w]; !ok {
 			return nil, &RuleError{File: gname, Reason: fmt.Sprintf("unknown window %q (see letter.yaml)", w)}
 		}
 	}
@@ -100,7 +100,7 @@ func loadFieldRules(fsys fs.FS, lx *lexicon.Lexicon) (*fieldRules, error) {
 		return nil, err
 	}
 	for _, want := range []string{"header", "reviewer", "summary", "imr_items", "iro_services", "iro_outcome", "iro_analysis"} {
-		if r.windows[want] == nil {
+		if _, ok := r.windows[want]; !ok {
 			return nil, &RuleError{File: "letter.yaml", Reason: "missing window " + want}
 		}
 	}
@@ -113,25 +113,30 @@ func loadFieldRules(fsys fs.FS, lx *lexicon.Lexicon) (*fieldRules, error) {
 type letterScan struct {
 	r    *fieldRules
 	c    *Case
-	hits *litHits // nil: none (see litIndex.hits)
-	wins map[string][]window
+	hits *litHits       // nil: none (see litIndex.hits)
+	wins []foundWindows // by window rule
+}
+
+// foundWindows are the windows of a rule, once found.
+type foundWindows struct {
+	ws    []window
+	found bool
 }
 
 // win returns the windows of rule name.
 func (s *letterScan) win(name string) []window {
-	if ws, ok := s.wins[name]; ok {
-		return ws
+	i := s.r.windows[name]
+	if w := &s.wins[i]; !w.found {
+		w.ws, w.found = s.r.letter.Windows[i].find(s.c.Text, s.c.Sections, s.hits), true
 	}
-	ws := s.r.windows[name].find(s.c.Text, s.c.Sections, s.hits)
-	s.wins[name] = ws
-	return ws
+	return s.wins[i].ws
 }
 
 // apply fills the letter-level fields of c.
 func (r *fieldRules) apply(d *caseDoc) {
 	c := d.c
 	text := c.Text
-	ls := &letterScan{r: r, c: c, hits: r.letter.lits.hits(d.text()), wins: map[string][]window{}}
+	ls := &letterScan{r: r, c: c, hits: r.letter.lits.hits(d.text()), wins: make([]foundWindows, len(r.letter.Windows))}
 	d.lits = ls.hits
 	c.Dates = r.dates.find(text)
 

@@ -104,7 +104,7 @@ func (f *rangeFilter) mark(t *rules.Text, rs []extract.Sentence, h *litHits) []b
 	if h != nil && f.shared != nil && h.x == f.shared {
 		for lit, id := range f.ids {
 			n := len(f.strs[lit])
-			for _, start := range h.at[id] {
+			for _, start := range h.of(id) {
 				found(start+n-1, n, lit)
 			}
 		}
@@ -224,9 +224,16 @@ func (x *litIndex) compile() {
 
 // litHits are the places of the literals of a litIndex in one letter.
 type litHits struct {
-	x  *litIndex
-	at [][]int // by literal: its start offsets, in order
+	x *litIndex
+	// starts holds the start offsets of each literal in order, literal
+	// after literal: those of literal i are starts[from[i]:from[i+1]]
+	// (two allocations per letter, not one slice per literal found).
+	starts []int
+	from   []int
 }
+
+// of returns the start offsets of literal id, in order.
+func (h *litHits) of(id int) []int { return h.starts[h.from[id]:h.from[id+1]] }
 
 // hits finds the literals of x in t. It returns nil when t holds a rune
 // that folds to an ASCII letter (rules.FoldsOutsideASCII): the literals
@@ -236,12 +243,30 @@ func (x *litIndex) hits(t *rules.Text) *litHits {
 		return nil
 	}
 	x.compile()
-	h := &litHits{x: x, at: make([][]int, len(x.lits))}
-	if x.walk != nil {
-		x.walk.WalkString(t.Lower(), func(end, n, i int) {
-			h.at[i] = append(h.at[i], end-n+1)
-		})
+	h := &litHits{x: x, from: make([]int, len(x.lits)+1)}
+	if x.walk == nil {
+		return h
 	}
+	// The occurrences in the order of their ends (so each literal's in
+	// order), as literal<<32 | start; then grouped by literal.
+	occ := make([]uint64, 0, 128)
+	x.walk.WalkString(t.Lower(), func(end, n, i int) {
+		occ = append(occ, uint64(i)<<32|uint64(end-n+1))
+		h.from[i+1]++
+	})
+	for i := range len(x.lits) {
+		h.from[i+1] += h.from[i]
+	}
+	// Each occurrence at the start of its literal's free space; then
+	// from[i] is the end of group i, one place later than wanted.
+	h.starts = make([]int, len(occ))
+	for _, o := range occ {
+		i := o >> 32
+		h.starts[h.from[i]] = int(uint32(o))
+		h.from[i]++
+	}
+	copy(h.from[1:], h.from[:len(x.lits)])
+	h.from[0] = 0
 	return h
 }
 
@@ -250,7 +275,7 @@ func (x *litIndex) hits(t *rules.Text) *litHits {
 func (h *litHits) next(ids []int, from int) int {
 	best := -1
 	for _, id := range ids {
-		at := h.at[id]
+		at := h.of(id)
 		if k := sort.SearchInts(at, from); k < len(at) && (best < 0 || at[k] < best) {
 			best = at[k]
 		}
@@ -261,7 +286,7 @@ func (h *litHits) next(ids []int, from int) int {
 // within reports whether one of the literals ids lies in [a, b).
 func (h *litHits) within(ids []int, a, b int) bool {
 	for _, id := range ids {
-		at := h.at[id]
+		at := h.of(id)
 		if k := sort.SearchInts(at, a); k < len(at) && at[k]+len(h.x.lits[id]) <= b {
 			return true
 		}
