@@ -193,7 +193,7 @@ func (r *fieldRules) apply(d *caseDoc) {
 	if len(pw) == 0 {
 		pw = []window{{0, len(text)}}
 	}
-	r.patient(c, pw)
+	r.patient(c, d.text().Lower(), pw)
 	c.Guidelines = r.guidelines(ls)
 }
 

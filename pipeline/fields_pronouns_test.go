@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/precedent-dev/precedent/internal/rules"
 )
 
 // The regexps patient.yaml held before the pronoun word lists: the pairs
@@ -46,7 +48,7 @@ func TestPronounWords(t *testing.T) {
 		{"he/they", 1, 0},
 		{"", 0, 0},
 	} {
-		m, f := p.count(tt.s)
+		m, f := p.count(tt.s, strings.ToLower(tt.s))
 		if m != tt.male || f != tt.female {
 			t.Errorf("count(%q) = %d, %d; want %d, %d", tt.s, m, f, tt.male, tt.female)
 		}
@@ -86,8 +88,18 @@ func TestPronounWordsMatchRegexps(t *testing.T) {
 		}
 		texts = append(texts, b.String())
 	}
+	if !pw.hasKey || pw.key != 'h' {
+		t.Fatalf("key %q %v, want h", pw.key, pw.hasKey)
+	}
+	every := *pw
+	every.hasKey = false // the byte loop
 	for _, s := range texts {
-		m, f := pw.count(s)
+		if m, f := every.count(s, ""); true {
+			if om, of := oldPronounCount(s); m != om || f != of {
+				t.Errorf("byte loop: count(%.80q) = %d, %d; the regexps say %d, %d", s, m, f, om, of)
+			}
+		}
+		m, f := pw.count(s, rules.NewText(s).Lower())
 		if om, of := oldPronounCount(s); m != om || f != of {
 			t.Errorf("count(%.80q) = %d, %d; the regexps say %d, %d", s, m, f, om, of)
 		}
