@@ -35,7 +35,7 @@ type fieldRules struct {
 	guide         *guidelineFile
 	guideMatcher  *lexicon.Matcher
 	lex           *lexicon.Lexicon
-	windows       map[string]*windowRule
+	windows       map[string]int // the index of each window rule in letter.Windows
 	// notRelied and notReliedBefore are guide.NotRelied and
 	// guide.NotReliedBefore, with prefilters.
 	notRelied, notReliedBefore *rules.Matcher
@@ -59,7 +59,7 @@ func loadFieldRules(fsys fs.FS, lx *lexicon.Lexicon) (*fieldRules, error) {
 			return nil, err
 		}
 	}
-	r := &fieldRules{lex: lx, windows: map[string]*windowRule{}}
+	r := &fieldRules{lex: lx, windows: map[string]int{}}
 	var err error
 	if r.dates, err = loadDateRules(fsys); err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func loadFieldRules(fsys fs.FS, lx *lexicon.Lexicon) (*fieldRules, error) {
 		return nil, err
 	}
 	for i := range r.letter.Windows {
-		r.windows[r.letter.Windows[i].Name] = &r.letter.Windows[i]
+		r.windows[r.letter.Windows[i].Name] = i
 	}
 	if r.services, err = loadServiceRules(fsys, lx); err != nil {
 		return nil, err
@@ -92,7 +92,7 @@ func loadFieldRules(fsys fs.FS, lx *lexicon.Lexicon) (*fieldRules, error) {
 	}
 	r.notRelied, r.notReliedBefore = rules.NewMatcher(r.guide.NotRelied.Regexp), rules.NewMatcher(r.guide.NotReliedBefore.Regexp)
 	for _, w := range append(append([]string{}, r.guide.CitedIn...), r.guide.ChecklistWindow) {
-		if r.windows[w] == nil {
+		if _, ok := r.windows[w]; !ok {
 			return nil, &RuleError{File: gname, Reason: fmt.Sprintf("unknown window %q (see letter.yaml)", w)}
 		}
 	}
@@ -100,33 +100,56 @@ func loadFieldRules(fsys fs.FS, lx *lexicon.Lexicon) (*fieldRules, error) {
 		return nil, err
 	}
 	for _, want := range []string{"header", "reviewer", "summary", "imr_items", "iro_services", "iro_outcome", "iro_analysis"} {
-		if r.windows[want] == nil {
+		if _, ok := r.windows[want]; !ok {
 			return nil, &RuleError{File: "letter.yaml", Reason: "missing window " + want}
 		}
 	}
 	return r, nil
 }
 
-func (r *fieldRules) win(name string, c *Case) []window {
-	return r.windows[name].find(c.Text, c.Sections)
+// A letterScan is one letter as the field extractors read it: its windows
+// are found once, with the literals of their headings and of the date cues
+// found in one pass.
+type letterScan struct {
+	r    *fieldRules
+	c    *Case
+	hits *litHits       // nil: none (see litIndex.hits)
+	wins []foundWindows // by window rule
+}
+
+// foundWindows are the windows of a rule, once found.
+type foundWindows struct {
+	ws    []window
+	found bool
+}
+
+// win returns the windows of rule name.
+func (s *letterScan) win(name string) []window {
+	i := s.r.windows[name]
+	if w := &s.wins[i]; !w.found {
+		w.ws, w.found = s.r.letter.Windows[i].find(s.c.Text, s.c.Sections, s.hits), true
+	}
+	return s.wins[i].ws
 }
 
 // apply fills the letter-level fields of c.
 func (r *fieldRules) apply(d *caseDoc) {
 	c := d.c
 	text := c.Text
+	ls := &letterScan{r: r, c: c, hits: r.letter.lits.hits(d.text()), wins: make([]foundWindows, len(r.letter.Windows))}
+	d.lits = ls.hits
 	c.Dates = r.dates.find(text)
 
 	// Case number and header dates; then cues in the text.
 	var headerDates map[string]*Date
-	if hw := r.win("header", c); len(hw) > 0 {
+	if hw := ls.win("header"); len(hw) > 0 {
 		var cn *Span
 		cn, headerDates = r.headerValues(text, hw[0], c.Dates)
 		if cn != nil {
 			c.CaseNumber = cn.Text
 		}
 	}
-	cued := r.cuedDates(d.text(), c.Dates)
+	cued := r.cuedDates(d.text(), ls.hits, c.Dates)
 	pick := func(field string) *Date {
 		if d := headerDates[field]; d != nil {
 			return d
@@ -136,18 +159,18 @@ func (r *fieldRules) apply(d *caseDoc) {
 	c.DateOfInjury, c.DecisionDate, c.URDenialDate = pick("date_of_injury"), pick("decision_date"), pick("ur_denial_date")
 
 	// Services and outcome.
-	if items := r.win("imr_items", c); len(items) > 0 {
+	if items := ls.win("imr_items"); len(items) > 0 {
 		c.Services = append(c.Services, r.imrServices(text, items[0])...)
 		if len(c.Services) > 0 {
 			c.Outcome = letterOutcome(c.Services)
 		}
 	}
 	if len(c.Services) == 0 {
-		if sw := r.win("iro_services", c); len(sw) > 0 {
+		if sw := ls.win("iro_services"); len(sw) > 0 {
 			c.Services = append(c.Services, r.iroServices(text, sw[0])...)
 		}
 		outcome := "unknown"
-		if ow := r.win("iro_outcome", c); len(ow) > 0 {
+		if ow := ls.win("iro_outcome"); len(ow) > 0 {
 			outcome = r.iroOutcome(text, ow[0])
 		}
 		c.Outcome = outcome
@@ -157,7 +180,7 @@ func (r *fieldRules) apply(d *caseDoc) {
 				c.Services[i].Decision = outcome
 			}
 		case "partially_overturned":
-			wins := append(r.win("iro_outcome", c), r.win("iro_analysis", c)...)
+			wins := append(append([]window{}, ls.win("iro_outcome")...), ls.win("iro_analysis")...)
 			r.iroStatementDecisions(text, c.Services, wins, splitSentences(text, wins))
 		}
 	}
@@ -165,21 +188,22 @@ func (r *fieldRules) apply(d *caseDoc) {
 		c.Services[i].Section = sectionAt(c.Sections, c.Services[i].Start)
 	}
 
-	r.reviewer(c, r.win("reviewer", c))
-	pw := r.win("summary", c)
+	r.reviewer(c, ls.win("reviewer"))
+	pw := ls.win("summary")
 	if len(pw) == 0 {
 		pw = []window{{0, len(text)}}
 	}
-	r.patient(c, pw)
-	c.Guidelines = r.guidelines(c)
+	r.patient(c, d.text().Lower(), pw)
+	c.Guidelines = r.guidelines(ls)
 }
 
 // guidelines returns the codes of the guidelines the decision relies on.
-func (r *fieldRules) guidelines(c *Case) []string {
+func (r *fieldRules) guidelines(ls *letterScan) []string {
+	c := ls.c
 	seen := map[string]bool{}
 	text := c.Text
 	for _, name := range r.guide.CitedIn {
-		for _, w := range r.win(name, c) {
+		for _, w := range ls.win(name) {
 			for _, m := range r.guideMatcher.Match(text[w.start:w.end]) {
 				after := text[w.start+m.End : min(len(text), w.start+m.End+80)]
 				before := text[max(0, w.start+m.Start-40) : w.start+m.Start]
@@ -190,7 +214,7 @@ func (r *fieldRules) guidelines(c *Case) []string {
 			}
 		}
 	}
-	for _, w := range r.win(r.guide.ChecklistWindow, c) {
+	for _, w := range ls.win(r.guide.ChecklistWindow) {
 		seg := text[w.start:w.end]
 		lineDone := -1
 		for _, m := range r.guideMatcher.Match(seg) {

@@ -26,6 +26,9 @@ type dateRules struct {
 	matchers []*rules.Matcher // one per pattern
 	groups   [][3]int         // per pattern: the m, y and d group numbers
 	first    [256]bool        // bytes some pattern's match can start with
+	// kind is first and glues by byte, in one table for the
+	// scan's byte loop (dateStart, dateGlue).
+	kind [256]uint8
 	// may[c] has bit k set when pattern k may match at a byte c (for the
 	// first 64 patterns; the others are always tried).
 	may [256]uint64
@@ -87,6 +90,14 @@ func loadDateRules(fsys fs.FS) (*dateRules, error) {
 			}
 		}
 	}
+	for c := range r.kind {
+		if r.first[c] {
+			r.kind[c] |= dateStart
+		}
+		if glues(byte(c)) {
+			r.kind[c] |= dateGlue
+		}
+	}
 	for k, p := range f.Patterns {
 		if k >= 64 {
 			break
@@ -112,15 +123,17 @@ func loadDateRules(fsys fs.FS) (*dateRules, error) {
 	return r, nil
 }
 
-// gluedBefore reports whether a date starting at i is glued to a preceding
-// token ("L5/S1", "7.5/325", "x10/12/16").
-func gluedBefore(text string, i int) bool {
-	if i == 0 {
-		return false
-	}
-	c := text[i-1]
+// glues reports whether a date right after byte c is glued to it, to the
+// token before it ("L5/S1", "7.5/325", "x10/12/16").
+func glues(c byte) bool {
 	return isAlnum(c) || c == '/' || c == '.' || c == '-' || c == '%'
 }
+
+// The flags of dateRules.kind.
+const (
+	dateStart = 1 << iota // a pattern's match can start with the byte
+	dateGlue              // a date after the byte is glued to it
+)
 
 func gluedAfter(text string, i int) bool {
 	if i >= len(text) {
@@ -156,12 +169,12 @@ func (r *dateRules) find(text string) []Date {
 // findLeads is find, with or without the lead literals.
 func (r *dateRules) findLeads(text string, useLeads bool) []Date {
 	var cands []dateCand
-	for i := 0; i < len(text); i++ {
+	for i := 0; ; i++ {
 		// A date never starts glued to the preceding token, so only
 		// positions after a separator are tried, each pattern anchored
 		// there (Go's regexp would try every position of the text).
-		if !r.first[text[i]] || gluedBefore(text, i) {
-			continue
+		if i = r.nextStart(text, i); i == len(text) {
+			break
 		}
 		// The patterns that may match at this byte, in order (MatchAt
 		// would say no for the others).
@@ -196,6 +209,24 @@ func (r *dateRules) findLeads(text string, useLeads bool) []Date {
 		last = c.d.End
 	}
 	return out
+}
+
+// nextStart returns the first position at or after i where a date may
+// start (a byte in first, not glued to the byte before), or len(text).
+// One table look-up per byte tells both, in a loop of its own (the scan of
+// the IRO seed's 15 KB was 0.19M instructions with two tests per byte).
+func (r *dateRules) nextStart(text string, i int) int {
+	kind := &r.kind
+	glued := i > 0 && kind[text[i-1]]&dateGlue != 0
+	s := text[i:]
+	for j := range len(s) {
+		k := kind[s[j]]
+		if k&dateStart != 0 && !glued {
+			return i + j
+		}
+		glued = k&dateGlue != 0
+	}
+	return len(text)
 }
 
 // leadsAt returns the patterns that may match at text[i:] by their lead
@@ -263,12 +294,10 @@ func (r *dateRules) tryAt(text string, i, pi int, cands []dateCand) []dateCand {
 // iso validates the parts of a date and renders its ISO form. Parts with an
 // X are redactions: the date is kept, redacted, with an empty ISO form.
 func (r *dateRules) iso(m, d, y string) (iso string, redacted bool, ok bool) {
-	if strings.ContainsAny(m+d+y, "Xx") {
+	if strings.ContainsAny(m, "Xx") || strings.ContainsAny(d, "Xx") || strings.ContainsAny(y, "Xx") {
 		// A redaction must be all X or digits in every part.
-		for _, p := range []string{m, d, y} {
-			if strings.Trim(p, "0123456789X") != "" {
-				return "", false, false
-			}
+		if !digitsOrX(m) || !digitsOrX(d) || !digitsOrX(y) {
+			return "", false, false
 		}
 		return "", true, true
 	}
@@ -301,14 +330,32 @@ func (r *dateRules) iso(m, d, y string) (iso string, redacted bool, ok bool) {
 	default:
 		return "", false, false
 	}
+	// year is 1900..2099 here: four digits, as %04d would write it.
+	iso = strconv.Itoa(year) + "-" + twoDigits(month)
 	if d == "" {
-		return fmt.Sprintf("%04d-%02d", year, month), false, true
+		return iso, false, true
 	}
 	day, err := strconv.Atoi(d)
 	if err != nil || day < 1 || day > daysIn(year, month) {
 		return "", false, false
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", year, month, day), false, true
+	return iso + "-" + twoDigits(day), false, true
+}
+
+// digitsOrX reports whether s is made of digits and X only (as
+// strings.Trim(s, "0123456789X") == "", without its set built per call).
+func digitsOrX(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) && s[i] != 'X' {
+			return false
+		}
+	}
+	return true
+}
+
+// twoDigits writes n (0..99) as %02d does.
+func twoDigits(n int) string {
+	return string([]byte{byte('0' + n/10), byte('0' + n%10)})
 }
 
 func daysIn(year, month int) int {

@@ -14,7 +14,7 @@ type windowRule struct {
 	Zones  []string `yaml:"zones"`
 	Repeat bool     `yaml:"repeat"`
 
-	start, end []*rules.Matcher // Start and End, with prefilters
+	start, end []litPattern // Start and End, with prefilters
 }
 
 type headerRule struct {
@@ -28,7 +28,7 @@ type dateCue struct {
 	Before *rx    `yaml:"before"`
 	After  *rx    `yaml:"after"`
 
-	m *rules.Matcher // Before or After, with prefilters
+	m litPattern // Before or After, with prefilters
 }
 
 type letterFile struct {
@@ -37,7 +37,11 @@ type letterFile struct {
 	Values   map[string]rx `yaml:"values"`
 	DateCues []dateCue     `yaml:"date_cues"`
 
-	cueGroup *rules.Group // the DateCues' literals, found in one pass
+	// lits are the literals of the windows' and the date cues' patterns,
+	// found in one pass over a letter.
+	lits litIndex
+
+	valueKinds []string // the keys of Values, sorted
 }
 
 // dateFields are the Case fields a header label or cue may fill.
@@ -53,10 +57,10 @@ func loadLetterRules(fsys fs.FS) (*letterFile, error) {
 	for i := range f.Windows {
 		w := &f.Windows[i]
 		for _, re := range w.Start {
-			w.start = append(w.start, rules.NewMatcher(re.Regexp))
+			w.start = append(w.start, newLitPattern(re.Regexp, &f.lits))
 		}
 		for _, re := range w.End {
-			w.end = append(w.end, rules.NewMatcher(re.Regexp))
+			w.end = append(w.end, newLitPattern(re.Regexp, &f.lits))
 		}
 		line := 0
 		if len(w.Start) > 0 {
@@ -70,6 +74,7 @@ func loadLetterRules(fsys fs.FS) (*letterFile, error) {
 		}
 		seen[w.Name] = true
 	}
+	f.valueKinds = sortedKeys(f.Values)
 	for _, h := range f.Header {
 		if h.Value != "date" {
 			if _, ok := f.Values[h.Value]; !ok {
@@ -82,10 +87,10 @@ func loadLetterRules(fsys fs.FS) (*letterFile, error) {
 		line := 0
 		if c.Before != nil {
 			line = c.Before.Line
-			c.m = rules.NewMatcher(c.Before.Regexp)
+			c.m = newLitPattern(c.Before.Regexp, &f.lits)
 		} else if c.After != nil {
 			line = c.After.Line
-			c.m = rules.NewMatcher(c.After.Regexp)
+			c.m = newLitPattern(c.After.Regexp, &f.lits)
 		}
 		if !contains(dateFields, c.Field) {
 			return nil, &RuleError{File: name, Line: line, Reason: fmt.Sprintf("date cue: unknown field %q", c.Field)}
@@ -94,11 +99,6 @@ func loadLetterRules(fsys fs.FS) (*letterFile, error) {
 			return nil, &RuleError{File: name, Line: line, Reason: "date cue needs exactly one of before, after"}
 		}
 	}
-	var ms []*rules.Matcher
-	for _, c := range f.DateCues {
-		ms = append(ms, c.m)
-	}
-	f.cueGroup = rules.NewGroup(ms, literalWalker)
 	return &f, nil
 }
 
@@ -114,24 +114,25 @@ func contains(list []string, s string) bool {
 // A window is a byte range of the text.
 type window struct{ start, end int }
 
-// windows finds the ranges of rule w in text (or the matching zones).
-func (w *windowRule) find(text string, sections []Section) []window {
+// find returns the ranges of rule w in text (or the matching zones), with
+// h the litHits of text (nil: none).
+func (w *windowRule) find(text string, sections []Section, h *litHits) []window {
 	var out []window
 	from := 0
 	for from <= len(text) {
 		s, e := -1, -1
-		for _, re := range w.start {
-			if loc := re.FindStringIndex(text[from:]); loc != nil && (s < 0 || from+loc[0] < s) {
-				s, e = from+loc[0], from+loc[1]
+		for i := range w.start {
+			if ms, me, ok := w.start[i].index(text, from, h); ok && (s < 0 || ms < s) {
+				s, e = ms, me
 			}
 		}
 		if s < 0 {
 			break
 		}
 		end := len(text)
-		for _, re := range w.end {
-			if loc := re.FindStringIndex(text[e:]); loc != nil && e+loc[0] < end {
-				end = e + loc[0]
+		for i := range w.end {
+			if ms, _, ok := w.end[i].index(text, e, h); ok && ms < end {
+				end = ms
 			}
 		}
 		out = append(out, window{e, end})
@@ -180,6 +181,9 @@ func (r *fieldRules) headerValues(text string, win window, dates []Date) (caseNo
 	labelEnds := []window{}
 	for i := range r.letter.Header {
 		h := &r.letter.Header[i]
+		if !h.Label.Matcher().MayMatchString(seg) {
+			continue // no match
+		}
 		for _, loc := range h.Label.FindAllStringIndex(seg, -1) {
 			toks = append(toks, headerToken{pos: win.start + loc[0], end: win.start + loc[1], label: h})
 			labelEnds = append(labelEnds, window{win.start + loc[0], win.start + loc[1]})
@@ -203,7 +207,7 @@ func (r *fieldRules) headerValues(text string, win window, dates []Date) (caseNo
 		last = t.end
 	}
 	toks = labels
-	for _, kind := range sortedKeys(r.letter.Values) {
+	for _, kind := range r.letter.valueKinds {
 		re := r.letter.Values[kind]
 		for _, loc := range re.FindAllStringIndex(seg, -1) {
 			p := win.start + loc[0]
@@ -253,11 +257,11 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// cuedDates finds dates named by the words around them.
-func (r *fieldRules) cuedDates(t *rules.Text, dates []Date) map[string]*Date {
+// cuedDates finds dates named by the words around them, with h the
+// litHits of t (nil: none).
+func (r *fieldRules) cuedDates(t *rules.Text, h *litHits, dates []Date) map[string]*Date {
 	text := t.S
 	out := map[string]*Date{}
-	hits := r.letter.cueGroup.Hits(t)
 	for i := range dates {
 		d := dates[i]
 		for k := range r.letter.DateCues {
@@ -270,7 +274,10 @@ func (r *fieldRules) cuedDates(t *rules.Text, dates []Date) map[string]*Date {
 			if c.After != nil {
 				a, b = d.End, min(len(text), d.End+60)
 			}
-			if c.m.MatchRange(t, hits[k], a, b) {
+			if h != nil && c.m.need != nil && !h.within(c.m.need, a, b) {
+				continue
+			}
+			if c.m.m.MatchIn(t, a, b) {
 				dd := d
 				out[c.Field] = &dd
 			}

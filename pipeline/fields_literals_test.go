@@ -2,12 +2,14 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -46,7 +48,12 @@ func TestRangeFilter(t *testing.T) {
 	f := newRangeFilter(res)
 	text := "Criteria for blocks. No relief. Relief was 80%."
 	rs := []extract.Sentence{{Start: 0, End: 20}, {Start: 21, End: 31}, {Start: 32, End: 47}}
-	got := f.mark(rules.NewText(text), rs)
+	got := f.mark(rules.NewText(text), rs, nil)
+	var x litIndex
+	f.share(&x)
+	if shared := f.mark(rules.NewText(text), rs, x.hits(rules.NewText(text))); !slices.Equal(shared, got) {
+		t.Errorf("mark with shared literals = %v, without %v", shared, got)
+	}
 	// the second pattern has no literal: every range may match it
 	want := []bool{true, true, false, true, false, true}
 	if !slices.Equal(got, want) {
@@ -70,6 +77,11 @@ func TestLiteralFiltersComplete(t *testing.T) {
 		}
 	}
 	f := newRangeFilter(res)
+	// The same literals found with others (those of the fields stage).
+	shared := newRangeFilter(res)
+	var x litIndex
+	x.add([]string{"criteria", "date of injury", "xx/"})
+	shared.share(&x)
 	var texts []string
 	for _, name := range fixtureLetters(t) {
 		data, err := os.ReadFile(filepath.Join(lettersDir, name))
@@ -101,7 +113,10 @@ func TestLiteralFiltersComplete(t *testing.T) {
 	for _, text := range texts {
 		sents := p.splitter.Split(text)
 		tx := rules.NewText(text)
-		may := f.mark(tx, sents)
+		may := f.mark(tx, sents, nil)
+		if got := shared.mark(tx, sents, x.hits(tx)); !slices.Equal(got, may) {
+			t.Errorf("%.60q: marks with shared literals differ", text)
+		}
 		for j, s := range sents {
 			for i, re := range res {
 				if !re.MatchString(text[s.Start:s.End]) {
@@ -232,6 +247,9 @@ func TestDateLeadsSame(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%q: with leads %v, without %v", text, got, want)
 		}
+		if slow := findDatesSlow(r, text); !slices.Equal(want, slow) {
+			t.Errorf("%q: scan %v, every position %v", text, want, slow)
+		}
 		found += len(want)
 	}
 	if found < 1000 {
@@ -293,5 +311,216 @@ func TestTimelineChecksComplete(t *testing.T) {
 	}
 	if matched < 50 || dropped == 0 {
 		t.Errorf("%d matches, %d dropped: the test proves little", matched, dropped)
+	}
+}
+
+// gluedBefore reports whether a date starting at i is glued to the token
+// before it.
+func gluedBefore(text string, i int) bool {
+	return i > 0 && glues(text[i-1])
+}
+
+// findDatesSlow is dateRules.find by its definition: every pattern tried at
+// every position that may start a date and is not glued to the byte before.
+func findDatesSlow(r *dateRules, text string) []Date {
+	var cands []dateCand
+	for i := 0; i < len(text); i++ {
+		if !r.first[text[i]] || gluedBefore(text, i) {
+			continue
+		}
+		for pi := range r.matchers {
+			cands = r.tryAt(text, i, pi, cands)
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i].d, cands[j].d
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		if a.End != b.End {
+			return a.End > b.End
+		}
+		return cands[i].prio < cands[j].prio
+	})
+	out := []Date{}
+	last := 0
+	for _, c := range cands {
+		if c.d.Start < last {
+			continue
+		}
+		out = append(out, c.d)
+		last = c.d.End
+	}
+	return out
+}
+
+func TestLitPattern(t *testing.T) {
+	var x litIndex
+	lead := newLitPattern(regexp.MustCompile(`(?i)SERVICES? IN DISPUTE:?`), &x)
+	behind := newLitPattern(regexp.MustCompile(`\bREVIEW OUTCOME`), &x)
+	x.compile()
+	if lead.need == nil || lead.lead == nil {
+		t.Fatalf("want need and lead literals: %+v", lead)
+	}
+	if behind.need == nil || behind.lead != nil {
+		t.Fatalf("\\b looks behind: want no lead jump, got %+v", behind)
+	}
+	text := "Services in dispute: MRI. REVIEW OUTCOME: Upheld. SERVICE IN DISPUTE"
+	h := x.hits(rules.NewText(text))
+	for _, tt := range []struct {
+		p         litPattern
+		from      int
+		start, ok int
+	}{
+		{lead, 0, 0, 1},
+		{lead, 1, 50, 1},
+		{lead, 51, 0, 0},
+		{behind, 0, 26, 1},
+		{behind, 27, 0, 0},
+	} {
+		s, _, ok := tt.p.index(text, tt.from, h)
+		if ok != (tt.ok == 1) || ok && s != tt.start {
+			t.Errorf("%s from %d: %d %v, want %d %v", tt.p.m.Regexp(), tt.from, s, ok, tt.start, tt.ok == 1)
+		}
+	}
+}
+
+// TestLetterLiteralsSame checks the windows and the cued dates found with
+// the letter's literals (litHits) against those found without them, on
+// the fixture letters and on soups of the patterns' own words.
+func TestLetterLiteralsSame(t *testing.T) {
+	p := newTestPipeline(t)
+	r := p.fields
+	var texts [][]Section
+	var strs []string
+	for _, name := range fixtureLetters(t) {
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := p.loader.Load(context.Background(), name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		strs, texts = append(strs, doc.Text), append(texts, p.newCase(doc).Sections)
+	}
+	var words []string
+	for _, w := range r.letter.Windows {
+		for _, re := range append(append([]rx{}, w.Start...), w.End...) {
+			words = append(words, regexp.MustCompile(`[A-Za-z]+:?`).FindAllString(re.String(), -1)...)
+		}
+	}
+	for _, c := range r.letter.DateCues {
+		re := c.m.m.Regexp()
+		words = append(words, regexp.MustCompile(`[A-Za-z]+`).FindAllString(re.String(), -1)...)
+	}
+	words = append(words, "10/12/16", "XX/XX/XX", "January 3, 2015", ":", "\n", "(DOI)")
+	rnd := rand.New(rand.NewSource(2))
+	for range 1000 {
+		var b strings.Builder
+		for range 60 {
+			b.WriteString(words[rnd.Intn(len(words))])
+			b.WriteString([]string{" ", " ", "\n", ": ", ". "}[rnd.Intn(5)])
+		}
+		strs, texts = append(strs, b.String()), append(texts, nil)
+	}
+	found := 0
+	for i, text := range strs {
+		tx := rules.NewText(text)
+		h := r.letter.lits.hits(tx)
+		for _, w := range r.letter.Windows {
+			got, want := w.find(text, texts[i], h), w.find(text, texts[i], nil)
+			if !slices.Equal(got, want) {
+				t.Errorf("window %s in %.60q: %v, without literals %v", w.Name, text, got, want)
+			}
+			found += len(want)
+		}
+		dates := r.dates.find(text)
+		got, want := r.cuedDates(tx, h, dates), r.cuedDates(tx, nil, dates)
+		if len(got) != len(want) {
+			t.Errorf("cued dates in %.60q: %v, without literals %v", text, got, want)
+		}
+		for k, d := range want {
+			if got[k] == nil || *got[k] != *d {
+				t.Errorf("cued %s in %.60q: %v, without literals %v", k, text, got[k], d)
+			}
+		}
+		found += len(want)
+	}
+	if found < 1000 {
+		t.Errorf("only %d windows and cued dates: the test proves little", found)
+	}
+}
+
+// isoSlow is dateRules.iso as it was written first (fmt and strings.Trim).
+func isoSlow(r *dateRules, m, d, y string) (string, bool, bool) {
+	if strings.ContainsAny(m+d+y, "Xx") {
+		for _, p := range []string{m, d, y} {
+			if strings.Trim(p, "0123456789X") != "" {
+				return "", false, false
+			}
+		}
+		return "", true, true
+	}
+	month, err := strconv.Atoi(m)
+	if err != nil {
+		mm, found := r.months[strings.ToLower(m)]
+		if !found {
+			return "", false, false
+		}
+		month = mm
+	}
+	if month < 1 || month > 12 {
+		return "", false, false
+	}
+	year, err := strconv.Atoi(y)
+	if err != nil {
+		return "", false, false
+	}
+	switch len(y) {
+	case 2:
+		if year < 40 {
+			year += 2000
+		} else {
+			year += 1900
+		}
+	case 4:
+		if year < 1900 || year > 2099 {
+			return "", false, false
+		}
+	default:
+		return "", false, false
+	}
+	if d == "" {
+		return fmt.Sprintf("%04d-%02d", year, month), false, true
+	}
+	day, err := strconv.Atoi(d)
+	if err != nil || day < 1 || day > daysIn(year, month) {
+		return "", false, false
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", year, month, day), false, true
+}
+
+func TestISOSame(t *testing.T) {
+	r := testRules(t).dates
+	parts := []string{"", "0", "1", "9", "09", "10", "12", "13", "29", "30", "31", "32", "00", "39", "40", "99", "1899", "1900", "2016",
+		"2099", "2100", "X", "XX", "xx", "X1", "1x", "XXXX", "Sept", "oct", "May", "foo", "+1", "-1", "１"}
+	n := 0
+	for _, m := range parts {
+		for _, d := range parts {
+			for _, y := range parts {
+				a1, b1, c1 := r.iso(m, d, y)
+				a2, b2, c2 := isoSlow(r, m, d, y)
+				if a1 != a2 || b1 != b2 || c1 != c2 {
+					t.Errorf("iso(%q, %q, %q) = %q %v %v, was %q %v %v", m, d, y, a1, b1, c1, a2, b2, c2)
+				}
+				if c2 && a2 != "" {
+					n++
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d valid dates: the test proves little", n)
 	}
 }

@@ -56,6 +56,7 @@ func New(opts Options) (*Pipeline, error) {
 	if p.ruleText, err = loadRuleTextRules(data); err != nil {
 		return nil, err
 	}
+	p.ruleText.shareLiterals(&p.fields.letter.lits)
 	if p.timeline, err = newTimelineRules(data); err != nil {
 		return nil, err
 	}

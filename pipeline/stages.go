@@ -24,6 +24,11 @@ type caseDoc struct {
 	t *rules.Text // c.Text for the prefilters; see text
 
 	words []uint64 // the words of c.Text; see wordSpans
+
+	// lits are the places of the literals the fields stage looks for,
+	// the rule-text patterns' among them (see ruleTextRules.shareLiterals);
+	// nil: not found.
+	lits *litHits
 }
 
 // text returns the case text as a rules.Text, made once and shared by the
@@ -114,6 +119,12 @@ func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
 	return &g, nil
 }
 
+// shareLiterals has the rule-text patterns' literals found with those of
+// x, in the one pass of the fields stage over the letter, instead of a pass
+// of their own (0.26M instructions per IRO seed). It comes before x's
+// first use.
+func (g *ruleTextRules) shareLiterals(x *litIndex) { g.ruleFilter.share(x) }
+
 // cutPatient appends the zone [start, end) to out without its sentences
 // that read as the patient's record (zone_patient_sentences).
 func (g *ruleTextRules) cutPatient(d *caseDoc, out []extract.Sentence, start, end int) []extract.Sentence {
@@ -160,7 +171,7 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 	// sentences only.
 	t := d.text()
 	low, fold := t.Lower(), rules.FoldsOutsideASCII(t.S)
-	may := g.ruleFilter.mark(t, d.sents)
+	may := g.ruleFilter.mark(t, d.sents, d.lits)
 	for j, s := range d.sents {
 		rule := false
 		for k, r := range g.rule {
