@@ -3,6 +3,7 @@ package extract
 import (
 	"io/fs"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -193,6 +194,112 @@ func TestTrimSpaceBounds(t *testing.T) {
 		wantCE := wantCS + len(strings.TrimRightFunc(trimmed, unicode.IsSpace))
 		if cs, ce := trimSpaceBounds(text, start, end); cs != wantCS || ce != wantCE {
 			t.Fatalf("trimSpaceBounds(%q, %d, %d) = %d, %d, want %d, %d", text, start, end, cs, ce, wantCS, wantCE)
+		}
+	}
+}
+
+// TestMatchAtStart compares matchAtStart with the regexp's FindStringIndex
+// for every heading rule and quote cue: on the sentences and heading
+// windows of the fixture letters, on the rules' examples, and on random
+// soups of the examples' words.
+func TestMatchAtStart(t *testing.T) {
+	s := newTestSectioner(t)
+	type rule struct {
+		re    *regexp.Regexp
+		check func(string) []int
+	}
+	var rs []rule
+	var words []string
+	add := func(re *regexp.Regexp, m func(string) []int, ex zoneExamples) {
+		rs = append(rs, rule{re, m})
+		for _, e := range slices.Concat(ex.match, ex.noMatch) {
+			words = append(words, strings.Fields(e)...)
+		}
+	}
+	starts := 0
+	for _, h := range s.headings {
+		add(h.re, func(x string) []int { return matchAtStart(h.m, h.start, x) }, h.ex)
+		if h.start {
+			starts++
+		}
+	}
+	q := &s.quotes
+	for _, cs := range [][]zoneCue{q.start, q.reject, q.endStart, q.endAnywhere} {
+		for _, c := range cs {
+			add(c.re, func(x string) []int { return matchAtStart(c.m, c.start, x) }, c.ex)
+			if c.start {
+				starts++
+			}
+		}
+	}
+	if starts < len(s.headings)+len(q.start)+len(q.endStart) {
+		t.Fatalf("%d rules anchored at the start, want every heading, start and end_start cue", starts)
+	}
+	n := 0
+	check := func(x string) {
+		t.Helper()
+		for _, r := range rs {
+			if got, want := r.check(x), r.re.FindStringIndex(x); !slices.Equal(got, want) {
+				t.Fatalf("%s on %q: got %v, want %v", r.re, x, got, want)
+			}
+			if r.re.MatchString(x) {
+				n++
+			}
+		}
+	}
+	entries, err := fs.ReadDir(fixtures.Letters, "letters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := fs.ReadFile(fixtures.Letters, "letters/"+e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, _ := Normalize(string(data))
+		for _, st := range s.sentences(text, 0, len(text)) {
+			check(text[st.start:st.end])
+		}
+		lines := zoneSplitLines(text)
+		zw := &zoneWindows{text: text, lines: lines, maxN: s.maxLines}
+		for i := range lines {
+			if lines[i].blank() {
+				continue
+			}
+			zw.reset(i)
+			for k := 1; k <= s.maxLines; k++ {
+				if w := zw.window(k); w != nil {
+					check(w.joined)
+				}
+			}
+		}
+	}
+	for _, w := range words {
+		check(w)
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for k := 0; k < 3000; k++ {
+		var sb strings.Builder
+		for m := r.IntN(12); m > 0; m-- {
+			if sb.Len() > 0 || r.IntN(4) == 0 {
+				sb.WriteString([]string{" ", "  ", "\n", ", ", ". ", ": "}[r.IntN(6)])
+			}
+			sb.WriteString(words[r.IntN(len(words))])
+		}
+		check(sb.String())
+	}
+	if n == 0 {
+		t.Fatal("no input matched any rule")
+	}
+}
+
+func TestBeginsText(t *testing.T) {
+	for src, want := range map[string]bool{
+		`^a`: true, `(?i)^(?:per|as)\s+x`: true, `\Aab`: true, `(^a)b`: true,
+		`(?m)^a`: false, `a|^b`: false, `a^`: false, `\ba`: false, `(?:^a|^b)`: false,
+	} {
+		if got := beginsText(regexp.MustCompile(src)); got != want {
+			t.Errorf("beginsText(%q) = %v, want %v", src, got, want)
 		}
 	}
 }
