@@ -497,11 +497,22 @@ func (c *Context) Assess(text string, sentStart, sentEnd, termStart, termEnd int
 	sentEnd = max(sentStart, min(sentEnd, len(text)))
 	termStart = max(sentStart, min(termStart, sentEnd))
 	termEnd = max(termStart, min(termEnd, sentEnd))
-	var s scan
-	s.reset(c, text, sentStart, sentEnd, c.hits(text, sentStart, sentEnd))
-	ts := []target{{start: termStart, end: termEnd, anchorStart: termStart, anchorEnd: termEnd}}
+	// The tagger's buffers: the relief stage assesses a few statements
+	// per letter, and each cost five allocations with buffers of its own.
+	scr := tagScratchPool.Get().(*tagScratch)
+	defer tagScratchPool.Put(scr)
+	s := &scr.sc
+	s.reset(c, text, sentStart, sentEnd, c.hitsBuf(text, sentStart, sentEnd, scr))
+	var sides []*ctxHit // the buffer of an earlier target
+	if cap(scr.ts) > 0 {
+		sides = scr.ts[:1][0].sides[:0]
+	}
+	ts := append(scr.ts[:0], target{start: termStart, end: termEnd, anchorStart: termStart, anchorEnd: termEnd, sides: sides})
 	s.assess(ts)
-	return ts[0].a
+	a := ts[0].a
+	scr.ts = ts[:0]
+	s.text, s.hits = "", nil // no text kept in the pool
+	return a
 }
 
 // sortHits orders hits by start.

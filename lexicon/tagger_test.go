@@ -378,6 +378,63 @@ func TestAssess(t *testing.T) {
 	_ = tagCtx.Assess("no FABER", -5, 100, 50, 2)
 }
 
+// TestAssessPooled compares Assess, which borrows the tagger's pooled
+// buffers, with an assessment made with buffers of its own, on the words
+// of every sentence of the fixture letters, with Tag calls in between
+// (they share the pool).
+func TestAssessPooled(t *testing.T) {
+	tg := testTagger(t)
+	sp, err := extract.NewSplitter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("../fixtures/letters/*.txt")
+	if len(files) == 0 {
+		t.Skip("no fixture letters")
+	}
+	fresh := func(text string, s extract.Sentence, a, b int) Assessment {
+		var sc scan
+		sc.reset(tagCtx, text, s.Start, s.End, tagCtx.hits(text, s.Start, s.End))
+		ts := []target{{start: a, end: b, anchorStart: a, anchorEnd: b}}
+		sc.assess(ts)
+		return ts[0].a
+	}
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(data)
+		sents := sp.Split(text)
+		for k, s := range sents {
+			if k%7 == 0 {
+				tg.Tag(text, sents[k:min(k+3, len(sents))])
+			}
+			// Every word of the sentence, and its first three words.
+			for a := s.Start; a < s.End; a++ {
+				if a > s.Start && isWordByte(text[a-1]) || !isWordByte(text[a]) {
+					continue
+				}
+				b := a
+				for b < s.End && isWordByte(text[b]) {
+					b++
+				}
+				for _, end := range []int{b, min(s.End, b+20)} {
+					want := fresh(text, s, a, end)
+					if got := tagCtx.Assess(text, s.Start, s.End, a, end); got != want {
+						t.Fatalf("%s: Assess of %q in %q = %+v, want %+v", f, text[a:end], text[s.Start:s.End], got, want)
+					}
+					n++
+				}
+			}
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("only %d assessments compared", n)
+	}
+}
+
 // TestLoadContextErrors: bad rule files are errors naming file:line.
 func TestLoadContextErrors(t *testing.T) {
 	good, err := os.ReadFile("data/laterality.yaml")
