@@ -6,9 +6,13 @@ import (
 	"io/fs"
 	"math"
 	"math/bits"
+	"regexp"
+	"regexp/syntax"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/precedent-dev/precedent/extract"
 	"github.com/precedent-dev/precedent/lexicon"
@@ -97,6 +101,8 @@ type hintedRx struct {
 	// Window, when set, is how many bytes at the end of the text the
 	// pattern (anchored there with $) may span.
 	Window int `yaml:"window"`
+
+	tail *tailRegexp // the pattern, when it ends with $ (see newTailRegexp)
 }
 
 // hinted reports whether lower (a lower-cased text) holds one of hints, or
@@ -137,7 +143,92 @@ func (h *hintedRx) matchHinted(s, lower string) bool {
 	if h.Window > 0 && len(s) > h.Window {
 		s, lower = s[len(s)-h.Window:], lower[len(lower)-h.Window:]
 	}
-	return hinted(h.Hints, lower) && h.Pattern.Matcher().MatchString(s)
+	if !hinted(h.Hints, lower) {
+		return false
+	}
+	if h.tail != nil {
+		return h.tail.MatchString(s)
+	}
+	return h.Pattern.Matcher().MatchString(s)
+}
+
+// A tailRegexp answers MatchString for a regexp that ends with $ (the end
+// of the text) by running the reversed regexp, anchored at its start, on
+// the reversed text. Go's regexp tries a pattern that is not anchored at
+// its start from every position: "no ... documentation of ... $" (relief's
+// documentation, 1,000 instructions a byte of its window: the pike VM, its
+// program too long for the backtracker) cost 96,000 instructions on one
+// 86-byte window of the IRO seed, the reversed run 15,000. A regexp
+// matches a text exactly when its reverse (concatenations and literals
+// reversed, ^ and $ swapped, \b unchanged) matches the text reversed rune
+// by rune; MatchString asks nothing about where or which match.
+// TestTailRegexp and FuzzTailRegexp compare the two.
+type tailRegexp struct {
+	re  *regexp.Regexp // as written, for texts the reversal does not take
+	rev *regexp.Regexp
+}
+
+// tailMax bounds the texts reversed (on the stack); longer ones run re.
+const tailMax = 256
+
+// newTailRegexp returns the tailRegexp of re, or nil when re does not end
+// with $ (\z) or begins with ^ (already anchored).
+func newTailRegexp(re *regexp.Regexp) *tailRegexp {
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil || tree.Op != syntax.OpConcat || len(tree.Sub) < 2 ||
+		tree.Sub[len(tree.Sub)-1].Op != syntax.OpEndText || tree.Sub[0].Op == syntax.OpBeginText {
+		return nil
+	}
+	rev, err := regexp.Compile(reverseSyntax(tree).String())
+	if err != nil {
+		return nil
+	}
+	return &tailRegexp{re: re, rev: rev}
+}
+
+// reverseSyntax returns the regexp of the reversed texts of re's matches.
+func reverseSyntax(re *syntax.Regexp) *syntax.Regexp {
+	out := &syntax.Regexp{Op: re.Op, Flags: re.Flags, Min: re.Min, Max: re.Max, Cap: re.Cap, Name: re.Name}
+	out.Rune = slices.Clone(re.Rune)
+	for _, sub := range re.Sub {
+		out.Sub = append(out.Sub, reverseSyntax(sub))
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		slices.Reverse(out.Rune)
+	case syntax.OpConcat:
+		slices.Reverse(out.Sub)
+	case syntax.OpBeginLine:
+		out.Op = syntax.OpEndLine
+	case syntax.OpEndLine:
+		out.Op = syntax.OpBeginLine
+	case syntax.OpBeginText:
+		out.Op = syntax.OpEndText
+	case syntax.OpEndText:
+		out.Op = syntax.OpBeginText
+	}
+	return out
+}
+
+// MatchString reports whether the regexp matches s.
+func (t *tailRegexp) MatchString(s string) bool {
+	if len(s) > tailMax {
+		return t.re.MatchString(s)
+	}
+	var buf [tailMax + utf8.UTFMax]byte
+	b := buf[:0]
+	for i := len(s); i > 0; {
+		r, w := utf8.DecodeLastRuneInString(s[:i])
+		if r == utf8.RuneError && w == 1 {
+			// An invalid byte: read backwards, such bytes need not
+			// split into runes as the regexp splits them reading
+			// forwards; leave the text to re.
+			return t.re.MatchString(s)
+		}
+		b = utf8.AppendRune(b, r)
+		i -= w
+	}
+	return t.rev.Match(b)
 }
 
 // foldASCII lower-cases the ASCII letters of s, using buf's storage.
@@ -222,6 +313,8 @@ func newReliefRulesWith(data fs.FS, lx *lexicon.Lexicon, cx *lexicon.Context) (*
 			return nil, err
 		}
 	}
+	f.Documentation.tail = newTailRegexp(f.Documentation.Pattern.Regexp)
+	f.DocumentationAfter.tail = newTailRegexp(f.DocumentationAfter.Pattern.Regexp)
 	if f.PainWindow <= 0 || f.MaxGap <= 0 || f.MaxDurationGap <= 0 || f.MaxSpan <= 0 {
 		return nil, bad(0, "pain_window, max_gap, max_duration_gap and max_span must be positive")
 	}
