@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"math"
@@ -113,25 +112,6 @@ func hinted(hints []string, lower string) bool {
 	}
 	for _, h := range hints {
 		if strings.Contains(lower, h) {
-			return true
-		}
-	}
-	return false
-}
-
-// hintedFold is hinted(hints, s lower-cased), without making the string
-// (two allocations per sentence in percents).
-func hintedFold(hints []string, s string) bool {
-	if len(hints) == 0 {
-		return true
-	}
-	var buf [512]byte
-	lower := buf[:0]
-	for i := 0; i < len(s); i++ {
-		lower = append(lower, lowerASCII(s[i]))
-	}
-	for _, h := range hints {
-		if bytes.Contains(lower, []byte(h)) {
 			return true
 		}
 	}
@@ -480,8 +460,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 	type cueAt struct{ start, end, cue int }
 	var cues []cueAt
 	var trig []int
-	words := d.wordSpans()
-	r.cues.scanWords(text, words, func(s, e, i int) {
+	scanWordsBoth(text, d.wordSpans(), r.cues, r.triggers, func(s, e, i int) {
 		if rb := r.f.Cues[i].RequiresBefore; rb != nil && !rb.Matcher().MatchString(clip(text, max(0, s-40), s)) {
 			return
 		}
@@ -489,8 +468,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 			return
 		}
 		cues = append(cues, cueAt{s, e, i})
-	})
-	r.triggers.scanWords(text, words, func(s, e, _ int) { trig = append(trig, s) })
+	}, func(s, e, _ int) { trig = append(trig, s) })
 	var hits []reliefHit
 	// Before/after pain ratings, tried at triggers and cues.
 	starts := trig
@@ -546,7 +524,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 			}
 			return treated == 2
 		}
-		ps := r.percents(text, sent)
+		ps := r.percents(text, d.text().Lower(), sent)
 		link := make([]int, len(ps)) // index into sc of each percent's cue, or -1
 		for pi, p := range ps {
 			// The nearest cue linked to the percent.
@@ -701,9 +679,9 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 		if h.Percent == nil && h.Procedure == "" && !h.course && !treated() {
 			continue // "zero improvement", "unchanged with time": no treatment
 		}
-		h.Duration = r.duration(clip(text, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap)), r.f.Durations)
+		h.Duration = r.duration(d, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap), r.f.Durations)
 		if h.Duration == nil {
-			h.Duration = r.duration(text[clauseStart(text, sent, h.lo, 120):h.lo], r.f.DurationsBefore)
+			h.Duration = r.duration(d, clauseStart(text, sent, h.lo, 120), h.lo, r.f.DurationsBefore)
 		}
 		h.InGuideline = inGuide
 		h.Certainty = r.certainty(d, sent, h.lo, h.hi)
@@ -839,10 +817,12 @@ type percentAt struct {
 }
 
 // percents returns the percent expressions of the sentence that may be
-// relief, in text order, without overlaps.
-func (r *reliefRules) percents(text string, sent extract.Sentence) []percentAt {
+// relief, in text order, without overlaps. lower is text in ASCII lower
+// case (the letter's, made once: lowering each sentence for its hints
+// cost more than the searches).
+func (r *reliefRules) percents(text, lower string, sent extract.Sentence) []percentAt {
 	st := text[sent.Start:sent.End]
-	if !hintedFold(r.f.PercentHints, st) {
+	if !hinted(r.f.PercentHints, lower[sent.Start:sent.End]) {
 		return nil
 	}
 	var out []percentAt
@@ -923,10 +903,14 @@ func (r *reliefRules) spelled(s string) (float64, bool) {
 	return t + u, true
 }
 
-// duration reads the first duration of text (the text after a statement,
-// or before it for durations_before) found by one of res.
-func (r *reliefRules) duration(after string, res []rx) *Duration {
-	if !hintedFold(r.f.DurationHints, after) {
+// duration reads the first duration of clip(text, a, b) (the text after a
+// statement, or before it for durations_before) found by one of res.
+func (r *reliefRules) duration(d *caseDoc, a, b int, res []rx) *Duration {
+	text := d.c.Text
+	a = max(0, min(a, len(text))) // as clip
+	b = max(a, min(b, len(text)))
+	after := text[a:b]
+	if !hinted(r.f.DurationHints, d.text().Lower()[a:b]) {
 		return nil
 	}
 	var best *Duration
@@ -1024,7 +1008,7 @@ func (r *reliefRules) beforeAfter(d *caseDoc, sent extract.Sentence, s int) (rel
 		}
 		procs := r.procedures(text, sent)
 		h.Procedure = r.procedureFor(d, sent, procs, h.lo, false)
-		h.Duration = r.duration(clip(text, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap)), r.f.Durations)
+		h.Duration = r.duration(d, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap), r.f.Durations)
 		h.InGuideline = r.inGuideline(d, sent, h.lo, h.hi)
 		h.Certainty = r.certainty(d, sent, h.lo, h.hi)
 		start, end := r.evidence(text, sent, h.lo, h.hi)
@@ -1254,6 +1238,34 @@ func (ws *wordSet) scanWords(text string, words []uint64, fn func(start, end, v 
 		}
 		if v, ok := ws.lookup(text, i, j); ok {
 			fn(i, j, v)
+		}
+	}
+}
+
+// scanWordsBoth is a.scanWords(text, words, fa) and b.scanWords(text,
+// words, fb) in one pass over the words (the calls of fa and fb
+// interleave, each in text order).
+func scanWordsBoth(text string, words []uint64, a, b *wordSet, fa, fb func(start, end, v int)) {
+	for _, x := range words {
+		first, bit := uint8(x>>8), uint64(1)<<(x&63)
+		ina, inb := a.lens[first]&bit != 0, b.lens[first]&bit != 0
+		if !ina && !inb {
+			continue
+		}
+		i := int(x >> 16)
+		j := i + int(x&63)
+		if i > 0 && asciiDigit(text[i-1]) || j < len(text) && asciiDigit(text[j]) {
+			continue
+		}
+		if ina {
+			if v, ok := a.lookup(text, i, j); ok {
+				fa(i, j, v)
+			}
+		}
+		if inb {
+			if v, ok := b.lookup(text, i, j); ok {
+				fb(i, j, v)
+			}
 		}
 	}
 }

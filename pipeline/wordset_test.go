@@ -44,6 +44,10 @@ func TestWordSetScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ws2, err := newWordSet([]string{"from", "pre", "improvement", "zeta"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	check := func(text string) {
 		t.Helper()
 		got, want := scanAll(ws, text), scanRef(ws, text)
@@ -57,6 +61,12 @@ func TestWordSetScan(t *testing.T) {
 		ws.scanWords(text, d.wordSpans(), func(s, e, v int) { spans = append(spans, [3]int{s, e, v}) })
 		if !slices.Equal(spans, want) {
 			t.Fatalf("scanWords(%q) = %v, want %v", text, spans, want)
+		}
+		var both, both2 [][3]int
+		scanWordsBoth(text, d.wordSpans(), ws, ws2, func(s, e, v int) { both = append(both, [3]int{s, e, v}) },
+			func(s, e, v int) { both2 = append(both2, [3]int{s, e, v}) })
+		if want2 := scanRef(ws2, text); !slices.Equal(both, want) || !slices.Equal(both2, want2) {
+			t.Fatalf("scanWordsBoth(%q) = %v, %v, want %v, %v", text, both, both2, want, want2)
 		}
 	}
 	check("Relief: RELIEVED, pre-op from 8/10; a help2 3help (relief)reliefs " + strings.Repeat("X", 63) + " " + strings.Repeat("y", 64))
