@@ -1050,10 +1050,13 @@ func (m *termMatcher) match(text string, starts []int, from, to int) []careMenti
 		if i < last || i+1 >= to {
 			continue
 		}
+		if !wordBoundary(text, i) {
+			continue
+		}
 	pats:
 		for _, tp := range m.buckets[m.slot[uint16(lowerSpacedTable[text[i]])<<8|uint16(lowerSpacedTable[text[i+1]])]] {
 			end := i + len(tp.p)
-			if end > to || !lowerSpacedIs(text[i+2:end], tp.p[2:]) || !wordBoundary(text, i) || !wordBoundary(text, end) {
+			if end > to || !lowerSpacedIs(text[i+2:end], tp.p[2:]) || !wordBoundary(text, end) {
 				continue
 			}
 			for _, e := range tp.entries {
@@ -1084,6 +1087,10 @@ func lowerSpacedIs(s, p string) bool {
 func wordBoundary(text string, i int) bool {
 	if i <= 0 || i >= len(text) {
 		return true
+	}
+	if a, b := text[i-1], text[i]; a < utf8.RuneSelf && b < utf8.RuneSelf {
+		// ASCII: the letters and digits of isWordRune are isAlnum's.
+		return !isAlnum(a) || !isAlnum(b)
 	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
 	next, _ := utf8.DecodeRuneInString(text[i:])

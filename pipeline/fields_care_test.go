@@ -383,3 +383,26 @@ func TestTermWordStarts(t *testing.T) {
 		check("random", b.String())
 	}
 }
+
+// TestWordBoundaryASCII compares wordBoundary's ASCII shortcut with the
+// rune reading for every pair of ASCII bytes, and a few others.
+func TestWordBoundaryASCII(t *testing.T) {
+	for a := 0; a < 128; a++ {
+		for b := 0; b < 128; b++ {
+			s := string([]byte{byte(a), byte(b)})
+			want := !(isWordRune(rune(a)) && isWordRune(rune(b)))
+			if got := wordBoundary(s, 1); got != want {
+				t.Fatalf("wordBoundary(%q, 1) = %v, want %v", s, got, want)
+			}
+		}
+	}
+	for _, c := range []struct {
+		s    string
+		i    int
+		want bool
+	}{{"aé", 1, false}, {"éa", 2, false}, {"a\u00a0", 1, true}, {"a b", 1, true}, {"ab", 1, false}, {"a1", 1, false}, {"a_", 1, true}} {
+		if got := wordBoundary(c.s, c.i); got != c.want {
+			t.Errorf("wordBoundary(%q, %d) = %v, want %v", c.s, c.i, got, c.want)
+		}
+	}
+}
