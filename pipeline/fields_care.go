@@ -932,6 +932,12 @@ type termMatcher struct {
 	// letterFirst: every term begins with an ASCII letter, so that its
 	// word starts are among the letter runs of caseDoc.wordSpans.
 	letterFirst bool
+	// runs, by first byte (either case): bit n set when a term begins
+	// with n ASCII letters then a non-letter or its end. A term found at
+	// a letter run spans the run exactly: its letters are the run's, and
+	// what follows them in the term is no letter, nor (the term's end is
+	// a word boundary) what follows them in the text.
+	runs [256]uint64
 }
 
 func triHash(a, b, c byte) int { return (int(a)*961 + int(b)*31 + int(c)) & (1<<16 - 1) }
@@ -969,6 +975,15 @@ func newTermMatcher(terms []lexicon.Term) (*termMatcher, error) {
 	for _, t := range terms {
 		first := strings.Fields(t.Text)[0]
 		m.letterFirst = m.letterFirst && asciiLetter(first[0]) && len(first) < 64
+		p := strings.ToLower(first)
+		n := 0
+		for n < len(p) && asciiLetter(p[n]) {
+			n++
+		}
+		if n > 0 && n < 64 {
+			m.runs[p[0]] |= 1 << n
+			m.runs[p[0]-'a'+'A'] |= 1 << n
+		}
 	}
 	m.buckets = [][]termPat{nil}
 	for key, b := range byKey {
@@ -1018,6 +1033,12 @@ func (m *termMatcher) wordStarts(text string, words []uint64) []int {
 	var starts []int
 	n := len(text)
 	for _, x := range words {
+		// Only runs of a term's first letter and length (1,074 of the
+		// 2,324 runs of the IRO seed): the tests below cost 60
+		// instructions a run.
+		if m.runs[uint8(x>>8)]&(1<<(x&63)) == 0 {
+			continue
+		}
 		i := int(x >> 16)
 		if i > 0 && wordByteTable[text[i-1]] || i+1 >= n {
 			continue
