@@ -406,3 +406,20 @@ func TestWordBoundaryASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldedIs compares foldedIs with strings.Fields and Join on term-like
+// texts.
+func TestFoldedIs(t *testing.T) {
+	texts := []string{"PT", "pt", "H P", "HEP", "H\tEP", "H\nP", "H\u00a0P", "H\u0085P", "é P", "P T", "x"} // as term matches: no white space at either end, none twice
+	for _, s := range texts {
+		for _, w := range texts {
+			want := strings.Join(strings.Fields(s), " ") == w
+			if got := foldedIs(s, w); got != want {
+				t.Errorf("foldedIs(%q, %q) = %v, want %v", s, w, got, want)
+			}
+		}
+	}
+	if !foldedIs("H\nP", "H P") || foldedIs("PT", "pt") {
+		t.Error("foldedIs: a folded space must count, case must")
+	}
+}
