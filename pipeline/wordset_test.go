@@ -94,3 +94,42 @@ func TestWordSetScan(t *testing.T) {
 		check(string(data))
 	}
 }
+
+// TestWordTable compares wordTable with a Go map on random words, present
+// and absent, in sets of many sizes.
+func TestWordTable(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	word := func() string {
+		b := make([]byte, 1+rng.Intn(8))
+		for i := range b {
+			b[i] = "abcxyz,.'-"[rng.Intn(10)]
+		}
+		return string(b)
+	}
+	for size := 0; size < 200; size += 1 + size/4 {
+		m := map[string]int{}
+		for len(m) < size {
+			m[word()] = rng.Intn(1000)
+		}
+		tab := newWordTable(m)
+		for range 2000 {
+			w := word()
+			if rng.Intn(2) == 0 && size > 0 {
+				for k := range m {
+					w = k
+					break
+				}
+			}
+			v, ok := tab.get(w)
+			if want, wantOK := m[w]; ok != wantOK || v != want {
+				t.Fatalf("size %d: get(%q) = %d, %v, want %d, %v", size, w, v, ok, want, wantOK)
+			}
+			upper := strings.ToUpper(w)
+			v, ok = tab.getFold(upper)
+			want, wantOK := m[strings.Map(func(r rune) rune { return r | 0x20 }, upper)]
+			if ok != wantOK || v != want {
+				t.Fatalf("size %d: getFold(%q) = %d, %v, want %d, %v", size, upper, v, ok, want, wantOK)
+			}
+		}
+	}
+}
