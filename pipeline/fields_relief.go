@@ -1418,12 +1418,14 @@ type wordStep struct {
 	Words []string `yaml:"words"`
 	Max   int      `yaml:"max"`
 
-	single   map[string]bool
-	singles  *wordTable // single, for lookups
-	phrases  [][]string
-	suffixes []string
-	prefixes []string
-	any      bool
+	single  map[string]bool
+	singles *wordTable // single, for lookups
+	// head and end, in a sequence's first step: its seqEdges.
+	head, end seqEdge
+	phrases   [][]string
+	suffixes  []string
+	prefixes  []string
+	any       bool
 }
 
 // A wordSeq is a pattern over the words just before a cue, read from the
@@ -1465,7 +1467,63 @@ func (ws wordSeq) compile() error {
 		}
 		s.singles = newWordTable(set)
 	}
+	ws[0].head, ws[0].end = seqEdgeOf(ws, false), seqEdgeOf(ws, true)
 	return nil
+}
+
+// A seqEdge tells which tokens a match of a wordSeq can take first at
+// one of its ends: a match takes its last (first) token by one of its
+// last (first) steps up to the first that must be taken. Most token lists
+// end with no such token: the sequence is then turned away by one table
+// lookup, without matchBack and takes (a sixth of the relief stage went to
+// matching the purpose, functional and qualitative sequences).
+type seqEdge struct {
+	words *wordTable // single words, and the phrases' words at that end
+	open  bool       // any token may do: a step takes any word, a prefix or a suffix, or no step must be taken
+}
+
+// seqEdgeOf builds the seqEdge of ws at its end (last) or its start.
+func seqEdgeOf(ws wordSeq, last bool) seqEdge {
+	words := map[string]int{}
+	for k := range ws {
+		s := &ws[k]
+		if last {
+			s = &ws[len(ws)-1-k]
+		}
+		if s.any || len(s.suffixes) > 0 || len(s.prefixes) > 0 {
+			return seqEdge{open: true}
+		}
+		for w := range s.single {
+			words[w] = 1
+		}
+		for _, p := range s.phrases {
+			if last {
+				words[p[len(p)-1]] = 1
+			} else {
+				words[p[0]] = 1
+			}
+		}
+		if s.Max == 0 {
+			return seqEdge{words: newWordTable(words)}
+		}
+	}
+	return seqEdge{open: true}
+}
+
+// may reports whether toks can start (last: end) a match.
+func (e *seqEdge) may(toks []string, last bool) bool {
+	if e.open {
+		return true
+	}
+	if len(toks) == 0 {
+		return false
+	}
+	t := toks[0]
+	if last {
+		t = toks[len(toks)-1]
+	}
+	_, ok := e.words.get(t)
+	return ok
 }
 
 // takes returns the numbers of tokens one occurrence of s can take at the
@@ -1534,7 +1592,9 @@ func (s *wordStep) has(t string) bool {
 }
 
 // match reports whether the sequence ends exactly at the end of toks.
-func (ws wordSeq) match(toks []string) bool { return ws.matchBack(toks, len(ws)-1, len(toks), 0) }
+func (ws wordSeq) match(toks []string) bool {
+	return ws[0].end.may(toks, true) && ws.matchBack(toks, len(ws)-1, len(toks), 0)
+}
 
 // matchBack reports whether steps ws[:step+1] end exactly at toks[:end],
 // step having been taken reps times already.
@@ -1563,7 +1623,9 @@ func (ws wordSeq) matchBack(toks []string, step, end, reps int) bool {
 
 // matchHead reports whether the sequence starts exactly at the start of
 // toks (what follows is free).
-func (ws wordSeq) matchHead(toks []string) bool { return ws.matchFwd(toks, 0, 0, 0) }
+func (ws wordSeq) matchHead(toks []string) bool {
+	return ws[0].head.may(toks, false) && ws.matchFwd(toks, 0, 0, 0)
+}
 
 // matchFwd reports whether steps ws[step:] start exactly at toks[start:],
 // step having been taken reps times already.

@@ -277,3 +277,42 @@ func TestTokenizersAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestSeqEdge compares made-up sequences (phrases at their ends, optional
+// steps, sequences that may be empty, any word) with the reference
+// matcher on all short lists of their words, and checks the edges' kinds.
+func TestSeqEdge(t *testing.T) {
+	seqs := []wordSeq{
+		{{Words: []string{"a b", "c"}}, {Words: []string{"d"}, Max: 2}},
+		{{Words: []string{"a"}, Max: 1}, {Words: []string{"b c"}, Max: 2}},
+		{{Words: []string{"c"}}, {Words: []string{"*"}, Max: 1}, {Words: []string{"a", ","}}},
+		{{Words: []string{"x*", "*b"}}, {Words: []string{"d a"}}},
+	}
+	for i := range seqs {
+		if err := seqs[i].compile(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if seqs[0][0].head.open || seqs[0][0].end.open || !seqs[1][0].end.open || !seqs[3][0].head.open {
+		t.Error("edges: want closed, closed, open (may be empty), open (prefix)")
+	}
+	words := []string{"a", "b", "c", "d", ",", "xa", "e"}
+	var lists func(prefix []string, n int)
+	lists = func(prefix []string, n int) {
+		for _, ws := range seqs {
+			if got, want := ws.match(prefix), refMatch(ws, prefix); got != want {
+				t.Fatalf("%v match %q: got %v, want %v", ws, prefix, got, want)
+			}
+			if got, want := ws.matchHead(prefix), refMatchHead(ws, prefix); got != want {
+				t.Fatalf("%v matchHead %q: got %v, want %v", ws, prefix, got, want)
+			}
+		}
+		if n == 0 {
+			return
+		}
+		for _, w := range words {
+			lists(append(prefix[:len(prefix):len(prefix)], w), n-1)
+		}
+	}
+	lists(nil, 4)
+}
