@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -115,17 +116,18 @@ func TestTailRegexpAgrees(t *testing.T) {
 // TestReverseSyntax compares reversed regexps on reversed texts with the
 // regexps, for the operators reverseSyntax turns around.
 func TestReverseSyntax(t *testing.T) {
-	pats := []string{`ab+c`, `(?i)\bk[a-c]{1,3}?$`, `(?m)^x.?y?$`, `\Aab|cd\z`, `(?s)a.*b\B`, `(?:x|yz)*w`, `(?i)ſt`,
-		`\b(?P<w>\w+)\s+\w+$`, `[^.;]{0,5}é$`}
+	pats := []string{`ab*c?`, `(?i)\bk[a-c]{1,3}?$`, `(?m)^x.?y?$`, `\Aab|cd\z`, `(?s)a.*b\B`, `(?:x|yz)*w`, `(?i)ſt`,
+		`\b(?P<w>\w+)\s+\w+$`, `[^.;]{0,5}é$`, `(?i)[^.;]{2}K$`, `a{2,}b{1}|c|`, `x{0}y+?`, `(?i:a)B`, `[^\x00-\x{10FFFF}]|z`, `.a.`}
 	rng := rand.New(rand.NewPCG(5, 6))
-	alphabet := []string{"a", "b", "c", "x", "y", "z", "w", "k", "K", "S", "ſ", "t", "é", ".", ";", " ", "\n", "_"}
+	alphabet := []string{"a", "b", "c", "x", "y", "z", "w", "k", "K", "S", "ſ", "t", "é", ".", ";", " ", "\n", "_", "B", "A", "\u212a"}
 	for _, p := range pats {
 		re := regexp.MustCompile(p)
 		tree, err := syntax.Parse(p, syntax.Perl)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rev := regexp.MustCompile(reverseSyntax(tree).String())
+		rev := regexp.MustCompile(syntaxSource(reverseSyntax(tree)))
+		same := regexp.MustCompile(syntaxSource(tree)) // the printer alone
 		matched := 0
 		for range 3000 {
 			var b strings.Builder
@@ -136,6 +138,9 @@ func TestReverseSyntax(t *testing.T) {
 			want := re.MatchString(s)
 			if got := rev.MatchString(reverseRunes(s)); got != want {
 				t.Fatalf("%s on %q: reversed %v, want %v", p, s, got, want)
+			}
+			if got := same.FindStringIndex(s); !slices.Equal(got, re.FindStringIndex(s)) {
+				t.Fatalf("%s on %q: %s finds %v, want %v", p, s, same, got, re.FindStringIndex(s))
 			}
 			if want {
 				matched++
