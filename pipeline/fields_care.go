@@ -51,6 +51,15 @@ type careLabel struct {
 	Status  string `yaml:"status"`
 
 	atEnd *regexp.Regexp // the pattern, anchored at the end of its window
+	tail  *tailRegexp    // atEnd run reversed; nil: run atEnd
+}
+
+// matchEnd reports whether the label ends s (white space may follow it).
+func (l *careLabel) matchEnd(s string) bool {
+	if l.tail != nil {
+		return l.tail.MatchString(s)
+	}
+	return l.atEnd.MatchString(s)
 }
 
 type careQty struct {
@@ -82,14 +91,14 @@ type careRules struct {
 	f        careData
 	matcher  *lexicon.Matcher // validates the terms (duplicates)
 	terms    *termMatcher
-	ranks    map[string]int // status -> rank, 0 strongest
-	cueF     *literalFilter // over f.Cues
-	cuePF    *literalFilter // over f.Cues, by prefix
-	generalF *literalFilter // over f.General
-	anch     []*regexp.Regexp
-	bound    []bool         // the cue starts with \b
-	qtyF     *literalFilter // over f.Sessions then f.Durations
-	allCues  []int          // 0..len(f.Cues)-1
+	ranks    map[string]int   // status -> rank, 0 strongest
+	cueF     *literalFilter   // over f.Cues
+	cuePF    *literalFilter   // over f.Cues, by prefix
+	generalF *literalFilter   // over f.General
+	anch     []*rules.Matcher // the cues, run anchored (MatchAt) where cuePF finds them
+	bound    []bool           // the cue starts with \b
+	qtyF     *literalFilter   // over f.Sessions then f.Durations
+	allCues  []int            // 0..len(f.Cues)-1
 	// qty are f.Sessions then f.Durations, general and patient f.General
 	// and f.Patient, with prefilters.
 	qty              []*rules.Matcher
@@ -175,6 +184,7 @@ func newCareRules(data fs.FS) (*careRules, error) {
 			return nil, fail(l.Pattern.Line, "unknown status %q", l.Status)
 		}
 		l.atEnd = regexp.MustCompile(`(?:` + l.Pattern.String() + `)\s*$`)
+		l.tail = newTailRegexp(l.atEnd)
 	}
 	if err := required(careFile, &r.f.General, "general"); err != nil {
 		return nil, err
@@ -206,7 +216,7 @@ func newCareRules(data fs.FS) (*careRules, error) {
 	}
 	r.generalF = newLiteralFilter([]*regexp.Regexp{r.f.General.Regexp})
 	for _, re := range res {
-		r.anch = append(r.anch, regexp.MustCompile(`^(?:`+re.String()+`)`))
+		r.anch = append(r.anch, rules.NewMatcher(re))
 		parsed, err := syntax.Parse(re.String(), syntax.Perl)
 		r.bound = append(r.bound, err == nil && startsWithWordBoundary(parsed.Simplify()))
 	}
@@ -413,12 +423,16 @@ func (r *careRules) cueHits(sc *careScratch, st string, base int) []cueHit {
 		if c.start < sc.lastEnd[c.i] || r.bound[c.i] && c.start > 0 && isWordByte(st[c.start-1]) {
 			continue
 		}
-		loc := r.anch[c.i].FindStringIndex(st[c.start:min(len(st), c.start+cueWindow)])
+		// The cue anchored at c.start, on the window of cueWindow bytes
+		// from it. MatchAt turns most places away by the cue's literals
+		// before it runs the regexp (an anchored regexp run cost 4,000
+		// instructions, 24 per IRO seed).
+		loc := r.anch[c.i].MatchAt(st, c.start, cueWindow)
 		if loc == nil {
 			continue
 		}
-		sc.lastEnd[c.i] = c.start + loc[1]
-		hits = append(hits, cueHit{cue: &r.f.Cues[c.i], start: base + c.start, end: base + c.start + loc[1]})
+		sc.lastEnd[c.i] = loc[1]
+		hits = append(hits, cueHit{cue: &r.f.Cues[c.i], start: base + c.start, end: base + loc[1]})
 	}
 	for _, i := range always {
 		if !sc.cue[i] {
@@ -650,7 +664,7 @@ func (r *careRules) labelStatus(d *caseDoc, pos int) string {
 		colon := from + i
 		win := text[max(from, colon-labelWindow):colon]
 		for _, l := range r.f.Labels {
-			if l.atEnd.MatchString(win) {
+			if l.matchEnd(win) {
 				return l.Status
 			}
 		}
@@ -918,7 +932,20 @@ type termMatcher struct {
 	// letterFirst: every term begins with an ASCII letter, so that its
 	// word starts are among the letter runs of caseDoc.wordSpans.
 	letterFirst bool
+	// runs, by first byte (either case): bit n set when a term begins
+	// with n ASCII letters then a non-letter or its end. A term found at
+	// a letter run spans the run exactly: its letters are the run's, and
+	// what follows them in the term is no letter, nor (the term's end is
+	// a word boundary) what follows them in the text.
+	runs [256]uint64
+	// pairs: the same for the first two letters of terms that begin with
+	// two or more, by termPairKey.
+	pairs [1024]uint64
 }
+
+// termPairKey is the key of two ASCII letters in termMatcher.pairs (either
+// case).
+func termPairKey(a, b byte) int { return int(a&31)<<5 | int(b&31) }
 
 func triHash(a, b, c byte) int { return (int(a)*961 + int(b)*31 + int(c)) & (1<<16 - 1) }
 
@@ -955,6 +982,18 @@ func newTermMatcher(terms []lexicon.Term) (*termMatcher, error) {
 	for _, t := range terms {
 		first := strings.Fields(t.Text)[0]
 		m.letterFirst = m.letterFirst && asciiLetter(first[0]) && len(first) < 64
+		p := strings.ToLower(first)
+		n := 0
+		for n < len(p) && asciiLetter(p[n]) {
+			n++
+		}
+		if n > 0 && n < 64 {
+			m.runs[p[0]] |= 1 << n
+			m.runs[p[0]-'a'+'A'] |= 1 << n
+		}
+		if n > 1 && n < 64 {
+			m.pairs[termPairKey(p[0], p[1])] |= 1 << n
+		}
 	}
 	m.buckets = [][]termPat{nil}
 	for key, b := range byKey {
@@ -1004,7 +1043,17 @@ func (m *termMatcher) wordStarts(text string, words []uint64) []int {
 	var starts []int
 	n := len(text)
 	for _, x := range words {
+		// Only runs of a term's first letters and length (1,074 of the
+		// 2,324 runs of the IRO seed have a term's first letter and
+		// length, 375 its first two letters too): the tests below cost
+		// 60 instructions a run.
+		if m.runs[uint8(x>>8)]&(1<<(x&63)) == 0 {
+			continue
+		}
 		i := int(x >> 16)
+		if x&63 > 1 && m.pairs[termPairKey(uint8(x>>8), text[i+1])]&(1<<(x&63)) == 0 {
+			continue
+		}
 		if i > 0 && wordByteTable[text[i-1]] || i+1 >= n {
 			continue
 		}
@@ -1036,14 +1085,17 @@ func (m *termMatcher) match(text string, starts []int, from, to int) []careMenti
 		if i < last || i+1 >= to {
 			continue
 		}
+		if !wordBoundary(text, i) {
+			continue
+		}
 	pats:
 		for _, tp := range m.buckets[m.slot[uint16(lowerSpacedTable[text[i]])<<8|uint16(lowerSpacedTable[text[i+1]])]] {
 			end := i + len(tp.p)
-			if end > to || !lowerSpacedIs(text[i+2:end], tp.p[2:]) || !wordBoundary(text, i) || !wordBoundary(text, end) {
+			if end > to || !lowerSpacedIs(text[i+2:end], tp.p[2:]) || !wordBoundary(text, end) {
 				continue
 			}
 			for _, e := range tp.entries {
-				if e.Kind == lexicon.Abbreviation && strings.Join(strings.Fields(text[i:end]), " ") != e.Text {
+				if e.Kind == lexicon.Abbreviation && !foldedIs(text[i:end], e.Text) {
 					continue
 				}
 				out = append(out, careMention{code: e.Code, start: i, end: end})
@@ -1053,6 +1105,21 @@ func (m *termMatcher) match(text string, starts []int, from, to int) []careMenti
 		}
 	}
 	return out
+}
+
+// foldedIs reports whether strings.Join(strings.Fields(s), " ") is t, for
+// the text s of a term match: it begins and ends with a word byte and has
+// no two white-space bytes in a row, so that when its only white space is
+// ASCII spaces (and nothing outside ASCII, where Fields also cuts), the
+// join is s itself (the abbreviations' Fields and Join cost 14,000
+// instructions per IRO seed).
+func foldedIs(s, t string) bool {
+	for k := 0; k < len(s); k++ {
+		if c := s[k]; c >= utf8.RuneSelf || c != ' ' && asciiSpace(c) {
+			return strings.Join(strings.Fields(s), " ") == t
+		}
+	}
+	return s == t
 }
 
 // lowerSpacedIs reports whether s lowerSpaced is p (of the same length).
@@ -1070,6 +1137,10 @@ func lowerSpacedIs(s, p string) bool {
 func wordBoundary(text string, i int) bool {
 	if i <= 0 || i >= len(text) {
 		return true
+	}
+	if a, b := text[i-1], text[i]; a < utf8.RuneSelf && b < utf8.RuneSelf {
+		// ASCII: the letters and digits of isWordRune are isAlnum's.
+		return !isAlnum(a) || !isAlnum(b)
 	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
 	next, _ := utf8.DecodeRuneInString(text[i:])

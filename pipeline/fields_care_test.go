@@ -383,3 +383,43 @@ func TestTermWordStarts(t *testing.T) {
 		check("random", b.String())
 	}
 }
+
+// TestWordBoundaryASCII compares wordBoundary's ASCII shortcut with the
+// rune reading for every pair of ASCII bytes, and a few others.
+func TestWordBoundaryASCII(t *testing.T) {
+	for a := 0; a < 128; a++ {
+		for b := 0; b < 128; b++ {
+			s := string([]byte{byte(a), byte(b)})
+			want := !(isWordRune(rune(a)) && isWordRune(rune(b)))
+			if got := wordBoundary(s, 1); got != want {
+				t.Fatalf("wordBoundary(%q, 1) = %v, want %v", s, got, want)
+			}
+		}
+	}
+	for _, c := range []struct {
+		s    string
+		i    int
+		want bool
+	}{{"aé", 1, false}, {"éa", 2, false}, {"a\u00a0", 1, true}, {"a b", 1, true}, {"ab", 1, false}, {"a1", 1, false}, {"a_", 1, true}} {
+		if got := wordBoundary(c.s, c.i); got != c.want {
+			t.Errorf("wordBoundary(%q, %d) = %v, want %v", c.s, c.i, got, c.want)
+		}
+	}
+}
+
+// TestFoldedIs compares foldedIs with strings.Fields and Join on term-like
+// texts.
+func TestFoldedIs(t *testing.T) {
+	texts := []string{"PT", "pt", "H P", "HEP", "H\tEP", "H\nP", "H\u00a0P", "H\u0085P", "é P", "P T", "x"} // as term matches: no white space at either end, none twice
+	for _, s := range texts {
+		for _, w := range texts {
+			want := strings.Join(strings.Fields(s), " ") == w
+			if got := foldedIs(s, w); got != want {
+				t.Errorf("foldedIs(%q, %q) = %v, want %v", s, w, got, want)
+			}
+		}
+	}
+	if !foldedIs("H\nP", "H P") || foldedIs("PT", "pt") {
+		t.Error("foldedIs: a folded space must count, case must")
+	}
+}

@@ -1,14 +1,17 @@
 package pipeline
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"math"
 	"math/bits"
+	"regexp"
+	"regexp/syntax"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/precedent-dev/precedent/extract"
 	"github.com/precedent-dev/precedent/lexicon"
@@ -97,6 +100,8 @@ type hintedRx struct {
 	// Window, when set, is how many bytes at the end of the text the
 	// pattern (anchored there with $) may span.
 	Window int `yaml:"window"`
+
+	tail *tailRegexp // the pattern, when it ends with $ (see newTailRegexp)
 }
 
 // hinted reports whether lower (a lower-cased text) holds one of hints, or
@@ -113,31 +118,198 @@ func hinted(hints []string, lower string) bool {
 	return false
 }
 
-// hintedFold is hinted(hints, s lower-cased), without making the string
-// (two allocations per sentence in percents).
-func hintedFold(hints []string, s string) bool {
-	if len(hints) == 0 {
-		return true
-	}
-	var buf [512]byte
-	lower := buf[:0]
-	for i := 0; i < len(s); i++ {
-		lower = append(lower, lowerASCII(s[i]))
-	}
-	for _, h := range hints {
-		if bytes.Contains(lower, []byte(h)) {
-			return true
-		}
-	}
-	return false
-}
-
 // matchHinted reports whether h matches s; lower is s lower-cased.
 func (h *hintedRx) matchHinted(s, lower string) bool {
 	if h.Window > 0 && len(s) > h.Window {
 		s, lower = s[len(s)-h.Window:], lower[len(lower)-h.Window:]
 	}
-	return hinted(h.Hints, lower) && h.Pattern.Matcher().MatchString(s)
+	if !hinted(h.Hints, lower) {
+		return false
+	}
+	if h.tail != nil {
+		return h.tail.MatchString(s)
+	}
+	return h.Pattern.Matcher().MatchString(s)
+}
+
+// A tailRegexp answers MatchString for a regexp that ends with $ (the end
+// of the text) by running the reversed regexp, anchored at its start, on
+// the reversed text. Go's regexp tries a pattern that is not anchored at
+// its start from every position: "no ... documentation of ... $" (relief's
+// documentation, 1,000 instructions a byte of its window: the pike VM, its
+// program too long for the backtracker) cost 96,000 instructions on one
+// 86-byte window of the IRO seed, the reversed run 15,000. A regexp
+// matches a text exactly when its reverse (concatenations and literals
+// reversed, ^ and $ swapped, \b unchanged) matches the text reversed rune
+// by rune; MatchString asks nothing about where or which match.
+// TestTailRegexp and FuzzTailRegexp compare the two.
+type tailRegexp struct {
+	re  *regexp.Regexp // as written, for texts the reversal does not take
+	rev *regexp.Regexp
+}
+
+// tailMax bounds the texts reversed (on the stack); longer ones run re.
+const tailMax = 256
+
+// newTailRegexp returns the tailRegexp of re, or nil when re does not end
+// with $ (\z) or begins with ^ (already anchored).
+func newTailRegexp(re *regexp.Regexp) *tailRegexp {
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil || tree.Op != syntax.OpConcat || len(tree.Sub) < 2 ||
+		tree.Sub[len(tree.Sub)-1].Op != syntax.OpEndText || tree.Sub[0].Op == syntax.OpBeginText {
+		return nil
+	}
+	rev, err := regexp.Compile(syntaxSource(reverseSyntax(tree)))
+	if err != nil {
+		return nil
+	}
+	return &tailRegexp{re: re, rev: rev}
+}
+
+// reverseSyntax returns the regexp of the reversed texts of re's matches.
+func reverseSyntax(re *syntax.Regexp) *syntax.Regexp {
+	out := &syntax.Regexp{Op: re.Op, Flags: re.Flags, Min: re.Min, Max: re.Max, Cap: re.Cap, Name: re.Name}
+	out.Rune = slices.Clone(re.Rune)
+	for _, sub := range re.Sub {
+		out.Sub = append(out.Sub, reverseSyntax(sub))
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		slices.Reverse(out.Rune)
+	case syntax.OpConcat:
+		slices.Reverse(out.Sub)
+	case syntax.OpBeginLine:
+		out.Op = syntax.OpEndLine
+	case syntax.OpEndLine:
+		out.Op = syntax.OpBeginLine
+	case syntax.OpBeginText:
+		out.Op = syntax.OpEndText
+	case syntax.OpEndText:
+		out.Op = syntax.OpBeginText
+	}
+	return out
+}
+
+// syntaxSource returns a pattern of re for regexp.Compile (the matches,
+// not the groups' names or numbers). syntax.Regexp.String would do, but
+// since Go 1.26 it walks every rune of every character class to choose
+// its case flags: 36 million instructions for the negated class of
+// relief's documentation under (?i), 10 ms a process. Classes are
+// written here as their ranges, which the parser has already folded.
+func syntaxSource(re *syntax.Regexp) string {
+	var b strings.Builder
+	writeSyntax(&b, re)
+	return b.String()
+}
+
+func writeSyntax(b *strings.Builder, re *syntax.Regexp) {
+	sub := func(i int) {
+		b.WriteString("(?:")
+		writeSyntax(b, re.Sub[i])
+		b.WriteString(")")
+	}
+	switch re.Op {
+	case syntax.OpNoMatch:
+		b.WriteString(`[^\x00-\x{10FFFF}]`)
+	case syntax.OpEmptyMatch:
+		b.WriteString(`(?:)`)
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			b.WriteString("(?i:")
+		}
+		b.WriteString(regexp.QuoteMeta(string(re.Rune)))
+		if re.Flags&syntax.FoldCase != 0 {
+			b.WriteString(")")
+		}
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 {
+			b.WriteString(`[^\x00-\x{10FFFF}]`)
+			break
+		}
+		b.WriteString("[")
+		for k := 0; k+1 < len(re.Rune); k += 2 {
+			fmt.Fprintf(b, `\x{%x}-\x{%x}`, re.Rune[k], re.Rune[k+1])
+		}
+		b.WriteString("]")
+	case syntax.OpAnyCharNotNL:
+		b.WriteString(`(?-s:.)`)
+	case syntax.OpAnyChar:
+		b.WriteString(`(?s:.)`)
+	case syntax.OpBeginLine:
+		b.WriteString(`(?m:^)`)
+	case syntax.OpEndLine:
+		b.WriteString(`(?m:$)`)
+	case syntax.OpBeginText:
+		b.WriteString(`\A`)
+	case syntax.OpEndText:
+		b.WriteString(`\z`)
+	case syntax.OpWordBoundary:
+		b.WriteString(`\b`)
+	case syntax.OpNoWordBoundary:
+		b.WriteString(`\B`)
+	case syntax.OpCapture:
+		b.WriteString("(")
+		writeSyntax(b, re.Sub[0])
+		b.WriteString(")")
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+		sub(0)
+		switch re.Op {
+		case syntax.OpStar:
+			b.WriteString("*")
+		case syntax.OpPlus:
+			b.WriteString("+")
+		case syntax.OpQuest:
+			b.WriteString("?")
+		case syntax.OpRepeat:
+			switch {
+			case re.Max == -1:
+				fmt.Fprintf(b, "{%d,}", re.Min)
+			case re.Max == re.Min:
+				fmt.Fprintf(b, "{%d}", re.Min)
+			default:
+				fmt.Fprintf(b, "{%d,%d}", re.Min, re.Max)
+			}
+		}
+		if re.Flags&syntax.NonGreedy != 0 {
+			b.WriteString("?")
+		}
+	case syntax.OpConcat:
+		for i := range re.Sub {
+			sub(i)
+		}
+	case syntax.OpAlternate:
+		b.WriteString("(?:")
+		for i := range re.Sub {
+			if i > 0 {
+				b.WriteString("|")
+			}
+			sub(i)
+		}
+		b.WriteString(")")
+	default:
+		b.WriteString(re.String()) // no other operators exist
+	}
+}
+
+// MatchString reports whether the regexp matches s.
+func (t *tailRegexp) MatchString(s string) bool {
+	if len(s) > tailMax {
+		return t.re.MatchString(s)
+	}
+	var buf [tailMax + utf8.UTFMax]byte
+	b := buf[:0]
+	for i := len(s); i > 0; {
+		r, w := utf8.DecodeLastRuneInString(s[:i])
+		if r == utf8.RuneError && w == 1 {
+			// An invalid byte: read backwards, such bytes need not
+			// split into runes as the regexp splits them reading
+			// forwards; leave the text to re.
+			return t.re.MatchString(s)
+		}
+		b = utf8.AppendRune(b, r)
+		i -= w
+	}
+	return t.rev.Match(b)
 }
 
 // foldASCII lower-cases the ASCII letters of s, using buf's storage.
@@ -222,6 +394,8 @@ func newReliefRulesWith(data fs.FS, lx *lexicon.Lexicon, cx *lexicon.Context) (*
 			return nil, err
 		}
 	}
+	f.Documentation.tail = newTailRegexp(f.Documentation.Pattern.Regexp)
+	f.DocumentationAfter.tail = newTailRegexp(f.DocumentationAfter.Pattern.Regexp)
 	if f.PainWindow <= 0 || f.MaxGap <= 0 || f.MaxDurationGap <= 0 || f.MaxSpan <= 0 {
 		return nil, bad(0, "pain_window, max_gap, max_duration_gap and max_span must be positive")
 	}
@@ -387,8 +561,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 	type cueAt struct{ start, end, cue int }
 	var cues []cueAt
 	var trig []int
-	words := d.wordSpans()
-	r.cues.scanWords(text, words, func(s, e, i int) {
+	scanWordsBoth(text, d.wordSpans(), r.cues, r.triggers, func(s, e, i int) {
 		if rb := r.f.Cues[i].RequiresBefore; rb != nil && !rb.Matcher().MatchString(clip(text, max(0, s-40), s)) {
 			return
 		}
@@ -396,8 +569,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 			return
 		}
 		cues = append(cues, cueAt{s, e, i})
-	})
-	r.triggers.scanWords(text, words, func(s, e, _ int) { trig = append(trig, s) })
+	}, func(s, e, _ int) { trig = append(trig, s) })
 	var hits []reliefHit
 	// Before/after pain ratings, tried at triggers and cues.
 	starts := trig
@@ -453,7 +625,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 			}
 			return treated == 2
 		}
-		ps := r.percents(text, sent)
+		ps := r.percents(text, d.text().Lower(), sent)
 		link := make([]int, len(ps)) // index into sc of each percent's cue, or -1
 		for pi, p := range ps {
 			// The nearest cue linked to the percent.
@@ -608,9 +780,9 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 		if h.Percent == nil && h.Procedure == "" && !h.course && !treated() {
 			continue // "zero improvement", "unchanged with time": no treatment
 		}
-		h.Duration = r.duration(clip(text, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap)), r.f.Durations)
+		h.Duration = r.duration(d, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap), r.f.Durations)
 		if h.Duration == nil {
-			h.Duration = r.duration(text[clauseStart(text, sent, h.lo, 120):h.lo], r.f.DurationsBefore)
+			h.Duration = r.duration(d, clauseStart(text, sent, h.lo, 120), h.lo, r.f.DurationsBefore)
 		}
 		h.InGuideline = inGuide
 		h.Certainty = r.certainty(d, sent, h.lo, h.hi)
@@ -746,10 +918,12 @@ type percentAt struct {
 }
 
 // percents returns the percent expressions of the sentence that may be
-// relief, in text order, without overlaps.
-func (r *reliefRules) percents(text string, sent extract.Sentence) []percentAt {
+// relief, in text order, without overlaps. lower is text in ASCII lower
+// case (the letter's, made once: lowering each sentence for its hints
+// cost more than the searches).
+func (r *reliefRules) percents(text, lower string, sent extract.Sentence) []percentAt {
 	st := text[sent.Start:sent.End]
-	if !hintedFold(r.f.PercentHints, st) {
+	if !hinted(r.f.PercentHints, lower[sent.Start:sent.End]) {
 		return nil
 	}
 	var out []percentAt
@@ -830,10 +1004,14 @@ func (r *reliefRules) spelled(s string) (float64, bool) {
 	return t + u, true
 }
 
-// duration reads the first duration of text (the text after a statement,
-// or before it for durations_before) found by one of res.
-func (r *reliefRules) duration(after string, res []rx) *Duration {
-	if !hintedFold(r.f.DurationHints, after) {
+// duration reads the first duration of clip(text, a, b) (the text after a
+// statement, or before it for durations_before) found by one of res.
+func (r *reliefRules) duration(d *caseDoc, a, b int, res []rx) *Duration {
+	text := d.c.Text
+	a = max(0, min(a, len(text))) // as clip
+	b = max(a, min(b, len(text)))
+	after := text[a:b]
+	if !hinted(r.f.DurationHints, d.text().Lower()[a:b]) {
 		return nil
 	}
 	var best *Duration
@@ -931,7 +1109,7 @@ func (r *reliefRules) beforeAfter(d *caseDoc, sent extract.Sentence, s int) (rel
 		}
 		procs := r.procedures(text, sent)
 		h.Procedure = r.procedureFor(d, sent, procs, h.lo, false)
-		h.Duration = r.duration(clip(text, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap)), r.f.Durations)
+		h.Duration = r.duration(d, h.hi, min(sent.End, h.hi+r.f.MaxDurationGap), r.f.Durations)
 		h.InGuideline = r.inGuideline(d, sent, h.lo, h.hi)
 		h.Certainty = r.certainty(d, sent, h.lo, h.hi)
 		start, end := r.evidence(text, sent, h.lo, h.hi)
@@ -1105,6 +1283,7 @@ func isLowerWord(s string) bool {
 type wordSet struct {
 	lens  [256]uint64 // by first byte: bit n set when a word has length n
 	index map[string]int
+	table *wordTable // index, for lookups
 }
 
 func newWordSet(words []string, idx []int) (*wordSet, error) {
@@ -1126,6 +1305,7 @@ func newWordSet(words []string, idx []int) (*wordSet, error) {
 			ws.lens[w[0]-'a'+'A'] |= 1 << len(w)
 		}
 	}
+	ws.table = newWordTable(ws.index)
 	return ws, nil
 }
 
@@ -1165,16 +1345,120 @@ func (ws *wordSet) scanWords(text string, words []uint64, fn func(start, end, v 
 	}
 }
 
+// scanWordsBoth is a.scanWords(text, words, fa) and b.scanWords(text,
+// words, fb) in one pass over the words (the calls of fa and fb
+// interleave, each in text order).
+func scanWordsBoth(text string, words []uint64, a, b *wordSet, fa, fb func(start, end, v int)) {
+	for _, x := range words {
+		first, bit := uint8(x>>8), uint64(1)<<(x&63)
+		ina, inb := a.lens[first]&bit != 0, b.lens[first]&bit != 0
+		if !ina && !inb {
+			continue
+		}
+		i := int(x >> 16)
+		j := i + int(x&63)
+		if i > 0 && asciiDigit(text[i-1]) || j < len(text) && asciiDigit(text[j]) {
+			continue
+		}
+		if ina {
+			if v, ok := a.lookup(text, i, j); ok {
+				fa(i, j, v)
+			}
+		}
+		if inb {
+			if v, ok := b.lookup(text, i, j); ok {
+				fb(i, j, v)
+			}
+		}
+	}
+}
+
 // lookup returns the value of text[i:j] (shorter than 64 bytes), folded
 // to lower case, in the set.
 func (ws *wordSet) lookup(text string, i, j int) (int, bool) {
-	var buf [64]byte
-	w := buf[:j-i]
-	for k := range w {
-		w[k] = text[i+k] | 0x20
+	return ws.table.getFold(text[i:j])
+}
+
+// A wordTable maps words (non-empty) to values: open addressing with the
+// FNV-1a hash of the bytes. A Go map cost 115 to 135 instructions a
+// lookup of these short words, hashing included (750 lookups per IRO
+// seed in the relief and score stages); this one about a third of that,
+// and it folds a text's letters as it goes.
+type wordTable struct {
+	keys  []string // "": an empty slot
+	vals  []int
+	shift uint // the hash's top bits index the slots
+	mask  uint64
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func newWordTable(m map[string]int) *wordTable {
+	bits := uint(1)
+	for 1<<bits < 2*len(m) {
+		bits++
 	}
-	v, ok := ws.index[string(w)]
-	return v, ok
+	t := &wordTable{keys: make([]string, 1<<bits), vals: make([]int, 1<<bits), shift: 64 - bits, mask: 1<<bits - 1}
+	for w, v := range m {
+		h := uint64(fnvOffset)
+		for i := 0; i < len(w); i++ {
+			h = (h ^ uint64(w[i])) * fnvPrime
+		}
+		k := h >> t.shift
+		for t.keys[k] != "" {
+			k = (k + 1) & t.mask
+		}
+		t.keys[k], t.vals[k] = w, v
+	}
+	return t
+}
+
+// get returns the value of w.
+func (t *wordTable) get(w string) (int, bool) {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint64(w[i])) * fnvPrime
+	}
+	for k := h >> t.shift; ; k = (k + 1) & t.mask {
+		switch t.keys[k] {
+		case "":
+			return 0, false
+		case w:
+			return t.vals[k], true
+		}
+	}
+}
+
+// getFold returns the value of w with 0x20 set in each byte (ASCII
+// letters in lower case; wordSet's words are letters).
+func (t *wordTable) getFold(w string) (int, bool) {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint64(w[i]|0x20)) * fnvPrime
+	}
+	for k := h >> t.shift; ; k = (k + 1) & t.mask {
+		key := t.keys[k]
+		if key == "" {
+			return 0, false
+		}
+		if len(key) == len(w) && foldedEq(w, key) {
+			return t.vals[k], true
+		}
+	}
+}
+
+// foldedEq reports whether w with 0x20 set in each byte is key (of the
+// same length).
+func foldedEq(w, key string) bool {
+	for i := 0; i < len(key); i++ {
+		if w[i]|0x20 != key[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // letterRun returns the first run of ASCII letters at or after i as
@@ -1235,11 +1519,14 @@ type wordStep struct {
 	Words []string `yaml:"words"`
 	Max   int      `yaml:"max"`
 
-	single   map[string]bool
-	phrases  [][]string
-	suffixes []string
-	prefixes []string
-	any      bool
+	single  map[string]bool
+	singles *wordTable // single, for lookups
+	// head and end, in a sequence's first step: its seqEdges.
+	head, end seqEdge
+	phrases   [][]string
+	suffixes  []string
+	prefixes  []string
+	any       bool
 }
 
 // A wordSeq is a pattern over the words just before a cue, read from the
@@ -1275,8 +1562,69 @@ func (ws wordSeq) compile() error {
 				s.single[f[0]] = true
 			}
 		}
+		set := make(map[string]int, len(s.single))
+		for w := range s.single {
+			set[w] = 1
+		}
+		s.singles = newWordTable(set)
 	}
+	ws[0].head, ws[0].end = seqEdgeOf(ws, false), seqEdgeOf(ws, true)
 	return nil
+}
+
+// A seqEdge tells which tokens a match of a wordSeq can take first at
+// one of its ends: a match takes its last (first) token by one of its
+// last (first) steps up to the first that must be taken. Most token lists
+// end with no such token: the sequence is then turned away by one table
+// lookup, without matchBack and takes (a sixth of the relief stage went to
+// matching the purpose, functional and qualitative sequences).
+type seqEdge struct {
+	words *wordTable // single words, and the phrases' words at that end
+	open  bool       // any token may do: a step takes any word, a prefix or a suffix, or no step must be taken
+}
+
+// seqEdgeOf builds the seqEdge of ws at its end (last) or its start.
+func seqEdgeOf(ws wordSeq, last bool) seqEdge {
+	words := map[string]int{}
+	for k := range ws {
+		s := &ws[k]
+		if last {
+			s = &ws[len(ws)-1-k]
+		}
+		if s.any || len(s.suffixes) > 0 || len(s.prefixes) > 0 {
+			return seqEdge{open: true}
+		}
+		for w := range s.single {
+			words[w] = 1
+		}
+		for _, p := range s.phrases {
+			if last {
+				words[p[len(p)-1]] = 1
+			} else {
+				words[p[0]] = 1
+			}
+		}
+		if s.Max == 0 {
+			return seqEdge{words: newWordTable(words)}
+		}
+	}
+	return seqEdge{open: true}
+}
+
+// may reports whether toks can start (last: end) a match.
+func (e *seqEdge) may(toks []string, last bool) bool {
+	if e.open {
+		return true
+	}
+	if len(toks) == 0 {
+		return false
+	}
+	t := toks[0]
+	if last {
+		t = toks[len(toks)-1]
+	}
+	_, ok := e.words.get(t)
+	return ok
 }
 
 // takes returns the numbers of tokens one occurrence of s can take at the
@@ -1296,7 +1644,7 @@ func (s *wordStep) takes(toks []string, at int, forward bool) uint64 {
 	}
 	var ways uint64
 	word := t != "," && t != "."
-	if word && (s.any || s.single[t]) || !word && s.single[t] {
+	if word && s.any || s.has(t) {
 		ways |= 1 << 1
 	}
 	if word && ways == 0 {
@@ -1338,8 +1686,16 @@ func (s *wordStep) takes(toks []string, at int, forward bool) uint64 {
 	return ways
 }
 
+// has reports whether t is one of the step's single words.
+func (s *wordStep) has(t string) bool {
+	_, ok := s.singles.get(t)
+	return ok
+}
+
 // match reports whether the sequence ends exactly at the end of toks.
-func (ws wordSeq) match(toks []string) bool { return ws.matchBack(toks, len(ws)-1, len(toks), 0) }
+func (ws wordSeq) match(toks []string) bool {
+	return ws[0].end.may(toks, true) && ws.matchBack(toks, len(ws)-1, len(toks), 0)
+}
 
 // matchBack reports whether steps ws[:step+1] end exactly at toks[:end],
 // step having been taken reps times already.
@@ -1368,7 +1724,9 @@ func (ws wordSeq) matchBack(toks []string, step, end, reps int) bool {
 
 // matchHead reports whether the sequence starts exactly at the start of
 // toks (what follows is free).
-func (ws wordSeq) matchHead(toks []string) bool { return ws.matchFwd(toks, 0, 0, 0) }
+func (ws wordSeq) matchHead(toks []string) bool {
+	return ws[0].head.may(toks, false) && ws.matchFwd(toks, 0, 0, 0)
+}
 
 // matchFwd reports whether steps ws[step:] start exactly at toks[start:],
 // step having been taken reps times already.
@@ -1417,13 +1775,16 @@ func headWords(s string, max int, buf []string) []string {
 			continue
 		}
 		j := i
+		plain := true // no upper case, no ’: the word as written
 		for j < len(s) {
 			c := s[j]
 			if asciiLetter(c) || asciiDigit(c) || c == '\'' || c == '-' {
+				plain = plain && !('A' <= c && c <= 'Z')
 				j++
 				continue
 			}
 			if c >= 0x80 && strings.HasPrefix(s[j:], "’") {
+				plain = false
 				j += len("’")
 				continue
 			}
@@ -1432,13 +1793,24 @@ func headWords(s string, max int, buf []string) []string {
 		if j == i {
 			break
 		}
-		buf = append(buf, strings.ReplaceAll(strings.ToLower(s[i:j]), "’", "'"))
+		buf = append(buf, tokenWord(s[i:j], plain))
 		i = j
 		if i < len(s) && !asciiSpace(s[i]) && s[i] != ',' && s[i] != '.' {
 			break
 		}
 	}
 	return buf
+}
+
+// tokenWord is the token of a word of headWords and tailWords: lower case,
+// ’ written '. plain says w has neither upper case nor ’, so that it is
+// its own token (ToLower and ReplaceAll cost a third of the tokenizers,
+// for words that are mostly plain).
+func tokenWord(w string, plain bool) string {
+	if plain {
+		return w
+	}
+	return strings.ReplaceAll(strings.ToLower(w), "’", "'")
 }
 
 // tailWords returns the lower-cased words (and commas) at the end of s, up
@@ -1461,13 +1833,16 @@ func tailWords(s string, max int, buf []string) []string {
 			continue
 		}
 		j := i
+		plain := true // no upper case, no ’: the word as written
 		for j > 0 {
 			c := s[j-1]
 			if asciiLetter(c) || asciiDigit(c) || c == '\'' || c == '-' {
+				plain = plain && !('A' <= c && c <= 'Z')
 				j--
 				continue
 			}
 			if c >= 0x80 && j >= 3 && s[j-3:j] == "’" {
+				plain = false
 				j -= 3
 				continue
 			}
@@ -1476,8 +1851,7 @@ func tailWords(s string, max int, buf []string) []string {
 		if j == i {
 			break // punctuation: the run ends
 		}
-		w := strings.ReplaceAll(strings.ToLower(s[j:i]), "’", "'")
-		buf = append(buf, w)
+		buf = append(buf, tokenWord(s[j:i], plain))
 		i = j
 		if j > 0 && !asciiSpace(s[j-1]) && s[j-1] != ',' {
 			break

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -338,4 +339,56 @@ func FuzzTermAfter(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAtStart compares atStart with FindStringIndex for the out-of
+// patterns and an unanchored one, on the texts after "of" in the fixture
+// letters and on made-up ones.
+func TestAtStart(t *testing.T) {
+	r := stagePipeline(t).scores
+	un := rx{Regexp: regexp.MustCompile(`of\s+10\b`)}
+	finders := []atStart{r.outOf10, r.outOf5, newAtStart(&un)}
+	if !r.outOf10.begins || !r.outOf5.begins || finders[2].begins {
+		t.Fatalf("begins: %v %v %v, want true true false", r.outOf10.begins, r.outOf5.begins, finders[2].begins)
+	}
+	if loc := r.outOf10.find("of 10 pain"); !slices.Equal(loc, []int{0, 5}) {
+		t.Errorf(`"of 10 pain": got %v, want [0 5]`, loc)
+	}
+	if loc := r.outOf10.find("of 100"); loc != nil {
+		t.Errorf(`"of 100": got %v, want no match`, loc)
+	}
+	texts := []string{"of 10", "Of  5", "of\n10/", "of 5.", "of 50", "of the 10", "of 1O", "of ſ10", "of 10 of 10", "x of 10"}
+	for _, name := range fixtureLetters(t) {
+		if !strings.HasSuffix(name, ".txt") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(data)
+		for i := strings.Index(text, "of"); i >= 0; {
+			texts = append(texts, text[i:min(len(text), i+12)])
+			k := strings.Index(text[i+1:], "of")
+			if k < 0 {
+				break
+			}
+			i += 1 + k
+		}
+	}
+	matched := 0
+	for _, s := range texts {
+		for _, f := range finders {
+			want := f.re.FindStringIndex(s)
+			if got := f.find(s); !slices.Equal(got, want) {
+				t.Fatalf("%s on %q: got %v, want %v", f.re, s, got, want)
+			}
+			if want != nil {
+				matched++
+			}
+		}
+	}
+	if matched < 10 {
+		t.Errorf("only %d matches in %d texts", matched, len(texts))
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"io/fs"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/precedent-dev/precedent/lexicon"
@@ -66,7 +65,6 @@ func (r *findingRules) apply(d *caseDoc) {
 	var same []mentionKey
 	sameStart := -1
 	d.c.Findings = slices.Grow(d.c.Findings, len(ms))
-	encs := encounterIndexes{d: d}
 	for _, m := range ms {
 		inGuide := d.inGuideline(m.Start, m.End)
 		status := m.Status
@@ -108,7 +106,7 @@ func (r *findingRules) apply(d *caseDoc) {
 			continue
 		}
 		same = append(same, key)
-		f.Encounter = encs.at(m.Start)
+		f.Encounter = d.encounterAt(m.Start)
 		d.c.Findings = append(d.c.Findings, f)
 	}
 	slices.SortStableFunc(d.c.Findings, func(a, b Finding) int {
@@ -117,29 +115,4 @@ func (r *findingRules) apply(d *caseDoc) {
 		}
 		return strings.Compare(a.Code, b.Code)
 	})
-}
-
-// encounterIndexes hands out the Encounter of findings: d.encounterAt's,
-// with the findings of one encounter sharing one copy of its index
-// (encounterAt allocates one per call, one per finding: about 40 of the
-// pipeline's 1,370 allocations on the IRO seed; nothing writes through
-// them).
-type encounterIndexes struct {
-	d    *caseDoc
-	ptrs []*int // by position in d.c.Encounters
-}
-
-func (x *encounterIndexes) at(pos int) *int {
-	es := x.d.c.Encounters
-	i := sort.Search(len(es), func(i int) bool { return es[i].End > pos }) // as encounterAt
-	if i == len(es) || es[i].Start > pos {
-		return nil
-	}
-	if x.ptrs == nil {
-		x.ptrs = make([]*int, len(es))
-	}
-	if x.ptrs[i] == nil {
-		x.ptrs[i] = x.d.encounterAt(pos)
-	}
-	return x.ptrs[i]
 }

@@ -29,6 +29,8 @@ type caseDoc struct {
 	// the rule-text patterns' among them (see ruleTextRules.shareLiterals);
 	// nil: not found.
 	lits *litHits
+
+	encIndex []int // the Index of each of c.Encounters; see encounterAt
 }
 
 // text returns the case text as a rules.Text, made once and shared by the
@@ -59,14 +61,23 @@ func (d *caseDoc) sentenceAt(pos int) (extract.Sentence, bool) {
 func (d *caseDoc) section(pos int) string { return sectionAt(d.c.Sections, pos) }
 
 // encounterAt returns the index of the encounter containing pos, or nil.
+// The items of one encounter share one copy of its index (nothing writes
+// through them): the copies are made once per letter, in one slice,
+// instead of one allocation per item (about 60 of the pipeline's 1,370
+// allocations on the IRO seed).
 func (d *caseDoc) encounterAt(pos int) *int {
 	es := d.c.Encounters
 	i := sort.Search(len(es), func(i int) bool { return es[i].End > pos })
-	if i < len(es) && es[i].Start <= pos {
-		k := es[i].Index
-		return &k
+	if i == len(es) || es[i].Start > pos {
+		return nil
 	}
-	return nil
+	if len(d.encIndex) != len(es) {
+		d.encIndex = make([]int, len(es))
+		for k, e := range es {
+			d.encIndex[k] = e.Index
+		}
+	}
+	return &d.encIndex[i]
 }
 
 // span builds a Span for [start, end) of the case text.

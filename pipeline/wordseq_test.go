@@ -2,6 +2,9 @@ package pipeline
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -145,4 +148,171 @@ func TestWordSeqReference(t *testing.T) {
 	if matched < 1000 {
 		t.Errorf("only %d matches: the lists test little", matched)
 	}
+}
+
+// headWordsRef and tailWordsRef are the tokenizers before tokenWord: every
+// word lowered and its ’ replaced.
+func headWordsRef(s string, max int) []string {
+	var buf []string
+	i := 0
+	for len(buf) < max {
+		for i < len(s) && asciiSpace(s[i]) {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		if c := s[i]; c == ',' || c == '.' {
+			buf = append(buf, s[i:i+1])
+			if c == '.' {
+				break
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) {
+			c := s[j]
+			if asciiLetter(c) || asciiDigit(c) || c == '\'' || c == '-' {
+				j++
+				continue
+			}
+			if c >= 0x80 && strings.HasPrefix(s[j:], "’") {
+				j += len("’")
+				continue
+			}
+			break
+		}
+		if j == i {
+			break
+		}
+		buf = append(buf, strings.ReplaceAll(strings.ToLower(s[i:j]), "’", "'"))
+		i = j
+		if i < len(s) && !asciiSpace(s[i]) && s[i] != ',' && s[i] != '.' {
+			break
+		}
+	}
+	return buf
+}
+
+func tailWordsRef(s string, max int) []string {
+	var buf []string
+	i := len(s)
+	for len(buf) < max {
+		for i > 0 && asciiSpace(s[i-1]) {
+			i--
+		}
+		if i == 0 {
+			break
+		}
+		if s[i-1] == ',' {
+			buf = append(buf, ",")
+			i--
+			continue
+		}
+		j := i
+		for j > 0 {
+			c := s[j-1]
+			if asciiLetter(c) || asciiDigit(c) || c == '\'' || c == '-' {
+				j--
+				continue
+			}
+			if c >= 0x80 && j >= 3 && s[j-3:j] == "’" {
+				j -= 3
+				continue
+			}
+			break
+		}
+		if j == i {
+			break
+		}
+		buf = append(buf, strings.ReplaceAll(strings.ToLower(s[j:i]), "’", "'"))
+		i = j
+		if j > 0 && !asciiSpace(s[j-1]) && s[j-1] != ',' {
+			break
+		}
+	}
+	slices.Reverse(buf)
+	return buf
+}
+
+// TestTokenizersAgree compares headWords and tailWords with the reference
+// tokenizers on word soups and on the windows of the fixture letters.
+func TestTokenizersAgree(t *testing.T) {
+	var hb, tb [16]string
+	check := func(s string) {
+		t.Helper()
+		if got, want := headWords(s, len(hb), hb[:0]), headWordsRef(s, len(hb)); !slices.Equal(got, want) {
+			t.Fatalf("headWords(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := tailWords(s, len(tb), tb[:0]), tailWordsRef(s, len(tb)); !slices.Equal(got, want) {
+			t.Fatalf("tailWords(%q) = %q, want %q", s, got, want)
+		}
+	}
+	pieces := []string{"Relief", "relief", "DID", "not", "patient’s", "patient's", "’", "x-ray", "L5", ",", ".", " ", "\n", "(", "é", "Z", "\xe2\x80", "'"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(14) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+			if rng.IntN(2) == 0 {
+				b.WriteByte(' ')
+			}
+		}
+		check(b.String())
+	}
+	files, _ := filepath.Glob(filepath.Join(lettersDir, "*.txt"))
+	if len(files) == 0 {
+		t.Fatal("no fixture letters")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(data)
+		for i := 0; i < len(text); i += 5 {
+			check(text[i:min(len(text), i+70)])
+			check(text[max(0, i-90):i])
+		}
+	}
+}
+
+// TestSeqEdge compares made-up sequences (phrases at their ends, optional
+// steps, sequences that may be empty, any word) with the reference
+// matcher on all short lists of their words, and checks the edges' kinds.
+func TestSeqEdge(t *testing.T) {
+	seqs := []wordSeq{
+		{{Words: []string{"a b", "c"}}, {Words: []string{"d"}, Max: 2}},
+		{{Words: []string{"a"}, Max: 1}, {Words: []string{"b c"}, Max: 2}},
+		{{Words: []string{"c"}}, {Words: []string{"*"}, Max: 1}, {Words: []string{"a", ","}}},
+		{{Words: []string{"x*", "*b"}}, {Words: []string{"d a"}}},
+	}
+	for i := range seqs {
+		if err := seqs[i].compile(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if seqs[0][0].head.open || seqs[0][0].end.open || !seqs[1][0].end.open || !seqs[3][0].head.open {
+		t.Error("edges: want closed, closed, open (may be empty), open (prefix)")
+	}
+	words := []string{"a", "b", "c", "d", ",", "xa", "e"}
+	var lists func(prefix []string, n int)
+	lists = func(prefix []string, n int) {
+		for _, ws := range seqs {
+			if got, want := ws.match(prefix), refMatch(ws, prefix); got != want {
+				t.Fatalf("%v match %q: got %v, want %v", ws, prefix, got, want)
+			}
+			if got, want := ws.matchHead(prefix), refMatchHead(ws, prefix); got != want {
+				t.Fatalf("%v matchHead %q: got %v, want %v", ws, prefix, got, want)
+			}
+		}
+		if n == 0 {
+			return
+		}
+		for _, w := range words {
+			lists(append(prefix[:len(prefix):len(prefix)], w), n-1)
+		}
+	}
+	lists(nil, 4)
 }

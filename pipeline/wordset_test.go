@@ -44,6 +44,10 @@ func TestWordSetScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ws2, err := newWordSet([]string{"from", "pre", "improvement", "zeta"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	check := func(text string) {
 		t.Helper()
 		got, want := scanAll(ws, text), scanRef(ws, text)
@@ -57,6 +61,12 @@ func TestWordSetScan(t *testing.T) {
 		ws.scanWords(text, d.wordSpans(), func(s, e, v int) { spans = append(spans, [3]int{s, e, v}) })
 		if !slices.Equal(spans, want) {
 			t.Fatalf("scanWords(%q) = %v, want %v", text, spans, want)
+		}
+		var both, both2 [][3]int
+		scanWordsBoth(text, d.wordSpans(), ws, ws2, func(s, e, v int) { both = append(both, [3]int{s, e, v}) },
+			func(s, e, v int) { both2 = append(both2, [3]int{s, e, v}) })
+		if want2 := scanRef(ws2, text); !slices.Equal(both, want) || !slices.Equal(both2, want2) {
+			t.Fatalf("scanWordsBoth(%q) = %v, %v, want %v, %v", text, both, both2, want, want2)
 		}
 	}
 	check("Relief: RELIEVED, pre-op from 8/10; a help2 3help (relief)reliefs " + strings.Repeat("X", 63) + " " + strings.Repeat("y", 64))
@@ -82,5 +92,44 @@ func TestWordSetScan(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(string(data))
+	}
+}
+
+// TestWordTable compares wordTable with a Go map on random words, present
+// and absent, in sets of many sizes.
+func TestWordTable(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	word := func() string {
+		b := make([]byte, 1+rng.Intn(8))
+		for i := range b {
+			b[i] = "abcxyz,.'-"[rng.Intn(10)]
+		}
+		return string(b)
+	}
+	for size := 0; size < 200; size += 1 + size/4 {
+		m := map[string]int{}
+		for len(m) < size {
+			m[word()] = rng.Intn(1000)
+		}
+		tab := newWordTable(m)
+		for range 2000 {
+			w := word()
+			if rng.Intn(2) == 0 && size > 0 {
+				for k := range m {
+					w = k
+					break
+				}
+			}
+			v, ok := tab.get(w)
+			if want, wantOK := m[w]; ok != wantOK || v != want {
+				t.Fatalf("size %d: get(%q) = %d, %v, want %d, %v", size, w, v, ok, want, wantOK)
+			}
+			upper := strings.ToUpper(w)
+			v, ok = tab.getFold(upper)
+			want, wantOK := m[strings.Map(func(r rune) rune { return r | 0x20 }, upper)]
+			if ok != wantOK || v != want {
+				t.Fatalf("size %d: getFold(%q) = %d, %v, want %d, %v", size, upper, v, ok, want, wantOK)
+			}
+		}
 	}
 }
