@@ -79,6 +79,8 @@ var matcherPatterns = []string{
 	`\b[Hx](?:e|is|im)\b`,
 	`(?:x|X{2})/[0-9]{1,2}`,
 	`[/:](?:\s*[0-9])+`,
+	`(?i)\b(?:over|more than|at least)?\s*(?P<n>\d{1,2}|one|two|twenty-five)\+?\s+years\b(?:\s+(?:of|in)\s+(?:\w+\s+){0,3}(?:experience|practice))?`,
+	`(?:a|bc)?\s*x\s+(?:é|ab)?\s*yz`,
 }
 
 func randomText(r *rand.Rand, n int) string {
@@ -91,7 +93,8 @@ func randomText(r *rand.Rand, n int) string {
 		"CLINICAL CASE SUMMARY", "Clinical case summary", "criteria For ", "CRITERIA FOR", "dear ", "ANALYSIS AND EXPLANATION", "DECISION:", "A description of",
 		"guidelines", "ODG ", "MTUS", "Criteria", " recommends ", " notes", "state", "at least ", "Relief", "weeks",
 		"Date of injury: ", "DOI", "(DOI) ", "xDOI", "injured on ", "on ", "was ", "abd", "cd", "xcd", "xy", "éy", "Ky", "s ",
-		"he / she", "His/Her", "hers /", "help", "shoulder", " y", "z", "\r\n"}
+		"he / she", "His/Her", "hers /", "help", "shoulder", " y", "z", "\r\n",
+		"over ", "More than", "18", "twenty-five", "+", "  years", "YEARS", " of ", "experience", "\t", "\v", "yz"}
 	var b strings.Builder
 	for b.Len() < n {
 		b.WriteString(pieces[r.Intn(len(pieces))])
