@@ -79,7 +79,7 @@ var matcherPatterns = []string{
 	`\b[Hx](?:e|is|im)\b`,
 	`(?:x|X{2})/[0-9]{1,2}`,
 	`[/:](?:\s*[0-9])+`,
-	`(?i)\b(?:over|more than|at least)?\s*(?P<n>\d{1,2}|one|two|twenty-five)\+?\s+years\b(?:\s+(?:of|in)\s+(?:\w+\s+){0,3}(?:experience|practice))?`,
+	`(?i)\b(?:over|more than)?\s*(?P<n>\d{1,2}|one|twenty-five)\+?\s+years\b(?:\s+of\s+(?:\w+\s+){0,2}experience)?`,
 	`(?:a|bc)?\s*x\s+(?:é|ab)?\s*yz`,
 }
 
@@ -107,6 +107,7 @@ func TestMatcherAgreesWithRegexp(t *testing.T) {
 	for _, p := range matcherPatterns {
 		re := regexp.MustCompile(p)
 		m := NewMatcher(re)
+		anchored := regexp.MustCompile(`^(?:` + p + `)`)
 		for k := 0; k < 2000; k++ {
 			s := randomText(r, r.Intn(120))
 			want := re.MatchString(s)
@@ -122,7 +123,6 @@ func TestMatcherAgreesWithRegexp(t *testing.T) {
 			if d := cmp.Diff(re.FindAllStringSubmatchIndex(s, -1), m.FindAllStringSubmatchIndex(s)); d != "" {
 				t.Fatalf("%s: FindAllStringSubmatchIndex(%q):\n%s", p, s, d)
 			}
-			anchored := regexp.MustCompile(`^(?:` + p + `)`)
 			for i := 0; i <= len(s) && k%4 == 0; i++ {
 				for _, w := range []int{0, 12} {
 					end := len(s)
