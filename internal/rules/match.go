@@ -92,6 +92,11 @@ type Matcher struct {
 	startWindow  int
 	startLeads   *leadSet
 	startPos     *posBytes // the first bytes of the rest (nil: unknown)
+	// reachLits (nil: none): every match holds one of them, ending at
+	// most reachMax bytes other than white space after the match's start
+	// (reach.go).
+	reachLits []foldLit
+	reachMax  int
 	// stop holds the ASCII bytes the pattern can never consume: an
 	// anchored attempt at i needs no text past the first of them after i
 	// (kept, for the assertions that look at it).
@@ -619,6 +624,7 @@ func (m *Matcher) initStart(tree *syntax.Regexp) {
 	if n, ok := maxLen(restTree); ok && !hasEndText(restTree) {
 		m.startWindow = n + utf8.UTFMax // room for a final \b to look on
 	}
+	m.initReach(subs[k:])
 }
 
 // restSource is the source of the pattern src without its first n
@@ -687,6 +693,11 @@ func (m *Matcher) initStartBack(tree *syntax.Regexp) {
 	m.startPos = newPosBytes(tree)
 	if n, ok := maxLen(tree); ok && !hasEndText(tree) {
 		m.startWindow = n + utf8.UTFMax
+	}
+	if tree.Op == syntax.OpConcat {
+		m.initReach(tree.Sub)
+	} else {
+		m.initReach([]*syntax.Regexp{tree})
 	}
 }
 
@@ -801,6 +812,10 @@ func (m *Matcher) nextStart(s string, from int) []int {
 	for k := range m.startBytes {
 		next[k] = indexByteFrom(s, m.startBytes[k], from)
 	}
+	var reach reachScan
+	if m.reachLits != nil {
+		reach = m.newReachScan(s)
+	}
 	for i := from; i < len(s); i++ {
 		switch {
 		case m.rest == nil && m.startBytes != nil:
@@ -835,6 +850,18 @@ func (m *Matcher) nextStart(s string, from int) []int {
 				return nil
 			}
 			i += k
+		}
+		if m.reachLits != nil {
+			// No match starts before the first start within reach of
+			// one of its literals.
+			j := reach.next(i)
+			if j < 0 {
+				return nil
+			}
+			if j > i {
+				i = j - 1
+				continue
+			}
 		}
 		if m.startWordB {
 			// \b: a word byte on one side only (i < len(s)).
