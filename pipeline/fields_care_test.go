@@ -353,8 +353,8 @@ func TestTermWordStarts(t *testing.T) {
 		d := &caseDoc{c: &Case{Text: text}}
 		// The starts may differ where no term can match (a run of 64
 		// letters or more): the terms found may not.
-		want := m.match(text, m.scan(text), 0, len(text))
-		if got := m.match(text, m.wordStarts(text, d.wordSpans()), 0, len(text)); !slices.Equal(got, want) {
+		want := m.match(nil, text, m.scan(text), 0, len(text))
+		if got := m.match(nil, text, m.wordStarts(text, d.wordSpans()), 0, len(text)); !slices.Equal(got, want) {
 			t.Fatalf("%s %q: terms %v over the word starts, %v over the byte scan", name, text[:min(len(text), 80)], got, want)
 		}
 	}
@@ -368,7 +368,7 @@ func TestTermWordStarts(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(name, string(data))
-		n += len(m.match(string(data), m.scan(string(data)), 0, len(data)))
+		n += len(m.match(nil, string(data), m.scan(string(data)), 0, len(data)))
 	}
 	if n < 50 {
 		t.Errorf("only %d terms in the fixture letters", n)
@@ -421,5 +421,26 @@ func TestFoldedIs(t *testing.T) {
 	}
 	if !foldedIs("H\nP", "H P") || foldedIs("PT", "pt") {
 		t.Error("foldedIs: a folded space must count, case must")
+	}
+}
+
+func TestPartitionCare(t *testing.T) {
+	b := func(start int) careMention { return careMention{code: blockerCode, start: start} }
+	m := func(start int) careMention { return careMention{code: "physical_therapy", start: start} }
+	for _, c := range []struct {
+		in, mentions, blockers []careMention
+	}{
+		{nil, nil, nil},
+		{[]careMention{m(1), m(2)}, []careMention{m(1), m(2)}, nil},
+		{[]careMention{b(1), b(2)}, nil, []careMention{b(1), b(2)}},
+		{[]careMention{b(1), m(2), b(3), m(4), b(5)}, []careMention{m(2), m(4)}, []careMention{b(1), b(3), b(5)}},
+	} {
+		ms, bs := partitionCare(slices.Clone(c.in))
+		if !slices.Equal(ms, c.mentions) || !slices.Equal(bs, c.blockers) {
+			t.Errorf("partitionCare(%v) = %v, %v; want %v, %v", c.in, ms, bs, c.mentions, c.blockers)
+		}
+		if len(ms) > 0 && cap(ms) != len(ms) {
+			t.Errorf("partitionCare(%v): mentions can grow into the blockers (cap %d, len %d)", c.in, cap(ms), len(ms))
+		}
 	}
 }
