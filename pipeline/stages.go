@@ -7,7 +7,6 @@ import (
 
 	"github.com/precedent-dev/precedent/extract"
 	"github.com/precedent-dev/precedent/internal/rules"
-	"github.com/precedent-dev/precedent/lexicon"
 )
 
 // A caseDoc is what the stages after the letter-level fields share: the record
@@ -84,9 +83,6 @@ func (d *caseDoc) encounterAt(pos int) *int {
 func (d *caseDoc) span(start, end int) Span {
 	return Span{Text: d.c.Text[start:end], Start: start, End: end, Section: d.section(start)}
 }
-
-// literalWalker compiles the literal automaton of a rules.Group.
-func literalWalker(lits []string) rules.Walker { return lexicon.NewLiterals(lits) }
 
 // ruleTextRules decide which text is rule text (data/ruletext.yaml).
 type ruleTextRules struct {

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -963,88 +962,8 @@ func (t *Text) Lower() string {
 	return t.lower
 }
 
-// Hits are the places in a Text where the literals of a Matcher's MayMatch
-// occur: they answer MayMatch for any stretch of the text without searching
-// it again (one search of the whole text for many sentences or windows).
-type Hits struct {
-	all  bool    // anything may match (no literals, or common ones)
-	lens []int   // per literal: its length
-	at   [][]int // per literal: where it occurs, in order
-}
-
-// Hits finds the literals of MayMatch in t. A literal found more than once
-// in 256 bytes is little use as a filter: then MayMatch always says yes.
-func (m *Matcher) Hits(t *Text) *Hits {
-	if m.need == nil {
-		return &Hits{all: true}
-	}
-	h := &Hits{}
-	seen := map[foldLit]bool{}
-	for _, l := range m.need {
-		if seen[l] {
-			continue
-		}
-		seen[l] = true
-		hay := t.S
-		if l.fold {
-			hay = t.Lower()
-		}
-		limit := len(hay)/256 + 1
-		var at []int
-		for off := 0; off <= len(hay); {
-			i := indexExact(hay[off:], l.s)
-			if i < 0 {
-				break
-			}
-			if at = append(at, off+i); len(at) > limit {
-				return &Hits{all: true}
-			}
-			off += i + 1
-		}
-		h.lens, h.at = append(h.lens, len(l.s)), append(h.at, at)
-	}
-	return h
-}
-
-// MayMatch is a cheap test to run before a match of t.S[a:b], for the
-// Text of h: false means no match (Matcher.MayMatch(t.S[a:b]) is false).
-func (h *Hits) MayMatch(a, b int) bool {
-	if h.all {
-		return true
-	}
-	for k, at := range h.at {
-		i := sort.SearchInts(at, a)
-		if i < len(at) && at[i]+h.lens[k] <= b {
-			return true
-		}
-	}
-	return false
-}
-
-// mayMatchMore reports whether t.S[a:b] holds a literal of each of the
-// need sets other than need (true when there are none).
-func (m *Matcher) mayMatchMore(t *Text, a, b int) bool {
-	for _, set := range m.needMore {
-		ok := false
-		for _, l := range set {
-			hay := t.S
-			if l.fold {
-				hay = t.Lower()
-			}
-			if indexExact(hay[a:b], l.s) >= 0 {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
 // MatchIn is m.MatchString(t.S[a:b]); its literals are looked for in the
-// lowercase copy of t (for short ranges: Hits pays for long ones).
+// lowercase copy of t.
 func (m *Matcher) MatchIn(t *Text, a, b int) bool {
 	s := t.S[a:b]
 	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) || m.lastKnown && (s == "" || !m.last[s[len(s)-1]]) {
@@ -1068,18 +987,6 @@ func (m *Matcher) MatchIn(t *Text, a, b int) bool {
 	}
 	if m.tail > 0 && len(s) > m.tail {
 		return m.MatchString(s)
-	}
-	if m.startRE != nil {
-		return m.nextStart(s, 0) != nil
-	}
-	return m.re.MatchString(s)
-}
-
-// MatchRange is m.MatchString(t.S[a:b]), with h = m.Hits(t).
-func (m *Matcher) MatchRange(t *Text, h *Hits, a, b int) bool {
-	s := t.S[a:b]
-	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) || !h.MayMatch(a, b) || !m.mayMatchMore(t, a, b) {
-		return false
 	}
 	if m.startRE != nil {
 		return m.nextStart(s, 0) != nil
