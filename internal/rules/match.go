@@ -1937,7 +1937,11 @@ func addRange(lo, hi rune, set *[256]bool) {
 
 // maxLen returns the longest match of re in bytes; ok is false when
 // unbounded.
-func maxLen(re *syntax.Regexp) (n int, ok bool) {
+func maxLen(re *syntax.Regexp) (n int, ok bool) { return maxLenBy(re, nil) }
+
+// maxLenBy is maxLen, except that an unbounded repetition of a
+// sub-expression that free accepts counts nothing (nil: none does).
+func maxLenBy(re *syntax.Regexp, free func(*syntax.Regexp) bool) (n int, ok bool) {
 	switch re.Op {
 	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
 		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
@@ -1965,16 +1969,18 @@ func maxLen(re *syntax.Regexp) (n int, ok bool) {
 	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
 		return utf8.UTFMax, true
 	case syntax.OpCapture, syntax.OpQuest:
-		return maxLen(re.Sub[0])
+		return maxLenBy(re.Sub[0], free)
+	case syntax.OpStar, syntax.OpPlus:
+		return 0, free != nil && free(re.Sub[0])
 	case syntax.OpRepeat:
 		if re.Max < 0 {
-			return 0, false
+			return 0, free != nil && free(re.Sub[0])
 		}
-		n, ok := maxLen(re.Sub[0])
+		n, ok := maxLenBy(re.Sub[0], free)
 		return n * re.Max, ok
 	case syntax.OpConcat:
 		for _, s := range re.Sub {
-			k, ok := maxLen(s)
+			k, ok := maxLenBy(s, free)
 			if !ok {
 				return 0, false
 			}
@@ -1983,7 +1989,7 @@ func maxLen(re *syntax.Regexp) (n int, ok bool) {
 		return n, true
 	case syntax.OpAlternate:
 		for _, s := range re.Sub {
-			k, ok := maxLen(s)
+			k, ok := maxLenBy(s, free)
 			if !ok {
 				return 0, false
 			}

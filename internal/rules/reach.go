@@ -60,39 +60,7 @@ func (m *Matcher) initReach(parts []*syntax.Regexp) {
 // space (isReachSpace) that a match of re holds; ok is false when
 // unbounded. A repetition of white space counts nothing; other parts count
 // their longest match.
-func spaceFreeMax(re *syntax.Regexp) (n int, ok bool) {
-	switch re.Op {
-	case syntax.OpStar, syntax.OpPlus:
-		return 0, onlySpace(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Max < 0 {
-			return 0, onlySpace(re.Sub[0])
-		}
-		n, ok := spaceFreeMax(re.Sub[0])
-		return n * re.Max, ok
-	case syntax.OpCapture, syntax.OpQuest:
-		return spaceFreeMax(re.Sub[0])
-	case syntax.OpConcat:
-		for _, s := range re.Sub {
-			k, ok := spaceFreeMax(s)
-			if !ok {
-				return 0, false
-			}
-			n += k
-		}
-		return n, true
-	case syntax.OpAlternate:
-		for _, s := range re.Sub {
-			k, ok := spaceFreeMax(s)
-			if !ok {
-				return 0, false
-			}
-			n = max(n, k)
-		}
-		return n, true
-	}
-	return maxLen(re)
-}
+func spaceFreeMax(re *syntax.Regexp) (n int, ok bool) { return maxLenBy(re, onlySpace) }
 
 // onlySpace reports whether re consumes nothing but ASCII white space.
 func onlySpace(re *syntax.Regexp) bool {
