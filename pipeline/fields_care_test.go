@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -359,16 +357,10 @@ func TestTermWordStarts(t *testing.T) {
 		}
 	}
 	n := 0
-	for _, name := range fixtureLetters(t) {
-		if !strings.HasSuffix(name, ".txt") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(lettersDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		check(name, string(data))
-		n += len(m.match(nil, string(data), m.scan(string(data)), 0, len(data)))
+	names, raw := rawFixtureTexts(t)
+	for k, text := range raw {
+		check(names[k], text)
+		n += len(m.match(nil, text, m.scan(text), 0, len(text)))
 	}
 	if n < 50 {
 		t.Errorf("only %d terms in the fixture letters", n)

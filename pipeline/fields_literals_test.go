@@ -1,11 +1,8 @@
 package pipeline
 
 import (
-	"context"
 	"fmt"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -82,18 +79,7 @@ func TestLiteralFiltersComplete(t *testing.T) {
 	var x litIndex
 	x.add([]string{"criteria", "date of injury", "xx/"})
 	shared.share(&x)
-	var texts []string
-	for _, name := range fixtureLetters(t) {
-		data, err := os.ReadFile(filepath.Join(lettersDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := p.loader.Load(context.Background(), name, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		texts = append(texts, doc.Text)
-	}
+	texts := fixtureTexts(t, p)
 	// Word soups from the patterns' own words.
 	var words []string
 	for _, re := range res {
@@ -150,15 +136,7 @@ func TestRuleTextRangesPlain(t *testing.T) {
 		}
 		return false
 	}
-	for _, name := range fixtureLetters(t) {
-		data, err := os.ReadFile(filepath.Join(lettersDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := p.loader.Load(context.Background(), name, data)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, doc := range fixtureDocs(t, p) {
 		d := &caseDoc{c: p.newCase(doc), sents: p.splitter.Split(doc.Text)}
 		text := doc.Text
 		var want []extract.Sentence
@@ -194,7 +172,7 @@ func TestRuleTextRangesPlain(t *testing.T) {
 			merged = append(merged, r)
 		}
 		if got := g.ranges(d); !slices.Equal(got, merged) {
-			t.Errorf("%s: ranges %v, plain regexps %v", name, got, merged)
+			t.Errorf("%s: ranges %v, plain regexps %v", doc.Path, got, merged)
 		}
 	}
 }
@@ -215,18 +193,7 @@ func TestDateLeads(t *testing.T) {
 func TestDateLeadsSame(t *testing.T) {
 	p := newTestPipeline(t)
 	r := p.fields.dates
-	var texts []string
-	for _, name := range fixtureLetters(t) {
-		data, err := os.ReadFile(filepath.Join(lettersDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := p.loader.Load(context.Background(), name, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		texts = append(texts, doc.Text)
-	}
+	texts := fixtureTexts(t, p)
 	parts := []string{"Jan", "JANUARY", "june", "Jul.", "Sept", "September", "Sep", "Mayo", "may", "March", "Marc", "Dec", "Oct.",
 		"no", "of", "10", "3rd", "1st", "2015", "16", "X", "XX", "/", "-", ",", " ", " ", "  ", "\n", ".", "a", "L5", "8/10",
 		"Oct. 10, 2015", "10 March 2013", "June 2012", "December 3rd 2014", "sep 30th, 2016", "NOVEMBER of 2001", "Augu 5, 2015"}
@@ -278,15 +245,7 @@ func TestTimelineChecksComplete(t *testing.T) {
 		inputs = append(inputs, sr.Match...)
 		inputs = append(inputs, sr.NoMatch...)
 	}
-	for _, name := range fixtureLetters(t) {
-		data, err := os.ReadFile(filepath.Join(lettersDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := p.loader.Load(context.Background(), name, data)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, doc := range fixtureDocs(t, p) {
 		for _, s := range p.splitter.Split(doc.Text) {
 			inputs = append(inputs, doc.Text[s.Start:min(s.End, s.Start+300)])
 		}
@@ -393,15 +352,7 @@ func TestLetterLiteralsSame(t *testing.T) {
 	r := p.fields
 	var texts [][]Section
 	var strs []string
-	for _, name := range fixtureLetters(t) {
-		data, err := os.ReadFile(filepath.Join(lettersDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := p.loader.Load(context.Background(), name, data)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, doc := range fixtureDocs(t, p) {
 		strs, texts = append(strs, doc.Text), append(texts, p.newCase(doc).Sections)
 	}
 	var words []string

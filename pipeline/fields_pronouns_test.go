@@ -1,10 +1,7 @@
 package pipeline
 
 import (
-	"context"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -64,18 +61,7 @@ func TestPronounWords(t *testing.T) {
 func TestPronounWordsMatchRegexps(t *testing.T) {
 	p := newTestPipeline(t)
 	pw := p.fields.patientRules.pronouns
-	var texts []string
-	for _, name := range fixtureLetters(t) {
-		data, err := os.ReadFile(filepath.Join(lettersDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := p.loader.Load(context.Background(), name, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		texts = append(texts, doc.Text)
-	}
+	texts := fixtureTexts(t, p)
 	words := []string{"he", "He", "HE", "his", "His", "him", "Him", "himself", "Himself", "she", "She", "SHE", "her", "Her",
 		"hers", "Hers", "herself", "HERS", "hEr", "the", "they", "shed", "5", "x", "_", "é", "he5", "Hi"}
 	seps := []string{"", " ", "/", " / ", "/ ", "\t/\n", ", ", ".", "-", "'", "\r\n", "\v"}

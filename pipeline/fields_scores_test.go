@@ -304,15 +304,8 @@ func TestTermAfterRegexp(t *testing.T) {
 		}
 		check(b.String())
 	}
-	for _, name := range fixtureLetters(t) {
-		if !strings.HasSuffix(name, ".txt") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(lettersDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := string(data)
+	_, raw := rawFixtureTexts(t)
+	for _, text := range raw {
 		for i := 1; i < len(text); i++ {
 			if asciiDigit(text[i-1]) && !asciiDigit(text[i]) {
 				check(text[i:min(len(text), i+60)])
@@ -358,15 +351,8 @@ func TestAtStart(t *testing.T) {
 		t.Errorf(`"of 100": got %v, want no match`, loc)
 	}
 	texts := []string{"of 10", "Of  5", "of\n10/", "of 5.", "of 50", "of the 10", "of 1O", "of ſ10", "of 10 of 10", "x of 10"}
-	for _, name := range fixtureLetters(t) {
-		if !strings.HasSuffix(name, ".txt") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(lettersDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := string(data)
+	_, raw := rawFixtureTexts(t)
+	for _, text := range raw {
 		for i := strings.Index(text, "of"); i >= 0; {
 			texts = append(texts, text[i:min(len(text), i+12)])
 			k := strings.Index(text[i+1:], "of")

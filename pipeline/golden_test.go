@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/precedent-dev/precedent/extract"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -27,6 +29,51 @@ func newTestPipeline(t testing.TB) *Pipeline {
 	}
 	t.Cleanup(func() { p.Close() })
 	return p
+}
+
+// fixtureDocs loads every fixture letter (fixtureLetters) with p's loader.
+func fixtureDocs(t testing.TB, p *Pipeline) []*extract.Document {
+	t.Helper()
+	var docs []*extract.Document
+	for _, name := range fixtureLetters(t) {
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := p.loader.Load(context.Background(), name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, doc)
+	}
+	return docs
+}
+
+// fixtureTexts returns the text of each of fixtureDocs.
+func fixtureTexts(t testing.TB, p *Pipeline) []string {
+	t.Helper()
+	var texts []string
+	for _, doc := range fixtureDocs(t, p) {
+		texts = append(texts, doc.Text)
+	}
+	return texts
+}
+
+// rawFixtureTexts returns the names and the bytes, as read, of the
+// plain-text fixture letters (*.txt).
+func rawFixtureTexts(t testing.TB) (names, texts []string) {
+	t.Helper()
+	for _, name := range fixtureLetters(t) {
+		if !strings.HasSuffix(name, ".txt") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(lettersDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, texts = append(names, name), append(texts, string(data))
+	}
+	return names, texts
 }
 
 // fixtureLetters lists the fixture letters (text and PDF).

@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -71,15 +69,8 @@ func TestTailRegexpAgrees(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range fixtureLetters(t) {
-		if !strings.HasSuffix(name, ".txt") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(lettersDir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := string(data)
+	_, raw := rawFixtureTexts(t)
+	for _, text := range raw {
 		step := 3 // the forward regexps are slow: every third byte
 		if testing.Short() {
 			step = 11
