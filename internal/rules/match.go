@@ -40,12 +40,11 @@ type Matcher struct {
 	begin      bool // the pattern starts with ^ (not multi-line)
 
 	need []foldLit // every match contains one of these (nil: unknown)
-	// needMore are more literal sets, each of which every match contains
-	// one of, from the other parts of a top-level sequence ("guidelines
-	// ... recommends": need is one of the two lists, needMore the other).
-	needMore [][]foldLit
-	// needSets are need and the sets of needMore, indexed for a search
-	// of a short window (needIn).
+	// needSets are need and more literal sets, each of which every match
+	// contains one of, from the other parts of a top-level sequence
+	// ("guidelines ... recommends": need is one of the two lists, the
+	// second set the other; needMore), indexed for a search of a short
+	// window (needIn).
 	needSets []*litSet
 
 	// prefix scan (MatchText): a match starts with lead, after the
@@ -434,9 +433,8 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 		tree.Op == syntax.OpConcat && len(tree.Sub) > 0 && tree.Sub[0].Op == syntax.OpBeginText
 	if lits, ok := needLits(tree); ok {
 		m.need = lits
-		m.needMore = needMore(tree, lits)
 		m.needSets = append(m.needSets, newLitSet(lits))
-		for _, set := range m.needMore {
+		for _, set := range needMore(tree, lits) {
 			m.needSets = append(m.needSets, newLitSet(set))
 		}
 	}
@@ -1233,9 +1231,8 @@ const minSetLiterals = 2
 // search could cost more than the regexp).
 const maxNeedWindow = 256
 
-// needIn reports whether s[a:b] holds a literal of need and one of each
-// set of needMore (true when there are none): false means no match lies
-// in s[a:b].
+// needIn reports whether s[a:b] holds a literal of each of the needSets
+// (true when there are none): false means no match lies in s[a:b].
 func (m *Matcher) needIn(s string, a, b int) bool {
 	if m.needSets == nil || b-a > maxNeedWindow {
 		return true
