@@ -1339,26 +1339,17 @@ func needPair(re *syntax.Regexp, a, b, single *[256]bool) bool {
 		}
 	}
 	flat(re)
-	weight := func(s *[256]bool) int {
-		w := 0
-		for c := range s {
-			if s[c] {
-				w += byteWeight(c)
-			}
-		}
-		return w
-	}
 	// byteWeight/650 is roughly a byte's frequency: a pair weighs the
 	// product of its parts.
 	const scale = 650
-	best := weight(single) * scale
+	best := setWeight(single) * scale
 	found := false
 	for k := 0; k+1 < len(seq); k++ {
 		var x, y [256]bool
 		if !lastASCII(seq[k], &x) || !firstOne(seq[k+1], &y) {
 			continue
 		}
-		if w := weight(&x) * weight(&y); w < best {
+		if w := setWeight(&x) * setWeight(&y); w < best {
 			*a, *b, best, found = x, y, w, true
 		}
 	}
