@@ -114,7 +114,7 @@ func needLits(re *syntax.Regexp) ([]foldLit, bool) {
 func needSet(re *syntax.Regexp, sk bool) (lits []foldLit, exact, ok bool) {
 	switch re.Op {
 	case syntax.OpLiteral:
-		runs := literalRunsSK(re, sk)
+		runs := literalRuns(re, sk)
 		if len(runs) == 0 {
 			return nil, false, false
 		}
@@ -253,32 +253,4 @@ func addLit(list []foldLit, l foldLit) []foldLit {
 		}
 	}
 	return append(list, l)
-}
-
-// literalRunsSK is literalRuns; with sk, a case-insensitive s or k does not
-// cut a run.
-func literalRunsSK(re *syntax.Regexp, sk bool) []foldLit {
-	if !sk || re.Flags&syntax.FoldCase == 0 {
-		return literalRuns(re)
-	}
-	var out []foldLit
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, foldLit{s: b.String(), fold: true})
-			b.Reset()
-		}
-	}
-	for _, r := range re.Rune {
-		switch {
-		case r == 's' || r == 'S' || r == 'k' || r == 'K':
-			b.WriteByte(lowerByte(byte(r)))
-		case foldSafe(r):
-			b.WriteByte(lowerByte(byte(r)))
-		default:
-			flush()
-		}
-	}
-	flush()
-	return out
 }

@@ -1568,8 +1568,9 @@ func foldSafe(r rune) bool {
 }
 
 // literalRuns returns the runs of a literal usable for a byte search: ASCII,
-// and under case folding only letters that fold within ASCII.
-func literalRuns(re *syntax.Regexp) []foldLit {
+// and under case folding only letters that fold within ASCII; with sk, a
+// case-insensitive s or k does not cut a run either (see NeedLiterals).
+func literalRuns(re *syntax.Regexp, sk bool) []foldLit {
 	fold := re.Flags&syntax.FoldCase != 0
 	var out []foldLit
 	var b strings.Builder
@@ -1585,7 +1586,7 @@ func literalRuns(re *syntax.Regexp) []foldLit {
 			flush() // matches any invalid byte, not its UTF-8 form
 		case !fold && r < utf8.RuneSelf:
 			b.WriteRune(r)
-		case fold && foldSafe(r):
+		case fold && (foldSafe(r) || sk && strings.ContainsRune("sSkK", r)):
 			b.WriteRune(unicode.ToLower(r))
 		case !fold:
 			b.WriteRune(r) // a non-ASCII rune is its UTF-8 bytes
@@ -1599,7 +1600,7 @@ func literalRuns(re *syntax.Regexp) []foldLit {
 
 // literalPrefix returns the searchable run a literal starts with.
 func literalPrefix(re *syntax.Regexp) (foldLit, bool) {
-	runs := literalRuns(re)
+	runs := literalRuns(re, false)
 	if len(runs) == 0 || len(re.Rune) == 0 {
 		return foldLit{}, false
 	}
