@@ -1423,36 +1423,6 @@ func (m *Matcher) FindAllStringIndex(s string) [][]int {
 	return out
 }
 
-// FindAllStringIndexN is re.FindAllStringIndex(s, n): the first n matches
-// (all when n < 0); the start scan stops at the n-th.
-func (m *Matcher) FindAllStringIndexN(s string, n int) [][]int {
-	switch {
-	case n < 0:
-		return m.FindAllStringIndex(s)
-	case n == 0:
-		return nil
-	case m.startRE != nil && !m.regionOK:
-		if !m.MayMatchString(s) {
-			return nil
-		}
-		var out [][]int
-		for from := 0; len(out) < n; {
-			loc := m.nextStart(s, from)
-			if loc == nil {
-				break
-			}
-			out = append(out, loc[:2])
-			from = loc[1]
-		}
-		return out
-	}
-	out := m.FindAllStringIndex(s)
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
-}
-
 // initPrefix sets up MatchText when the pattern is: zero-width assertions
 // at one position, then a literal.
 func (m *Matcher) initPrefix(tree *syntax.Regexp) {
