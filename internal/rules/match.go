@@ -803,11 +803,9 @@ func assertFirst(re *syntax.Regexp) bool {
 // into s), or nil: the first place where a match can start and the
 // anchored rest matches. The match there is the one the regexp prefers.
 func (m *Matcher) nextStart(s string, from int) []int {
-	// next[k]: the next place of startBytes[k] at or after the current
-	// one (-1: none left), found with strings.IndexByte.
-	var next [2]int
-	for k := range m.startBytes {
-		next[k] = indexByteFrom(s, m.startBytes[k], from)
+	var jump *byteScan // the places of startBytes
+	if m.rest == nil && m.startBytes != nil {
+		jump = newByteScan(s, m.startBytes)
 	}
 	var reach reachScan
 	if m.reachLits != nil {
@@ -815,22 +813,12 @@ func (m *Matcher) nextStart(s string, from int) []int {
 	}
 	for i := from; i < len(s); i++ {
 		switch {
-		case m.rest == nil && m.startBytes != nil:
+		case jump != nil:
 			// Jump to the nearest of the one or two bytes a match
 			// starts with.
-			p := -1
-			for k, c := range m.startBytes {
-				if next[k] >= 0 && next[k] < i {
-					next[k] = indexByteFrom(s, c, i)
-				}
-				if next[k] >= 0 && (p < 0 || next[k] < p) {
-					p = next[k]
-				}
-			}
-			if p < 0 {
+			if i = jump.next(i); i < 0 {
 				return nil
 			}
-			i = p
 		case m.rest == nil:
 			// Skip, in a tight loop, the bytes no match starts with.
 			for i < len(s) && !m.startFirst[s[i]] {
