@@ -955,21 +955,8 @@ func (m *Matcher) MatchIn(t *Text, a, b int) bool {
 	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) || m.lastKnown && (s == "" || !m.last[s[len(s)-1]]) {
 		return false
 	}
-	if m.need != nil {
-		ok := false
-		for _, l := range m.need {
-			hay := s
-			if l.fold {
-				hay = t.Lower()[a:b]
-			}
-			if indexExact(hay, l.s) >= 0 {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
+	if !m.needInText(t, a, b) {
+		return false
 	}
 	if m.tail > 0 && len(s) > m.tail {
 		return m.MatchString(s)
@@ -987,17 +974,8 @@ const maxPrefixTries = 64
 // MatchText is re.MatchString(t.S).
 func (m *Matcher) MatchText(t *Text) bool {
 	s := t.S
-	if m.need != nil {
-		ok := false
-		for _, l := range m.need {
-			if l.inText(t) {
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return false
-		}
+	if !m.needInText(t, 0, len(s)) {
+		return false
 	}
 	if m.rest == nil {
 		return m.re.MatchString(s)
@@ -1581,11 +1559,23 @@ func (l foldLit) in(s string) bool {
 	return l.index(s) >= 0
 }
 
-func (l foldLit) inText(t *Text) bool {
-	if !l.fold {
-		return indexExact(t.S, l.s) >= 0
+// needInText reports whether t.S[a:b] holds one of the needed literals
+// (true when they are unknown); a case-insensitive one is looked for in
+// the lowercase copy of t.
+func (m *Matcher) needInText(t *Text, a, b int) bool {
+	if m.need == nil {
+		return true
 	}
-	return indexExact(t.Lower(), l.s) >= 0
+	for _, l := range m.need {
+		hay := t.S
+		if l.fold {
+			hay = t.Lower()
+		}
+		if indexExact(hay[a:b], l.s) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // indexFold returns the first offset of lit (lowercase ASCII) in s, ASCII
