@@ -1968,13 +1968,7 @@ func needBytes(re *syntax.Regexp, set *[256]bool) bool {
 	bestW := -1
 	var walk func(re *syntax.Regexp)
 	consider := func(s *[256]bool) {
-		w := 0
-		for c := range s {
-			if s[c] {
-				w += byteWeight(c)
-			}
-		}
-		if w > 0 && (bestW < 0 || w < bestW) {
+		if w := setWeight(s); w > 0 && (bestW < 0 || w < bestW) {
 			best, bestW = *s, w
 		}
 	}
