@@ -411,7 +411,7 @@ func zoneSplitLines(text string) []zoneLine {
 			end += start
 		}
 		l := zoneLine{start: start, end: end}
-		l.cs, l.ce = trimSpaceBounds(text, start, end)
+		l.cs, l.ce = trimSpan(text, start, end)
 		out = append(out, l)
 		if end == len(text) {
 			break
@@ -419,42 +419,6 @@ func zoneSplitLines(text string) []zoneLine {
 		start = end + 1
 	}
 	return out
-}
-
-// trimSpaceBounds returns the bounds of strings.TrimSpace(text[start:end])
-// (Unicode white space), looking at ASCII bytes without decoding them.
-func trimSpaceBounds(text string, start, end int) (cs, ce int) {
-	cs = start
-	for cs < end {
-		if c := text[cs]; c < utf8.RuneSelf {
-			if !zoneIsSpace(c) {
-				break
-			}
-			cs++
-			continue
-		}
-		r, w := utf8.DecodeRuneInString(text[cs:end])
-		if !unicode.IsSpace(r) {
-			break
-		}
-		cs += w
-	}
-	ce = end
-	for ce > cs {
-		if c := text[ce-1]; c < utf8.RuneSelf {
-			if !zoneIsSpace(c) {
-				break
-			}
-			ce--
-			continue
-		}
-		r, w := utf8.DecodeLastRuneInString(text[cs:ce])
-		if !unicode.IsSpace(r) {
-			break
-		}
-		ce -= w
-	}
-	return cs, ce
 }
 
 // zoneBoundary is the start of a zone found by a heading or decision rule.
