@@ -559,15 +559,10 @@ func zoneWithin(within []string, cur string) bool {
 
 func zoneFold(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// matchHeading tries the heading rules at line i. It returns the boundary
-// and the index of the rule that matched.
-func (s *Sectioner) matchHeading(text string, lines []zoneLine, i int, cur string) (zoneBoundary, int, bool) {
-	return s.matchHeadingIn(&zoneWindows{text: text, lines: lines, maxN: s.maxLines}, i, cur)
-}
-
-// matchHeadingIn is matchHeading with the windows of zw (its text and
-// lines).
-func (s *Sectioner) matchHeadingIn(zw *zoneWindows, i int, cur string) (zoneBoundary, int, bool) {
+// matchHeading tries the heading rules at line i of zw's lines, with the
+// windows of zw. It returns the boundary and the index of the rule that
+// matched.
+func (s *Sectioner) matchHeading(zw *zoneWindows, i int, cur string) (zoneBoundary, int, bool) {
 	text, lines := zw.text, zw.lines
 	if lines[i].blank() {
 		return zoneBoundary{}, -1, false
@@ -671,7 +666,7 @@ func (s *Sectioner) Sections(text string) []Section {
 	var bounds []zoneBoundary
 	cur, minLine := "header", 0
 	for i := 0; i < len(lines); i++ {
-		b, _, ok := s.matchHeadingIn(zw, i, cur)
+		b, _, ok := s.matchHeading(zw, i, cur)
 		if !ok {
 			b, _, ok = s.matchDecision(text, lines, i, minLine, cur)
 		}
