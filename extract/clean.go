@@ -319,7 +319,7 @@ var reDigits = regexp.MustCompile(`[0-9]+`)
 func dropPageArtifacts(lines []cleanLine, npages int) {
 	dropPageLinesAnywhere(lines)
 	if npages < 2 {
-		return // fewer than two non-empty pages: no running lines
+		return // one page: no running lines (they need two non-empty pages, below)
 	}
 	// edges[p] lists, for page p, the indices of its first two and last two
 	// kept non-blank lines, with their position ("t0", "t1", "b0", "b1").
