@@ -319,7 +319,7 @@ var reDigits = regexp.MustCompile(`[0-9]+`)
 func dropPageArtifacts(lines []cleanLine, npages int) {
 	dropPageLinesAnywhere(lines)
 	if npages < 2 {
-		return // fewer than two non-empty pages: no running lines
+		return // one page: no running lines (they need two non-empty pages, below)
 	}
 	// edges[p] lists, for page p, the indices of its first two and last two
 	// kept non-blank lines, with their position ("t0", "t1", "b0", "b1").
@@ -433,7 +433,6 @@ func joinHyphenated(lines []cleanLine) (changed []int) {
 			if !unicode.IsLetter(first) && !unicode.IsDigit(first) {
 				break
 			}
-			pairs.fix()
 			pairs.save(i)
 			pairs.save(j)
 			word, rest, _ := strings.Cut(m.text, " ")
@@ -460,13 +459,12 @@ func joinHyphenated(lines []cleanLine) (changed []int) {
 }
 
 // docPairs are the document's hyphenated word pairs (hyphenPairs) as its
-// lines are when the first join starts (fix). Most documents never need
-// them (a capital, a digit or the compound lists decide first), so they
-// are found on the first question (has), from the lines as they are then
-// with the lines changed since fix put back as they were (save).
+// lines were before the first join. Most documents never need them (a
+// capital, a digit or the compound lists decide first), so they are found
+// on the first question (has), from the lines as they are then with the
+// lines joins changed put back as they were (save).
 type docPairs struct {
 	lines []cleanLine
-	fixed bool
 	saved []savedLine
 	asked int             // questions answered by a search of the lines
 	pairs map[string]bool // nil: not computed yet
@@ -483,18 +481,16 @@ type savedLine struct {
 	line cleanLine
 }
 
-// fix marks the state of the lines the pairs come from: the current one.
-func (d *docPairs) fix() { d.fixed = true }
-
-// save keeps line k as it was at fix, before a join changes it.
+// save keeps line k as it was before the first join, before a join
+// changes it.
 func (d *docPairs) save(k int) {
-	if !d.fixed || d.pairs != nil || d.isSaved(k) {
+	if d.pairs != nil || d.isSaved(k) {
 		return
 	}
 	d.saved = append(d.saved, savedLine{k, d.lines[k]})
 }
 
-// isSaved reports whether line k changed since fix.
+// isSaved reports whether a join changed line k.
 func (d *docPairs) isSaved(k int) bool {
 	for _, s := range d.saved {
 		if s.idx == k {
@@ -504,7 +500,8 @@ func (d *docPairs) isSaved(k int) bool {
 	return false
 }
 
-// has reports whether the document had the pair key (lowercase) at fix.
+// has reports whether the document had the pair key (lowercase) before
+// the first join.
 func (d *docPairs) has(key string) bool {
 	if d.pairs == nil && d.asked < pairSearches {
 		d.asked++

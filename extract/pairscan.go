@@ -249,7 +249,7 @@ func matchStarts(src string) (ms matchStart, ok bool) {
 			afterTwo = progClosure(prog, afterTwo, pc)
 		}
 	}
-	if progNonASCII(prog, start) || progHasMatch(prog, afterOne) || progNonASCII(prog, afterOne) || progHasMatch(prog, afterTwo) {
+	if ms.nonASCII || progHasMatch(prog, afterOne) || progNonASCII(prog, afterOne) || progHasMatch(prog, afterTwo) {
 		for c := range ms.third {
 			ms.third[c] = true
 		}

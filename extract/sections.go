@@ -411,7 +411,7 @@ func zoneSplitLines(text string) []zoneLine {
 			end += start
 		}
 		l := zoneLine{start: start, end: end}
-		l.cs, l.ce = trimSpaceBounds(text, start, end)
+		l.cs, l.ce = trimSpan(text, start, end)
 		out = append(out, l)
 		if end == len(text) {
 			break
@@ -419,42 +419,6 @@ func zoneSplitLines(text string) []zoneLine {
 		start = end + 1
 	}
 	return out
-}
-
-// trimSpaceBounds returns the bounds of strings.TrimSpace(text[start:end])
-// (Unicode white space), looking at ASCII bytes without decoding them.
-func trimSpaceBounds(text string, start, end int) (cs, ce int) {
-	cs = start
-	for cs < end {
-		if c := text[cs]; c < utf8.RuneSelf {
-			if !zoneIsSpace(c) {
-				break
-			}
-			cs++
-			continue
-		}
-		r, w := utf8.DecodeRuneInString(text[cs:end])
-		if !unicode.IsSpace(r) {
-			break
-		}
-		cs += w
-	}
-	ce = end
-	for ce > cs {
-		if c := text[ce-1]; c < utf8.RuneSelf {
-			if !zoneIsSpace(c) {
-				break
-			}
-			ce--
-			continue
-		}
-		r, w := utf8.DecodeLastRuneInString(text[cs:ce])
-		if !unicode.IsSpace(r) {
-			break
-		}
-		ce -= w
-	}
-	return cs, ce
 }
 
 // zoneBoundary is the start of a zone found by a heading or decision rule.
@@ -595,15 +559,10 @@ func zoneWithin(within []string, cur string) bool {
 
 func zoneFold(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// matchHeading tries the heading rules at line i. It returns the boundary
-// and the index of the rule that matched.
-func (s *Sectioner) matchHeading(text string, lines []zoneLine, i int, cur string) (zoneBoundary, int, bool) {
-	return s.matchHeadingIn(&zoneWindows{text: text, lines: lines, maxN: s.maxLines}, i, cur)
-}
-
-// matchHeadingIn is matchHeading with the windows of zw (its text and
-// lines).
-func (s *Sectioner) matchHeadingIn(zw *zoneWindows, i int, cur string) (zoneBoundary, int, bool) {
+// matchHeading tries the heading rules at line i of zw's lines, with the
+// windows of zw. It returns the boundary and the index of the rule that
+// matched.
+func (s *Sectioner) matchHeading(zw *zoneWindows, i int, cur string) (zoneBoundary, int, bool) {
 	text, lines := zw.text, zw.lines
 	if lines[i].blank() {
 		return zoneBoundary{}, -1, false
@@ -707,7 +666,7 @@ func (s *Sectioner) Sections(text string) []Section {
 	var bounds []zoneBoundary
 	cur, minLine := "header", 0
 	for i := 0; i < len(lines); i++ {
-		b, _, ok := s.matchHeadingIn(zw, i, cur)
+		b, _, ok := s.matchHeading(zw, i, cur)
 		if !ok {
 			b, _, ok = s.matchDecision(text, lines, i, minLine, cur)
 		}

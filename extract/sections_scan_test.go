@@ -174,10 +174,10 @@ func TestByteSeeker(t *testing.T) {
 	}
 }
 
-// TestTrimSpaceBounds compares trimSpaceBounds with strings.TrimLeftFunc and
-// TrimRightFunc (unicode.IsSpace) on random texts with Unicode spaces and
-// invalid bytes.
-func TestTrimSpaceBounds(t *testing.T) {
+// TestTrimSpanBounds compares trimSpan (zoneSplitLines' line bounds) with
+// strings.TrimLeftFunc and TrimRightFunc (unicode.IsSpace) on random texts
+// with Unicode spaces and invalid bytes.
+func TestTrimSpanBounds(t *testing.T) {
 	pieces := []string{" ", "\t", "\n", "\v", "\f", "\r", "\u0085", "\u00a0", "\u2028", "\u3000", "\u200b", "a", "é", "\xff", "\xc2", "\xa0", "x y"}
 	r := rand.New(rand.NewPCG(9, 10))
 	for k := 0; k < 50000; k++ {
@@ -192,8 +192,8 @@ func TestTrimSpaceBounds(t *testing.T) {
 		trimmed := strings.TrimLeftFunc(seg, unicode.IsSpace)
 		wantCS := start + len(seg) - len(trimmed)
 		wantCE := wantCS + len(strings.TrimRightFunc(trimmed, unicode.IsSpace))
-		if cs, ce := trimSpaceBounds(text, start, end); cs != wantCS || ce != wantCE {
-			t.Fatalf("trimSpaceBounds(%q, %d, %d) = %d, %d, want %d, %d", text, start, end, cs, ce, wantCS, wantCE)
+		if cs, ce := trimSpan(text, start, end); cs != wantCS || ce != wantCE {
+			t.Fatalf("trimSpan(%q, %d, %d) = %d, %d, want %d, %d", text, start, end, cs, ce, wantCS, wantCE)
 		}
 	}
 }

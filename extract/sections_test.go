@@ -354,23 +354,23 @@ func TestSectionRuleExamples(t *testing.T) {
 			for _, ex := range r.ex.match {
 				text := ex + "\nbody text.\n"
 				lines := zoneSplitLines(text)
-				if _, _, ok := one.matchHeading(text, lines, 0, cur); !ok {
+				if _, _, ok := one.matchHeadingLine(text, lines, 0, cur); !ok {
 					t.Errorf("does not match %q", ex)
 				}
 				// The full rule set must pick this rule (order matters).
-				if _, got, ok := s.matchHeading(text, lines, 0, cur); !ok || got != ri {
+				if _, got, ok := s.matchHeadingLine(text, lines, 0, cur); !ok || got != ri {
 					t.Errorf("%q: full rule set picks rule %d, want %d", ex, got, ri)
 				}
 			}
 			for _, ex := range r.ex.noMatch {
 				text := ex + "\nbody text.\n"
-				if _, _, ok := one.matchHeading(text, zoneSplitLines(text), 0, cur); ok {
+				if _, _, ok := one.matchHeadingLine(text, zoneSplitLines(text), 0, cur); ok {
 					t.Errorf("matches %q", ex)
 				}
 			}
 			if len(r.within) > 0 {
 				text := r.ex.match[0] + "\n"
-				if _, _, ok := one.matchHeading(text, zoneSplitLines(text), 0, "header"); ok {
+				if _, _, ok := one.matchHeadingLine(text, zoneSplitLines(text), 0, "header"); ok {
 					t.Errorf("matches outside its zones")
 				}
 			}
@@ -740,4 +740,10 @@ func BenchmarkDetectKind(b *testing.B) {
 	for b.Loop() {
 		_ = DetectKind(text)
 	}
+}
+
+// matchHeadingLine is matchHeading at line i of lines, the lines of text,
+// with windows of its own.
+func (s *Sectioner) matchHeadingLine(text string, lines []zoneLine, i int, cur string) (zoneBoundary, int, bool) {
+	return s.matchHeading(&zoneWindows{text: text, lines: lines, maxN: s.maxLines}, i, cur)
 }
