@@ -253,10 +253,10 @@ func (m *Matcher) matchWith(sc *matchScratch, dst []Match, ids *[]int32, text st
 		if start > 0 && isASCIIWord(text[start-1]) && isASCIIWord(text[start]) {
 			return
 		}
-		// Those two checks are boundaryBefore's and boundaryAfter's for
-		// ASCII bytes; a non-ASCII byte at an edge takes the rune checks.
-		if start > 0 && (text[start-1] >= utf8.RuneSelf || text[start] >= utf8.RuneSelf) && !boundaryBefore(text, start) ||
-			stop < len(text) && (text[stop-1] >= utf8.RuneSelf || text[stop] >= utf8.RuneSelf) && !boundaryAfter(text, stop) {
+		// Those two checks are wordBoundary's for ASCII bytes; a non-ASCII
+		// byte at an edge takes the rune checks.
+		if start > 0 && (text[start-1] >= utf8.RuneSelf || text[start] >= utf8.RuneSelf) && !wordBoundary(text, start) ||
+			stop < len(text) && (text[stop-1] >= utf8.RuneSelf || text[stop] >= utf8.RuneSelf) && !wordBoundary(text, stop) {
 			return
 		}
 		for i, e := range m.entries[pattern] {
@@ -370,26 +370,14 @@ var asciiWord = func() (t [256]bool) {
 // isWordRune reports whether r continues a token: letters and digits.
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-func boundaryBefore(text string, i int) bool {
-	if i <= 0 {
+// wordBoundary reports whether offset i of text is no place inside a
+// word: the runes on either side of it are not both letters or digits
+// (the start and the end of text are boundaries).
+func wordBoundary(text string, i int) bool {
+	if i <= 0 || i >= len(text) {
 		return true
-	}
-	if i < len(text) && text[i-1] < utf8.RuneSelf && text[i] < utf8.RuneSelf {
-		return !(isASCIIWord(text[i-1]) && isASCIIWord(text[i]))
 	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
 	first, _ := utf8.DecodeRuneInString(text[i:])
 	return !(isWordRune(r) && isWordRune(first))
-}
-
-func boundaryAfter(text string, i int) bool {
-	if i >= len(text) {
-		return true
-	}
-	if i > 0 && text[i-1] < utf8.RuneSelf && text[i] < utf8.RuneSelf {
-		return !(isASCIIWord(text[i-1]) && isASCIIWord(text[i]))
-	}
-	r, _ := utf8.DecodeRuneInString(text[i:])
-	last, _ := utf8.DecodeLastRuneInString(text[:i])
-	return !(isWordRune(r) && isWordRune(last))
 }
