@@ -261,7 +261,7 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		// Context cues only where a finding may be: most sentences
 		// have none.
 		n := len(out)
-		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hitsBuf(text, s.Start, s.End, scr), ssms, out, scr)
+		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hits(text, s.Start, s.End, scr), ssms, out, scr)
 		prev = n
 	}
 	byStartCode := func(a, b Mention) int {
@@ -292,7 +292,7 @@ func (tg *Tagger) followUp(text string, s extract.Sentence, prev int, out []Ment
 	if prev < 0 || prev >= len(out) || s.End-s.Start > maxFollowUp {
 		return out, -1
 	}
-	hits := tg.ctx.hitsBuf(text, s.Start, s.End, scr)
+	hits := tg.ctx.hits(text, s.Start, s.End, scr)
 	sc := &scr.sc
 	sc.reset(tg.ctx, text, s.Start, s.End, hits)
 	status, side := "", ""
