@@ -207,16 +207,7 @@ func warmStart[T ~string | ~[]byte](a *automaton, input T, at int) int {
 	if !a.fold {
 		return max(0, at-a.maxLen)
 	}
-	i := at
-	for n := 0; n < a.maxLen && i > 0; n++ {
-		i--
-		if foldTable[input[i]] == ' ' {
-			for i > 0 && foldTable[input[i-1]] == ' ' {
-				i--
-			}
-		}
-	}
-	return i
+	return foldedStart(input, at-1, a.maxLen)
 }
 
 // minSplitWalk is the least length of a quarter, besides the longest

@@ -9,17 +9,20 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// randWord is n random bytes of the small alphabet "ab c".
+func randWord(rng *rand.Rand, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.WriteByte("ab c"[rng.Intn(4)])
+	}
+	return b.String()
+}
+
 // TestAutomatonBruteForce compares the automaton's occurrences with a
 // brute-force search on random patterns and texts over a small alphabet.
 func TestAutomatonBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
-	word := func(n int) string {
-		var b strings.Builder
-		for i := 0; i < n; i++ {
-			b.WriteByte("ab c"[rng.Intn(4)])
-		}
-		return b.String()
-	}
+	word := func(n int) string { return randWord(rng, n) }
 	type occ struct{ End, N, P int }
 	for round := 0; round < 200; round++ {
 		seen := map[string]bool{}
@@ -75,18 +78,13 @@ func TestAutomatonEveryByte(t *testing.T) {
 	}
 }
 
-// TestAutomatonSplitWalk checks that walk, which walks a long input as two
-// halves, reports exactly what one pass reports, in the same order, on
-// inputs around the split threshold and on patterns that span the half.
+// TestAutomatonSplitWalk checks that walk, which walks a long input as four
+// quarters, reports exactly what one pass reports, in the same order, on
+// inputs around the split threshold and on patterns that span a quarter's
+// edge.
 func TestAutomatonSplitWalk(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
-	word := func(n int) string {
-		var b strings.Builder
-		for i := 0; i < n; i++ {
-			b.WriteByte("ab c"[rng.Intn(4)])
-		}
-		return b.String()
-	}
+	word := func(n int) string { return randWord(rng, n) }
 	type occ struct{ End, N, P int }
 	split, found := 0, 0
 	for round := 0; round < 300; round++ {

@@ -400,27 +400,15 @@ type ctxHit struct {
 	t          *ctxTerm
 }
 
-// hits returns the context terms of text[start:end] (offsets into text).
-func (c *Context) hits(text string, start, end int) []ctxHit {
-	return c.hitsBuf(text, start, end, nil)
-}
-
-// hitsBuf is hits with the buffers of scr (nil: new ones); the result is
-// valid until the next call with scr.
-func (c *Context) hitsBuf(text string, start, end int, scr *tagScratch) []ctxHit {
-	var ms []Match
-	var out []ctxHit
-	if scr != nil {
-		ms = c.matcher.matchWith(&scr.msc, scr.ctxMatches[:0], nil, text[start:end], nil)
-		out = scr.hits[:0]
-		defer func() {
-			clear(ms)
-			scr.ctxMatches, scr.hits = ms[:0], out[:0]
-		}()
-	} else {
-		ms = c.matcher.Match(text[start:end])
-		out = make([]ctxHit, 0, len(ms))
-	}
+// hits returns the context terms of text[start:end] (offsets into text),
+// in the buffers of scr: the result is valid until the next call with scr.
+func (c *Context) hits(text string, start, end int, scr *tagScratch) []ctxHit {
+	ms := c.matcher.matchWith(&scr.msc, scr.ctxMatches[:0], nil, text[start:end], nil)
+	out := scr.hits[:0]
+	defer func() {
+		clear(ms)
+		scr.ctxMatches, scr.hits = ms[:0], out[:0]
+	}()
 	for _, m := range ms {
 		h := ctxHit{start: m.Start + start, end: m.End + start, t: &c.terms[atoi(m.Code)]}
 		if h.t.noNum && beforeDigit(text, h.end) {
@@ -502,7 +490,7 @@ func (c *Context) Assess(text string, sentStart, sentEnd, termStart, termEnd int
 	scr := tagScratchPool.Get().(*tagScratch)
 	defer tagScratchPool.Put(scr)
 	s := &scr.sc
-	s.reset(c, text, sentStart, sentEnd, c.hitsBuf(text, sentStart, sentEnd, scr))
+	s.reset(c, text, sentStart, sentEnd, c.hits(text, sentStart, sentEnd, scr))
 	var sides []*ctxHit // the buffer of an earlier target
 	if cap(scr.ts) > 0 {
 		sides = scr.ts[:1][0].sides[:0]

@@ -121,7 +121,7 @@ func refMatch(b *matcherBuilder, a *automaton, text string) []Match {
 			return
 		}
 		start, stop := om.src(fs), om.src(fe-1)+1
-		if !boundaryBefore(text, start) || !boundaryAfter(text, stop) {
+		if !wordBoundary(text, start) || !wordBoundary(text, stop) {
 			return
 		}
 		for _, e := range b.entries[pattern] {
@@ -232,8 +232,9 @@ func TestSameWords(t *testing.T) {
 	}
 }
 
-// TestBoundaryASCII compares boundaryBefore and boundaryAfter with their
-// rune-decoding definition at every offset of random strings.
+// TestBoundaryASCII compares wordBoundary with its rune-decoding
+// definition, as the boundary before a match and as the one after it, at
+// every offset of random strings of ASCII and non-ASCII bytes.
 func TestBoundaryASCII(t *testing.T) {
 	rng := rand.New(rand.NewSource(6))
 	const al = "aZ09 -_.\xc3\xa9\xce\xb1\xe2\x80\x83\xff"
@@ -267,13 +268,13 @@ func TestBoundaryASCII(t *testing.T) {
 				wantA = !(isWord(r) && isWord(l))
 			}
 			if i <= len(s) && i >= 0 {
-				if got := boundaryBefore(s, i); got != wantB {
-					t.Fatalf("boundaryBefore(%q, %d) = %v", s, i, got)
+				if got := wordBoundary(s, i); got != wantB {
+					t.Fatalf("wordBoundary(%q, %d) = %v, want %v (before a match)", s, i, got, wantB)
 				}
 			}
 			if i >= 0 && i <= len(s) {
-				if got := boundaryAfter(s, i); got != wantA {
-					t.Fatalf("boundaryAfter(%q, %d) = %v", s, i, got)
+				if got := wordBoundary(s, i); got != wantA {
+					t.Fatalf("wordBoundary(%q, %d) = %v, want %v (after a match)", s, i, got, wantA)
 				}
 			}
 		}

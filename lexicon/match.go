@@ -157,7 +157,7 @@ func (b *matcherBuilder) build() *Matcher {
 		n += len(es)
 	}
 	a := newFoldingAutomaton(b.patterns)
-	a.wordEnds = true // matchAppend's check, made before reporting
+	a.wordEnds = true // matchWith's check, made before reporting
 	return &Matcher{trie: a, entries: b.entries, entryBase: base, spaces: spaces}
 }
 
@@ -180,7 +180,7 @@ var foldTable = func() (t [256]byte) {
 // foldedStart is where in text an occurrence of a folding automaton ends
 // at byte end (inclusive) and n folded bytes long starts: a white-space
 // run is one folded byte, its first one.
-func foldedStart(text string, end, n int) int {
+func foldedStart[T ~string | ~[]byte](text T, end, n int) int {
 	i := end + 1
 	for ; n > 0 && i > 0; n-- {
 		i--
@@ -215,18 +215,13 @@ func matchStart(text string, end, n int, spaces []int) int {
 func (m *Matcher) Match(text string) []Match { return m.match(text, nil) }
 
 func (m *Matcher) match(text string, keep func(code string) bool) []Match {
-	return m.matchAppend(nil, text, keep)
+	return m.matchIDs(nil, nil, text, keep)
 }
 
-// matchAppend is match appending the mentions to dst (nil when dst is nil
-// and there are none).
-func (m *Matcher) matchAppend(dst []Match, text string, keep func(code string) bool) []Match {
-	return m.matchIDs(dst, nil, text, keep)
-}
-
-// matchIDs is matchAppend that also appends to *ids, when ids is not nil,
-// the entry id of each match (see entryBase): the tagger looks up what a
-// match is to it by id rather than by its code in a map.
+// matchIDs is match appending the mentions to dst (nil when dst is nil
+// and there are none) and, when ids is not nil, the entry id of each to
+// *ids (see entryBase): the tagger looks up what a match is to it by id
+// rather than by its code in a map.
 func (m *Matcher) matchIDs(dst []Match, ids *[]int32, text string, keep func(code string) bool) []Match {
 	if m == nil || m.empty || text == "" {
 		return dst
@@ -253,10 +248,10 @@ func (m *Matcher) matchWith(sc *matchScratch, dst []Match, ids *[]int32, text st
 		if start > 0 && isASCIIWord(text[start-1]) && isASCIIWord(text[start]) {
 			return
 		}
-		// Those two checks are boundaryBefore's and boundaryAfter's for
-		// ASCII bytes; a non-ASCII byte at an edge takes the rune checks.
-		if start > 0 && (text[start-1] >= utf8.RuneSelf || text[start] >= utf8.RuneSelf) && !boundaryBefore(text, start) ||
-			stop < len(text) && (text[stop-1] >= utf8.RuneSelf || text[stop] >= utf8.RuneSelf) && !boundaryAfter(text, stop) {
+		// Those two checks are wordBoundary's for ASCII bytes; a non-ASCII
+		// byte at an edge takes the rune checks.
+		if start > 0 && (text[start-1] >= utf8.RuneSelf || text[start] >= utf8.RuneSelf) && !wordBoundary(text, start) ||
+			stop < len(text) && (text[stop-1] >= utf8.RuneSelf || text[stop] >= utf8.RuneSelf) && !wordBoundary(text, stop) {
 			return
 		}
 		for i, e := range m.entries[pattern] {
@@ -370,26 +365,14 @@ var asciiWord = func() (t [256]bool) {
 // isWordRune reports whether r continues a token: letters and digits.
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-func boundaryBefore(text string, i int) bool {
-	if i <= 0 {
+// wordBoundary reports whether offset i of text is no place inside a
+// word: the runes on either side of it are not both letters or digits
+// (the start and the end of text are boundaries).
+func wordBoundary(text string, i int) bool {
+	if i <= 0 || i >= len(text) {
 		return true
-	}
-	if i < len(text) && text[i-1] < utf8.RuneSelf && text[i] < utf8.RuneSelf {
-		return !(isASCIIWord(text[i-1]) && isASCIIWord(text[i]))
 	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
 	first, _ := utf8.DecodeRuneInString(text[i:])
 	return !(isWordRune(r) && isWordRune(first))
-}
-
-func boundaryAfter(text string, i int) bool {
-	if i >= len(text) {
-		return true
-	}
-	if i > 0 && text[i-1] < utf8.RuneSelf && text[i] < utf8.RuneSelf {
-		return !(isASCIIWord(text[i-1]) && isASCIIWord(text[i]))
-	}
-	r, _ := utf8.DecodeRuneInString(text[i:])
-	last, _ := utf8.DecodeLastRuneInString(text[:i])
-	return !(isWordRune(r) && isWordRune(last))
 }

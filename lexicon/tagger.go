@@ -46,7 +46,6 @@ type Tagger struct {
 	ctx      *Context
 	signs    *Matcher
 	findings []findingInfo
-	roles    map[string]codeRole // by concept code
 	// entryRoles are the roles of the lexicon matcher's entries, by entry
 	// id (Matcher.matchIDs): no map lookup per match.
 	entryRoles []*codeRole
@@ -68,14 +67,6 @@ type codeRole struct {
 	sites   []int // findings indices of the findings it is a site of
 }
 
-// role is the role of code (finding -1 and no sites for another concept).
-func (tg *Tagger) role(code string) codeRole {
-	if r, ok := tg.roles[code]; ok {
-		return r
-	}
-	return codeRole{finding: -1}
-}
-
 type findingInfo struct {
 	code   string
 	status string
@@ -95,9 +86,18 @@ func NewTagger(lx *Lexicon, ctx *Context) (*Tagger, error) {
 	if lx == nil || ctx == nil {
 		return nil, fmt.Errorf("lexicon: NewTagger needs a lexicon and a context")
 	}
-	tg := &Tagger{lx: lx, ctx: ctx, roles: map[string]codeRole{}}
+	tg := &Tagger{lx: lx, ctx: ctx}
+	roles := map[string]*codeRole{} // by concept code
+	role := func(code string) *codeRole {
+		r := roles[code]
+		if r == nil {
+			r = &codeRole{finding: -1}
+			roles[code] = r
+		}
+		return r
+	}
 	signID := map[string]int{}
-	signs := map[int][2]map[int]bool{} // by findings index: positive and negative sign ids
+	var signs [][2]map[int]bool // by findings index: positive and negative sign ids
 	var terms []Term
 	id := func(s string) int {
 		k := normTerm(s)
@@ -128,14 +128,11 @@ func NewTagger(lx *Lexicon, ctx *Context) (*Tagger, error) {
 			}
 			neg[i] = true
 		}
-		signs[len(tg.findings)] = [2]map[int]bool{pos, neg}
-		r := tg.role(c.Code)
-		r.finding = len(tg.findings)
-		tg.roles[c.Code] = r
+		signs = append(signs, [2]map[int]bool{pos, neg})
+		role(c.Code).finding = len(tg.findings)
 		for _, s := range c.Sites {
-			r := tg.role(s)
+			r := role(s)
 			r.sites = append(r.sites, len(tg.findings))
-			tg.roles[s] = r
 		}
 		tg.findings = append(tg.findings, f)
 	}
@@ -154,14 +151,10 @@ func NewTagger(lx *Lexicon, ctx *Context) (*Tagger, error) {
 		return nil, err
 	}
 	tg.signs = m
-	byCode := map[string]*codeRole{}
-	for code, r := range tg.roles {
-		byCode[code] = &r
-	}
 	if lm := lx.matcher; !lm.empty {
 		for _, es := range lm.entries { // in entry id order
 			for _, e := range es {
-				r := byCode[e.code]
+				r := roles[e.code]
 				if r == nil {
 					r = noRole
 				}
@@ -268,7 +261,7 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		// Context cues only where a finding may be: most sentences
 		// have none.
 		n := len(out)
-		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hitsBuf(text, s.Start, s.End, scr), ssms, out, scr)
+		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hits(text, s.Start, s.End, scr), ssms, out, scr)
 		prev = n
 	}
 	byStartCode := func(a, b Mention) int {
@@ -299,7 +292,7 @@ func (tg *Tagger) followUp(text string, s extract.Sentence, prev int, out []Ment
 	if prev < 0 || prev >= len(out) || s.End-s.Start > maxFollowUp {
 		return out, -1
 	}
-	hits := tg.ctx.hitsBuf(text, s.Start, s.End, scr)
+	hits := tg.ctx.hits(text, s.Start, s.End, scr)
 	sc := &scr.sc
 	sc.reset(tg.ctx, text, s.Start, s.End, hits)
 	status, side := "", ""

@@ -394,7 +394,7 @@ func TestAssessPooled(t *testing.T) {
 	}
 	fresh := func(text string, s extract.Sentence, a, b int) Assessment {
 		var sc scan
-		sc.reset(tagCtx, text, s.Start, s.End, tagCtx.hits(text, s.Start, s.End))
+		sc.reset(tagCtx, text, s.Start, s.End, tagCtx.hits(text, s.Start, s.End, new(tagScratch)))
 		ts := []target{{start: a, end: b, anchorStart: a, anchorEnd: b}}
 		sc.assess(ts)
 		return ts[0].a
