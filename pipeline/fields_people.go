@@ -486,10 +486,7 @@ func (p *pronounWords) pairEnd(s string, i, j int) int {
 		return 0
 	}
 	k = skipRegexpSpace(s, k+1)
-	e := k
-	for e < len(s) && asciiWord[s[e]] {
-		e++
-	}
+	e := wordEnd(s, k)
 	if e == k || !p.isPair(s[i:j]) || !p.isPair(s[k:e]) {
 		return 0
 	}
@@ -509,19 +506,19 @@ func (p *pronounWords) isPair(w string) bool {
 	return p.pair[string(low)]
 }
 
-// skipRegexpSpace skips the bytes of a regexp's \s (tab, line feed, form
-// feed, carriage return, space) from i.
+// skipRegexpSpace skips the bytes of a regexp's \s (isSpace) from i.
 func skipRegexpSpace(s string, i int) int {
-	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\f' || s[i] == '\r') {
+	for i < len(s) && isSpace(s[i]) {
 		i++
 	}
 	return i
 }
 
-// asciiWord marks the regexp \w bytes (ASCII letters, digits, _).
+// asciiWord marks the regexp \w bytes (isWordByte), in a table for the
+// scans' byte loops.
 var asciiWord = func() (t [256]bool) {
 	for c := range t {
-		t[c] = isAlnum(byte(c)) || c == '_'
+		t[c] = isWordByte(byte(c))
 	}
 	return t
 }()

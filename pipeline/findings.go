@@ -13,7 +13,6 @@ import (
 // tagger: finding concepts and context cues are lexicon data
 // (lexicon/data/findings.yaml, sites.yaml, context.yaml, laterality.yaml).
 type findingRules struct {
-	lx     *lexicon.Lexicon
 	tagger *lexicon.Tagger
 	labels map[string]string // concept labels by code (Lexicon.Concept copies the whole concept)
 }
@@ -44,7 +43,7 @@ func newFindingRulesWith(lx *lexicon.Lexicon, ctx *lexicon.Context) (*findingRul
 	for _, c := range lx.Concepts() {
 		labels[c.Code] = c.Label
 	}
-	return &findingRules{lx: lx, tagger: tg, labels: labels}, nil
+	return &findingRules{tagger: tg, labels: labels}, nil
 }
 
 // apply tags the findings of d. A test named without a result is kept only
