@@ -998,11 +998,8 @@ func (r *reliefRules) spelled(s string) (float64, bool) {
 // duration reads the first duration of clip(text, a, b) (the text after a
 // statement, or before it for durations_before) found by one of res.
 func (r *reliefRules) duration(d *caseDoc, a, b int, res []rx) *Duration {
-	text := d.c.Text
-	a = max(0, min(a, len(text))) // as clip
-	b = max(a, min(b, len(text)))
-	after := text[a:b]
-	if !hinted(r.f.DurationHints, d.text().Lower()[a:b]) {
+	after := clip(d.c.Text, a, b)
+	if !hinted(r.f.DurationHints, clip(d.text().Lower(), a, b)) {
 		return nil
 	}
 	var best *Duration
