@@ -312,19 +312,6 @@ func (t *tailRegexp) MatchString(s string) bool {
 	return t.rev.Match(b)
 }
 
-// foldASCII lower-cases the ASCII letters of s, using buf's storage.
-func foldASCII(buf []byte, s string) string {
-	buf = buf[:0]
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf = append(buf, c)
-	}
-	return string(buf)
-}
-
 type reliefFile struct {
 	Cues                 []reliefCue         `yaml:"cues"`
 	PainWord             rx                  `yaml:"pain_word"`
@@ -666,7 +653,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 			// A threshold ("no evidence of at least 30% pain relief")
 			// restates a rule even where documentation is missing.
 			comp := r.comparator(clip(text, max(sent.Start, p.start-24), p.start))
-			if r.notRelief(text, sent, lo, hi, comp == "") {
+			if r.notRelief(d, sent, lo, hi, comp == "") {
 				continue
 			}
 			h := reliefHit{anchor: p.start, lo: lo, hi: hi, hasValue: true}
@@ -702,7 +689,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 			if h.bare && !h.course && len(sentProcs()) == 0 && !sentTreated() {
 				continue // a bare cue needs a treatment
 			}
-			if r.notRelief(text, sent, c.start, c.end, true) {
+			if r.notRelief(d, sent, c.start, c.end, true) {
 				continue
 			}
 			local = append(local, h)
@@ -845,8 +832,10 @@ func (r *reliefRules) painNear(text string, sent extract.Sentence, lo, hi int) b
 // notRelief reports whether the statement at [lo, hi) (its cue and number)
 // speaks of function, of a goal or (when documentation is set) of missing
 // documentation rather than of pain relief.
-func (r *reliefRules) notRelief(text string, sent extract.Sentence, lo, hi int, documentation bool) bool {
-	before := text[clauseStart(text, sent, lo, 90):lo]
+func (r *reliefRules) notRelief(d *caseDoc, sent extract.Sentence, lo, hi int, documentation bool) bool {
+	text := d.c.Text
+	b := clauseStart(text, sent, lo, 90)
+	before := text[b:lo]
 	after := clip(text, hi, min(sent.End, hi+90))
 	near := after[:min(len(after), 50)] // functional_after spans less
 	var tb, ta [16]string
@@ -855,8 +844,10 @@ func (r *reliefRules) notRelief(text string, sent extract.Sentence, lo, hi int, 
 		return true
 	}
 	if documentation {
-		var buf [192]byte
-		lb, la := foldASCII(buf[:0:96], before), foldASCII(buf[96:96], after)
+		// The hints are looked for in the letter's lower-case copy (made
+		// once), at the windows' offsets.
+		lower := d.text().Lower()
+		lb, la := lower[b:lo], clip(lower, hi, min(sent.End, hi+90))
 		if r.f.Documentation.matchHinted(before, lb) || r.f.DocumentationAfter.matchHinted(after, la) {
 			return true
 		}
@@ -1007,11 +998,8 @@ func (r *reliefRules) spelled(s string) (float64, bool) {
 // duration reads the first duration of clip(text, a, b) (the text after a
 // statement, or before it for durations_before) found by one of res.
 func (r *reliefRules) duration(d *caseDoc, a, b int, res []rx) *Duration {
-	text := d.c.Text
-	a = max(0, min(a, len(text))) // as clip
-	b = max(a, min(b, len(text)))
-	after := text[a:b]
-	if !hinted(r.f.DurationHints, d.text().Lower()[a:b]) {
+	after := clip(d.c.Text, a, b)
+	if !hinted(r.f.DurationHints, clip(d.text().Lower(), a, b)) {
 		return nil
 	}
 	var best *Duration
@@ -1473,44 +1461,6 @@ func letterRun(text string, i int) (int, int) {
 	}
 	return i, j
 }
-
-// wordSpans returns the runs of ASCII letters of the case text shorter
-// than 64 bytes, made once per letter: the relief and score stages look up
-// their word sets in it instead of reading the text once per set. Each run
-// is start<<16 | first byte<<8 | length.
-func (d *caseDoc) wordSpans() []uint64 {
-	if d.words != nil {
-		return d.words
-	}
-	text := d.c.Text
-	n := len(text)
-	words := make([]uint64, 0, n/6+1)
-	// One loop over the bytes (letterRun per word cost twice as much).
-	for i := 0; i < n; {
-		if !byteLetter[text[i]] {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < n && byteLetter[text[j]] {
-			j++
-		}
-		if j-i < 64 {
-			words = append(words, uint64(i)<<16|uint64(text[i])<<8|uint64(j-i))
-		}
-		i = j
-	}
-	d.words = words
-	return words
-}
-
-// byteLetter marks the ASCII letters.
-var byteLetter = func() (t [256]bool) {
-	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = true, true
-	}
-	return t
-}()
 
 // A wordStep is one step of a wordSeq: one of its words (or phrases), once,
 // or when Max is set, zero to Max times. A word "*" stands for any word,

@@ -171,15 +171,15 @@ func newScoreRules(data fs.FS) (*scoreRules, error) {
 			return nil, bad("side_words: %q maps to %q", k, v)
 		}
 	}
-	if r.siteRE, r.siteOf, err = termsRegexp(f.Sites, func(g scoreTerms) string { return g.Site }); err != nil {
+	if r.siteRE, r.siteOf, _, err = termsRegexp(f.Sites, func(g scoreTerms) string { return g.Site }); err != nil {
 		return nil, bad("sites: %v", err)
 	}
 	r.bilateral = map[string]bool{}
 	for _, m := range f.BilateralLimbs {
 		r.bilateral[muscleName(m)] = true
 	}
-	var muscleOf map[string]string
-	if r.muscleRE, muscleOf, err = termsRegexp([]scoreTerms{{Muscle: "muscle", Terms: f.Muscles}}, func(g scoreTerms) string { return g.Muscle }); err != nil {
+	var muscleTerms []string
+	if r.muscleRE, _, muscleTerms, err = termsRegexp([]scoreTerms{{Muscle: "muscle", Terms: f.Muscles}}, func(g scoreTerms) string { return g.Muscle }); err != nil {
 		return nil, bad("muscles: %v", err)
 	}
 	siteAlt := strings.TrimSuffix(strings.TrimPrefix(r.siteRE.String(), `(?i)\b`), `\b`)
@@ -200,7 +200,6 @@ func newScoreRules(data fs.FS) (*scoreRules, error) {
 	if r.sitePain, err = compile("site_after_pain", f.SiteAfterPain, "{site}", siteAlt); err != nil {
 		return nil, err
 	}
-	muscleTerms := sortedTerms(muscleOf)
 	for _, p := range []struct {
 		key, pat string
 		to       **termAfter
@@ -212,26 +211,6 @@ func newScoreRules(data fs.FS) (*scoreRules, error) {
 		*p.to = newTermAfter(full, p.pat, "{muscle}", muscleTerms)
 	}
 	return r, nil
-}
-
-// sortedTerms returns the terms (keys of of) in the order of termsRegexp's
-// alternation: longest first, then alphabetical.
-func sortedTerms(of map[string]string) []string {
-	terms := make([]string, 0, len(of))
-	for t := range of {
-		terms = append(terms, t)
-	}
-	sortTerms(terms)
-	return terms
-}
-
-func sortTerms(terms []string) {
-	sort.Slice(terms, func(i, j int) bool {
-		if len(terms[i]) != len(terms[j]) {
-			return len(terms[i]) > len(terms[j])
-		}
-		return terms[i] < terms[j]
-	})
 }
 
 // A termAfter is a regexp written as a prefix, then a placeholder for an
@@ -394,31 +373,38 @@ func lowerASCII(c byte) byte {
 
 // termsRegexp builds one case-insensitive whole-word alternation of the
 // terms of groups (longest first, so "low back" beats "back"), with a group
-// named t, and the map from lower-cased term to the group's value.
-func termsRegexp(groups []scoreTerms, value func(scoreTerms) string) (*regexp.Regexp, map[string]string, error) {
+// named t, the map from lower-cased term to the group's value, and the
+// lower-cased terms in the alternation's order (longest first, then
+// alphabetical).
+func termsRegexp(groups []scoreTerms, value func(scoreTerms) string) (*regexp.Regexp, map[string]string, []string, error) {
 	of := map[string]string{}
 	var terms []string
 	for _, g := range groups {
 		v := value(g)
 		if v == "" || len(g.Terms) == 0 {
-			return nil, nil, fmt.Errorf("an entry lacks its value or terms")
+			return nil, nil, nil, fmt.Errorf("an entry lacks its value or terms")
 		}
 		for _, t := range g.Terms {
 			k := strings.ToLower(strings.Join(strings.Fields(t), " "))
 			if prev, dup := of[k]; dup {
-				return nil, nil, fmt.Errorf("term %q of %s is already a term of %s", t, v, prev)
+				return nil, nil, nil, fmt.Errorf("term %q of %s is already a term of %s", t, v, prev)
 			}
 			of[k] = v
 			terms = append(terms, k)
 		}
 	}
-	sortTerms(terms)
+	sort.Slice(terms, func(i, j int) bool {
+		if len(terms[i]) != len(terms[j]) {
+			return len(terms[i]) > len(terms[j])
+		}
+		return terms[i] < terms[j]
+	})
 	quoted := make([]string, len(terms))
 	for i, t := range terms {
 		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(t), " ", `\s+`)
 	}
 	re, err := regexp.Compile(`(?i)\b(?P<t>` + strings.Join(quoted, "|") + `)\b`)
-	return re, of, err
+	return re, of, terms, err
 }
 
 // termValue maps a matched term (any case, any spaces) to its value.

@@ -79,6 +79,44 @@ func (d *caseDoc) encounterAt(pos int) *int {
 	return &d.encIndex[i]
 }
 
+// wordSpans returns the runs of ASCII letters of the case text shorter
+// than 64 bytes, made once per letter: the relief, score and care stages
+// look up their words in it instead of reading the text once per set.
+// Each run is start<<16 | first byte<<8 | length.
+func (d *caseDoc) wordSpans() []uint64 {
+	if d.words != nil {
+		return d.words
+	}
+	text := d.c.Text
+	n := len(text)
+	words := make([]uint64, 0, n/6+1)
+	// One loop over the bytes (letterRun per word cost twice as much).
+	for i := 0; i < n; {
+		if !byteLetter[text[i]] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && byteLetter[text[j]] {
+			j++
+		}
+		if j-i < 64 {
+			words = append(words, uint64(i)<<16|uint64(text[i])<<8|uint64(j-i))
+		}
+		i = j
+	}
+	d.words = words
+	return words
+}
+
+// byteLetter marks the ASCII letters.
+var byteLetter = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	return t
+}()
+
 // span builds a Span for [start, end) of the case text.
 func (d *caseDoc) span(start, end int) Span {
 	return Span{Text: d.c.Text[start:end], Start: start, End: end, Section: d.section(start)}

@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -261,16 +259,11 @@ func TestTokenizersAgree(t *testing.T) {
 		}
 		check(b.String())
 	}
-	files, _ := filepath.Glob(filepath.Join(lettersDir, "*.txt"))
-	if len(files) == 0 {
+	_, raw := rawFixtureTexts(t)
+	if len(raw) == 0 {
 		t.Fatal("no fixture letters")
 	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := string(data)
+	for _, text := range raw {
 		for i := 0; i < len(text); i += 5 {
 			check(text[i:min(len(text), i+70)])
 			check(text[max(0, i-90):i])

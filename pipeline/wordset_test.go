@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"math/rand"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -82,16 +80,12 @@ func TestWordSetScan(t *testing.T) {
 		}
 		check(b.String())
 	}
-	files, _ := filepath.Glob(filepath.Join(lettersDir, "*.txt"))
-	if len(files) == 0 {
+	_, raw := rawFixtureTexts(t)
+	if len(raw) == 0 {
 		t.Fatal("no fixture letters")
 	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		check(string(data))
+	for _, text := range raw {
+		check(text)
 	}
 }
 
