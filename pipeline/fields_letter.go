@@ -181,10 +181,7 @@ func (r *fieldRules) headerValues(text string, win window, dates []Date) (caseNo
 	labelEnds := []window{}
 	for i := range r.letter.Header {
 		h := &r.letter.Header[i]
-		if !h.Label.Matcher().MayMatchString(seg) {
-			continue // no match
-		}
-		for _, loc := range h.Label.FindAllStringIndex(seg, -1) {
+		for _, loc := range h.Label.Matcher().FindAllStringIndex(seg) {
 			toks = append(toks, headerToken{pos: win.start + loc[0], end: win.start + loc[1], label: h})
 			labelEnds = append(labelEnds, window{win.start + loc[0], win.start + loc[1]})
 		}

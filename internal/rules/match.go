@@ -1380,6 +1380,9 @@ func firstOne(re *syntax.Regexp, set *[256]bool) bool {
 // FindAllStringIndex is re.FindAllStringIndex(s, -1).
 func (m *Matcher) FindAllStringIndex(s string) [][]int {
 	if !m.regionOK && m.startRE == nil {
+		if !m.MayMatchString(s) {
+			return nil
+		}
 		return m.re.FindAllStringIndex(s, -1)
 	}
 	out := m.FindAllStringSubmatchIndex(s)
