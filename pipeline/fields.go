@@ -138,7 +138,7 @@ func (r *fieldRules) apply(d *caseDoc) {
 	text := c.Text
 	ls := &letterScan{r: r, c: c, hits: r.letter.lits.hits(d.text()), wins: make([]foundWindows, len(r.letter.Windows))}
 	d.lits = ls.hits
-	c.Dates = r.dates.find(text)
+	c.Dates = r.dates.findLeads(text, !d.text().FoldsOutsideASCII()) // find, with the letter's answer
 
 	// Case number and header dates; then cues in the text.
 	var headerDates map[string]*Date

@@ -283,7 +283,7 @@ func (r *careRules) apply(d *caseDoc) {
 	mentions, blockers := partitionCare(found)
 	// Sentence by sentence.
 	sc := &careScratch{cue: make([]bool, len(r.f.Cues)), qty: make([]bool, len(r.f.Sessions)+len(r.f.Durations)),
-		all: rules.FoldsOutsideASCII(c.Text)}
+		all: d.text().FoldsOutsideASCII()}
 	for i := 0; i < len(mentions); {
 		sent, ok := d.sentenceAt(mentions[i].start)
 		if !ok || sent.End < mentions[i].end {

@@ -75,7 +75,7 @@ func (f *rangeFilter) share(x *litIndex) {
 // looked for again.
 func (f *rangeFilter) mark(t *rules.Text, rs []extract.Sentence, h *litHits) []bool {
 	may := make([]bool, len(rs)*f.n)
-	if rules.FoldsOutsideASCII(t.S) {
+	if t.FoldsOutsideASCII() {
 		// A case-insensitive s or k may match a rune the literals, in
 		// ASCII, do not show.
 		for i := range may {
@@ -239,7 +239,7 @@ func (h *litHits) of(id int) []int { return h.starts[h.from[id]:h.from[id+1]] }
 // that folds to an ASCII letter (rules.FoldsOutsideASCII): the literals
 // could miss a match there.
 func (x *litIndex) hits(t *rules.Text) *litHits {
-	if rules.FoldsOutsideASCII(t.S) {
+	if t.FoldsOutsideASCII() {
 		return nil
 	}
 	x.compile()

@@ -234,7 +234,7 @@ func (r *timelineRules) apply(d *caseDoc) {
 // starts returns the encounter starts of the history run, sorted.
 func (r *timelineRules) starts(d *caseDoc, run textRange) []encStart {
 	text := d.c.Text
-	fold := rules.FoldsOutsideASCII(text)
+	fold := d.text().FoldsOutsideASCII()
 	var heads []encStart
 	for p := run.start; p < run.end; {
 		lineEnd := strings.IndexByte(text[p:run.end], '\n')

@@ -175,7 +175,7 @@ func (g *ruleTextRules) shareLiterals(x *litIndex) { g.ruleFilter.share(x) }
 func (g *ruleTextRules) cutPatient(d *caseDoc, out []extract.Sentence, start, end int) []extract.Sentence {
 	if len(g.zonePatient) > 0 {
 		t := d.text()
-		low, fold := t.Lower(), rules.FoldsOutsideASCII(t.S)
+		low, fold := t.Lower(), t.FoldsOutsideASCII()
 		i := sort.Search(len(d.sents), func(i int) bool { return d.sents[i].End > start })
 		for ; i < len(d.sents) && d.sents[i].Start < end; i++ {
 			s := d.sents[i]
@@ -215,7 +215,7 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 	// one of them lies in it. Patient patterns run on the few rule
 	// sentences only.
 	t := d.text()
-	low, fold := t.Lower(), rules.FoldsOutsideASCII(t.S)
+	low, fold := t.Lower(), t.FoldsOutsideASCII()
 	may := g.ruleFilter.mark(t, d.sents, d.lits)
 	for j, s := range d.sents {
 		rule := false

@@ -935,6 +935,7 @@ type Text struct {
 	S     string
 	lower string
 	done  bool
+	fold  int8 // FoldsOutsideASCII(S): 0 not asked yet, 1 false, 2 true
 }
 
 // NewText returns s as a Text.
@@ -946,6 +947,18 @@ func (t *Text) Lower() string {
 		t.lower, t.done = asciiLower(t.S), true
 	}
 	return t.lower
+}
+
+// FoldsOutsideASCII is FoldsOutsideASCII(t.S), found once per Text (the
+// stages of a letter ask about seven times).
+func (t *Text) FoldsOutsideASCII() bool {
+	if t.fold == 0 {
+		t.fold = 1
+		if FoldsOutsideASCII(t.S) {
+			t.fold = 2
+		}
+	}
+	return t.fold == 2
 }
 
 // MatchIn is m.MatchString(t.S[a:b]); its literals are looked for in the
