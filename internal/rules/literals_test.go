@@ -82,3 +82,17 @@ func hasAnyPrefix(s string, lits []string) bool {
 	}
 	return false
 }
+
+func TestTextFoldsOutsideASCII(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{{"plain text, “quotes”", false}, {"the long \u017f", true}, {"\u212aelvin", true}, {"", false}} {
+		tx := NewText(c.s)
+		for range 2 { // the second answer is the remembered one
+			if got := tx.FoldsOutsideASCII(); got != c.want {
+				t.Errorf("NewText(%q).FoldsOutsideASCII() = %v, want %v", c.s, got, c.want)
+			}
+		}
+	}
+}
