@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/precedent-dev/precedent/internal/rules"
 )
 
 func TestTailRegexp(t *testing.T) {
@@ -117,8 +119,8 @@ func TestReverseSyntax(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rev := regexp.MustCompile(syntaxSource(reverseSyntax(tree)))
-		same := regexp.MustCompile(syntaxSource(tree)) // the printer alone
+		rev := regexp.MustCompile(rules.Source(reverseSyntax(tree)))
+		same := regexp.MustCompile(rules.Source(tree)) // the printer alone
 		matched := 0
 		for range 3000 {
 			var b strings.Builder

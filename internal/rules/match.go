@@ -627,7 +627,7 @@ func (m *Matcher) initStart(tree *syntax.Regexp) {
 // restSource is the source of the pattern src without its first n
 // zero-width assertions (rest are the parsed sub-expressions that remain).
 // It cuts them off the source text when that provably gives the same
-// expression, because syntax.Regexp.String is slow: since Go 1.26 it walks
+// expression, else writes it with Source, because syntax.Regexp.String is slow: since Go 1.26 it walks
 // every rune of every character class to decide on case flags (a negated
 // class is 125,000 runes; rule compilation took a second per process).
 func restSource(src string, n int, rest []*syntax.Regexp) string {
@@ -652,13 +652,13 @@ func restSource(src string, n int, rest []*syntax.Regexp) string {
 		case strings.HasPrefix(body, "^"):
 			body = body[1:]
 		default:
-			return want.String()
+			return Source(want)
 		}
 	}
 	if re, err := syntax.Parse(flags+body, syntax.Perl); err == nil && re.Simplify().Equal(want) {
 		return flags + body
 	}
-	return want.String()
+	return Source(want)
 }
 
 // initStartBack sets up the start scan with the rune before each start

@@ -42,21 +42,27 @@ func TestRestSource(t *testing.T) {
 			want = rest[0]
 		}
 		got := restSource(tc.src, tc.n, rest)
-		if !tc.textCut {
-			if got != want.String() {
-				t.Errorf("%s: restSource gave %q, want the printed rest %q", tc.src, got, want.String())
-			}
-			continue
+		if !tc.textCut && got != Source(want) {
+			t.Errorf("%s: restSource gave %q, want the printed rest %q", tc.src, got, Source(want))
 		}
 		re, err := syntax.Parse(got, syntax.Perl)
 		if err != nil {
 			t.Fatalf("%s: restSource gave %q: %v", tc.src, got, err)
 		}
-		if !re.Simplify().Equal(want) {
+		if !sameMatches(re.Simplify(), want) {
 			t.Errorf("%s: restSource gave %q, which is not the rest %q", tc.src, got, want.String())
 		}
-		if got == want.String() {
+		if tc.textCut && got == Source(want) {
 			t.Errorf("%s: restSource printed the rest instead of cutting the source", tc.src)
 		}
 	}
+}
+
+// sameMatches reports whether a and b are the same expression once
+// printed by the standard printer and parsed again (Source writes each
+// part in its own group, so adjacent literals parse as one).
+func sameMatches(a, b *syntax.Regexp) bool {
+	pa, err1 := syntax.Parse(a.String(), syntax.Perl)
+	pb, err2 := syntax.Parse(b.String(), syntax.Perl)
+	return err1 == nil && err2 == nil && pa.Simplify().Equal(pb.Simplify())
 }
