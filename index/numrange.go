@@ -469,8 +469,7 @@ func (s *rangeSearcher) from(ctx *search.SearchContext, n uint64) *search.Docume
 		s.next = s.n
 		return nil
 	}
-	i := sort.Search(len(s.starts), func(i int) bool { return s.starts[i] > n }) - 1
-	for ; i < len(s.seg); i++ {
+	for i := s.segOf(n); i < len(s.seg); i++ {
 		seg := s.seg[i]
 		tab := seg.tab
 		local := n - s.starts[i]
@@ -486,12 +485,23 @@ func (s *rangeSearcher) from(ctx *search.SearchContext, n uint64) *search.Docume
 			s.next = id + 1
 			return m
 		}
-		if i+1 < len(s.seg) {
-			n = s.starts[i+1]
-		}
+		n = s.segEnd(i)
 	}
 	s.next = s.n
 	return nil
+}
+
+// segOf is the segment of document number n (< s.n).
+func (s *rangeSearcher) segOf(n uint64) int {
+	return sort.Search(len(s.starts), func(i int) bool { return s.starts[i] > n }) - 1
+}
+
+// segEnd is the first document number after segment i.
+func (s *rangeSearcher) segEnd(i int) uint64 {
+	if i+1 < len(s.starts) {
+		return s.starts[i+1]
+	}
+	return s.n
 }
 
 // scoreAt is the score of document d of segment i, a match.
