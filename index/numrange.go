@@ -16,7 +16,6 @@ import (
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/scorer"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -60,13 +59,6 @@ type rangeTerm struct {
 	term []byte
 	termStats
 }
-
-// rangeTermsByCount sorts as bleve's OrderedSearcherList.
-type rangeTermsByCount []*rangeTerm
-
-func (t rangeTermsByCount) Len() int           { return len(t) }
-func (t rangeTermsByCount) Less(i, j int) bool { return t[i].count < t[j].count }
-func (t rangeTermsByCount) Swap(i, j int)      { t[i], t[j] = t[j], t[i] }
 
 func (q *rangeQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	return tableSearch(ctx, r, m, options, q.orig, q.orig.FieldVal, func(snap *scorch.IndexSnapshot, field string) (search.Searcher, error) {
@@ -207,7 +199,7 @@ func newTableSearcher(r bleveindex.IndexReader, snap *scorch.IndexSnapshot, segs
 	// order: as given for the heap searcher, by count for the slice one.
 	s.order = append([]*rangeTerm(nil), terms...)
 	if len(terms) <= searcher.DisjunctionHeapTakeover {
-		sort.Sort(rangeTermsByCount(s.order))
+		sort.Sort(byCount[*rangeTerm](s.order))
 	}
 	if !single {
 		// As bleve's disjunction: normalized on its own until the
@@ -345,18 +337,11 @@ func newRangeTable(seg segment.Segment, field string, ranges [][2][]byte) (*rang
 				if t.term[d] >= 0 {
 					t.multi = true
 				}
-				freq := p.Frequency()
-				var tf float64
-				if freq < scorer.MaxSqrtCache {
-					tf = scorer.SqrtCache[int(freq)]
-				} else {
-					tf = math.Sqrt(float64(freq))
-				}
 				if t.tfNorm == nil {
 					t.tfNorm = make([]float64, len(t.term))
 				}
 				t.term[d] = lt
-				t.tfNorm[d] = tf * p.Norm()
+				t.tfNorm[d] = termFreq(p.Frequency()) * p.Norm()
 			}
 			bm.RunOptimize()
 			t.docs = append(t.docs, bm)
@@ -510,16 +495,11 @@ func (s *rangeSearcher) scoreAt(i int, d uint32) float64 {
 	t := s.terms[seg.term[seg.tab.term[d]]]
 	// bleve's TermQueryScorer.Score, then the disjunction's sum of one
 	// score times its coordination factor.
-	score := seg.tab.tfNorm[d] * t.idf
-	if t.queryWeight != 1.0 {
-		score = score * t.queryWeight
-	}
+	score := t.score(seg.tab.tfNorm[d])
 	if s.single {
 		return score
 	}
-	var sum float64
-	sum += score
-	return sum * s.coord
+	return score * s.coord
 }
 
 // matchQuery is orig, a match query of the query string on a keyword field

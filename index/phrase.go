@@ -11,7 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/scorer"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -188,7 +187,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	// bleve's conjunction orders its term searchers by count; it sums
 	// weights and scores in that order.
 	s.order = slices.Clone(s.terms)
-	sort.Sort(termsByCount(s.order))
+	sort.Sort(byCount[*phraseTerm](s.order))
 	// As bleve's phrase searcher: normalized on its own until the
 	// enclosing query sets the norm.
 	s.SetQueryNorm(1.0 / math.Sqrt(s.Weight()))
@@ -205,14 +204,6 @@ type phraseTerm struct {
 	pl segment.PostingsList
 	p  segment.Posting // at the current document
 }
-
-// termsByCount sorts as bleve's OrderedSearcherList (the same sort of the
-// same slice gives the same order).
-type termsByCount []*phraseTerm
-
-func (t termsByCount) Len() int           { return len(t) }
-func (t termsByCount) Less(i, j int) bool { return t[i].count < t[j].count }
-func (t termsByCount) Swap(i, j int)      { t[i], t[j] = t[j], t[i] }
 
 // phraseSearcher finds the documents with every term of the phrase at its
 // position, reading each segment's postings once (frequency, norm and
@@ -331,18 +322,7 @@ func (s *phraseSearcher) from(ctx *search.SearchContext, n uint64, advance bool)
 		// bleve's TermQueryScorer.Score, summed in conjunction order.
 		var sum float64
 		for _, t := range s.order {
-			freq := t.p.Frequency()
-			var tf float64
-			if freq < scorer.MaxSqrtCache {
-				tf = scorer.SqrtCache[int(freq)]
-			} else {
-				tf = math.Sqrt(float64(freq))
-			}
-			score := tf * t.p.Norm() * t.idf
-			if t.queryWeight != 1.0 {
-				score = score * t.queryWeight
-			}
-			sum += score
+			sum += t.score(termFreq(t.p.Frequency()) * t.p.Norm())
 		}
 		d := ctx.DocumentMatchPool.Get()
 		s.last, s.started = local+s.starts[s.seg], true
