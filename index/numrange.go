@@ -123,7 +123,8 @@ func tableSearcher(s *rangeSearcher, err error) (search.Searcher, error) {
 	return s, nil
 }
 
-// tableOptions reports whether a rangeSearcher can serve a search with
+// tableOptions reports whether a rangeSearcher or a phraseSearcher
+// (phrase.go), which stand in for bleve's, can serve a search with
 // these options: no term vectors, explanations, synonyms or score
 // breakdown, tf-idf scores.
 func tableOptions(ctx context.Context, options search.SearcherOptions) bool {
@@ -154,12 +155,12 @@ func newTableSearcher(r bleveindex.IndexReader, snap *scorch.IndexSnapshot, segs
 		global[string(t.term)] = int32(i)
 	}
 	s := &rangeSearcher{boost: boost, terms: terms, coord: 1 / float64(len(terms)), single: single}
-	s.segs = snap.Segments()
+	snaps := snap.Segments()
 	var data []*segData
 	if segs != nil {
-		data = segs.get(s.segs)
+		data = segs.get(snaps)
 	}
-	for i, sg := range s.segs {
+	for i, sg := range snaps {
 		var tab *rangeTable
 		if data != nil {
 			tab, err = data[i].rangeTable(key, func(seg segment.Segment) (*rangeTable, error) {
@@ -416,7 +417,6 @@ type rangeSearcher struct {
 	terms  []*rangeTerm // bleve's term order
 	order  []*rangeTerm // bleve's disjunction's order
 
-	segs   []*scorch.SegmentSnapshot
 	seg    []rangeSeg
 	starts []uint64 // first document number of each segment
 	n      uint64   // documents in all

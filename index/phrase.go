@@ -104,8 +104,8 @@ type phraseQuery struct {
 }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	if options.IncludeTermVectors || options.Explain || options.Score == "none" ||
-		ctx.Value(search.FieldTermSynonymMapKey) != nil {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok || !tableOptions(ctx, options) {
 		return q.orig.Searcher(ctx, r, m, options)
 	}
 	field := q.orig.FieldVal
@@ -138,14 +138,6 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 			return q.orig.Searcher(ctx, r, m, options)
 		}
 		slots[t.Position-first] = string(t.Term)
-	}
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return q.orig.Searcher(ctx, r, m, options)
-	}
-	if cb, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); ok &&
-		cb() != bleveindex.DefaultScoringModel && cb() != "" {
-		return q.orig.Searcher(ctx, r, m, options)
 	}
 	docTotal, err := r.DocCount()
 	if err != nil {
