@@ -143,7 +143,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	if err != nil {
 		return nil, err
 	}
-	s := &phraseSearcher{field: field, seg: -1, boost: q.orig.BoostVal.Value()}
+	s := &phraseSearcher{seg: -1, boost: q.orig.BoostVal.Value()}
 	if len(slots) == 2 && field == fieldText && name == en.AnalyzerName {
 		// Two adjacent words: the cases of their pair (pairs.go).
 		s.pair = []byte(pairTerm(slots[0], slots[1]))
@@ -156,25 +156,28 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	}
 	s.starts = append(s.starts, n)
 	for i, w := range slots {
-		if w == "" {
-			continue
+		if w != "" {
+			s.terms = append(s.terms, &phraseTerm{offset: uint64(i), pls: make([]segment.PostingsList, len(s.segs))})
 		}
-		t := &phraseTerm{word: w, offset: uint64(i)}
-		// Live documents with the term, as bleve's term field reader
-		// counts them.
-		for _, sg := range s.segs {
-			dict, err := sg.Segment().Dictionary(field)
-			if err != nil {
-				return nil, err
-			}
-			pl, err := dict.PostingsList([]byte(w), sg.Deleted(), nil)
+	}
+	// Live documents with each term, as bleve's term field reader counts
+	// them, from the postings lists that openSegment walks.
+	for k, sg := range s.segs {
+		dict, err := sg.Segment().Dictionary(field)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range s.terms {
+			pl, err := dict.PostingsList([]byte(slots[t.offset]), sg.Deleted(), nil)
 			if err != nil {
 				return nil, err
 			}
 			t.count += pl.Count()
+			t.pls[k] = pl
 		}
+	}
+	for _, t := range s.terms {
 		t.setIDF(docTotal)
-		s.terms = append(s.terms, t)
 	}
 	// bleve's conjunction orders its term searchers by count; it sums
 	// weights and scores in that order.
@@ -189,12 +192,11 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 // phraseTerm is a term of a phrase, offset positions after the first,
 // with what bleve's term scorer needs.
 type phraseTerm struct {
-	word   string
 	offset uint64
 	termStats
-	it segment.PostingsIterator
-	pl segment.PostingsList
-	p  segment.Posting // at the current document
+	pls []segment.PostingsList // of each segment
+	it  segment.PostingsIterator
+	p   segment.Posting // at the current document
 }
 
 // phraseSearcher finds the documents with every term of the phrase at its
@@ -202,7 +204,6 @@ type phraseTerm struct {
 // locations), and scores them as bleve's phrase searcher does (the sum of
 // the tf-idf scores of its terms, in the order of its conjunction).
 type phraseSearcher struct {
-	field string
 	boost float64
 	terms []*phraseTerm // in phrase order
 	order []*phraseTerm // by count, bleve's conjunction order
@@ -333,15 +334,8 @@ func (s *phraseSearcher) openSegment(seg int) error {
 		return nil
 	}
 	sg := s.segs[seg]
-	dict, err := sg.Segment().Dictionary(s.field)
-	if err != nil {
-		return err
-	}
 	for _, t := range s.terms {
-		if t.pl, err = dict.PostingsList([]byte(t.word), sg.Deleted(), t.pl); err != nil {
-			return err
-		}
-		t.it = t.pl.Iterator(true, true, s.pair == nil, t.it)
+		t.it = t.pls[seg].Iterator(true, true, s.pair == nil, t.it)
 		t.p = nil
 	}
 	if s.pair != nil {
