@@ -89,70 +89,54 @@ func (q *conjQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m ma
 		s.SetQueryNorm(qnorm)
 		return s, nil
 	}
-	cs := &conjSearcher{searchers: ss}
+	cs := &conjSearcher{children: children(ss)}
 	cs.SetQueryNorm(qnorm)
 	for _, s := range ss {
-		cs.tables = append(cs.tables, s.(*rangeSearcher))
+		cs.cur.tables = append(cs.cur.tables, s.(*rangeSearcher))
 	}
-	first := cs.tables[0]
-	cs.starts = first.starts
-	cs.n = first.n
-	cs.seg = -1
+	cs.cur.seg = -1
 	return cs, nil
 }
 
-// conjSearcher is bleve's conjunction of rangeSearchers (tables): per
-// segment, the intersection of their live documents. Its answers do not
-// depend on the order of the calls (nor do bleve's over the same tables).
-type conjSearcher struct {
-	searchers searcher.OrderedSearcherList // bleve's order
-	tables    []*rangeSearcher             // the same
+// children are the searchers of a conjunction in bleve's order, with
+// what bleve's ConjunctionSearcher answers from its children alone.
+type children searcher.OrderedSearcherList
 
-	starts []uint64
-	n      uint64
-
-	seg  int                 // segment of it
-	it   roaring.IntPeekable // documents of seg in all the tables
-	next uint64              // document number to look at next
-	done bool
-}
-
-func (s *conjSearcher) Weight() float64 {
+func (ss children) Weight() float64 {
 	var rv float64
-	for _, c := range s.searchers {
+	for _, c := range ss {
 		rv += c.Weight()
 	}
 	return rv
 }
 
-func (s *conjSearcher) SetQueryNorm(qnorm float64) {
-	for _, c := range s.searchers {
+func (ss children) SetQueryNorm(qnorm float64) {
+	for _, c := range ss {
 		c.SetQueryNorm(qnorm)
 	}
 }
 
-func (s *conjSearcher) Count() uint64 {
+func (ss children) Count() uint64 {
 	var sum uint64
-	for _, c := range s.searchers {
+	for _, c := range ss {
 		sum += c.Count()
 	}
 	return sum
 }
 
-func (s *conjSearcher) Min() int { return 0 }
+func (ss children) Min() int  { return 0 }
+func (ss children) Size() int { return 0 }
 
-func (s *conjSearcher) Size() int { return 0 }
-
-func (s *conjSearcher) DocumentMatchPoolSize() int {
-	rv := len(s.searchers)
-	for _, c := range s.searchers {
+func (ss children) DocumentMatchPoolSize() int {
+	rv := len(ss)
+	for _, c := range ss {
 		rv += c.DocumentMatchPoolSize()
 	}
 	return rv
 }
 
-func (s *conjSearcher) Close() (rv error) {
-	for _, c := range s.searchers {
+func (ss children) Close() (rv error) {
+	for _, c := range ss {
 		if err := c.Close(); err != nil && rv == nil {
 			rv = err
 		}
@@ -160,95 +144,76 @@ func (s *conjSearcher) Close() (rv error) {
 	return rv
 }
 
+// conjSearcher is bleve's conjunction of rangeSearchers (tables): per
+// segment, the intersection of their live documents. Its answers do not
+// depend on the order of the calls (nor do bleve's over the same tables).
+type conjSearcher struct {
+	children // bleve's order
+
+	cur  tableCursor // over all the children, in the same order
+	next uint64      // document number to look at next
+}
+
 func (s *conjSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	return s.from(ctx, s.next)
+	return s.from(ctx, s.next), nil
 }
 
 func (s *conjSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
-	return s.from(ctx, max(s.next, id.Value()))
+	return s.from(ctx, max(s.next, id.Value())), nil
 }
 
-// segment positions it on the documents of segment i in all the tables.
-func (s *conjSearcher) segment(i int) {
-	s.seg = i
-	// Not in place: a run container's in-place And converts it first.
-	alls := make([]*roaring.Bitmap, len(s.tables))
-	for k, t := range s.tables {
-		alls[k] = t.seg[i].tab.all()
-	}
-	bm := roaring.FastAnd(alls...)
-	if del := s.tables[0].seg[i].del; del != nil {
-		bm = roaring.AndNot(bm, del)
-	}
-	s.it = bm.Iterator()
-}
-
-// from returns the first match at or after document number n.
-func (s *conjSearcher) from(ctx *search.SearchContext, n uint64) (*search.DocumentMatch, error) {
-	for !s.done && n < s.n {
-		i := sort.Search(len(s.starts), func(i int) bool { return s.starts[i] > n }) - 1
-		if i != s.seg {
-			s.segment(i)
-		}
-		s.it.AdvanceIfNeeded(uint32(n - s.starts[i]))
-		n = s.nextStart(i)
-		for s.it.HasNext() {
-			d := s.it.PeekNext()
-			id := s.starts[i] + uint64(d)
-			return s.match(ctx, i, d, id), nil
-		}
-	}
-	s.done = true
-	return nil, nil
-}
-
-// match returns the match of document d of segment i, number id: the
+// from returns the first match at or after document number n: the
 // children's scores summed in bleve's order.
-func (s *conjSearcher) match(ctx *search.SearchContext, i int, d uint32, id uint64) *search.DocumentMatch {
-	var sum float64
-	for _, t := range s.tables {
-		sum += t.scoreAt(i, d)
+func (s *conjSearcher) from(ctx *search.SearchContext, n uint64) *search.DocumentMatch {
+	if !s.cur.seek(n) {
+		return nil
 	}
 	m := ctx.DocumentMatchPool.Get()
-	m.IndexInternalID = bleveindex.NewIndexInternalID(m.IndexInternalID, id)
-	m.Score = sum
-	s.next = id + 1
-	s.it.Next()
+	m.IndexInternalID = bleveindex.NewIndexInternalID(m.IndexInternalID, s.cur.cur)
+	m.Score = s.cur.score()
+	s.next = s.cur.cur + 1
 	return m
 }
 
-// nextStart is the first document number after segment i.
-func (s *conjSearcher) nextStart(i int) uint64 {
-	if i+1 < len(s.starts) {
-		return s.starts[i+1]
-	}
-	return s.n
+// tableCursor walks the documents live in all its rangeSearchers (of one
+// index snapshot: the same segments) as bleve's searchers walk theirs:
+// Next and Advance never go back.
+type tableCursor struct {
+	tables []*rangeSearcher
+	seg    int // segment of it; -1: none yet
+	it     roaring.IntPeekable
+	cur    uint64 // current document; valid when ok
+	ok     bool
+	done   bool
 }
 
-// tableCursor walks the live documents of a rangeSearcher as bleve's
-// searchers walk theirs: Next and Advance never go back.
-type tableCursor struct {
-	t    *rangeSearcher
-	seg  int // segment of it; -1: none yet
-	it   roaring.IntPeekable
-	cur  uint64 // current document; valid when ok
-	ok   bool
-	done bool
+// live returns the documents of segment i in all the tables and not
+// deleted.
+func (c *tableCursor) live(i int) *roaring.Bitmap {
+	bm := c.tables[0].seg[i].tab.all()
+	if len(c.tables) > 1 {
+		// Not in place: a run container's in-place And converts it first.
+		alls := make([]*roaring.Bitmap, len(c.tables))
+		for k, t := range c.tables {
+			alls[k] = t.seg[i].tab.all()
+		}
+		bm = roaring.FastAnd(alls...)
+	}
+	if del := c.tables[0].seg[i].del; del != nil {
+		bm = roaring.AndNot(bm, del)
+	}
+	return bm
 }
 
 // seek moves to the first document at or after n (and after the current
 // one when started) and reports whether there is one.
 func (c *tableCursor) seek(n uint64) bool {
-	t := c.t
+	t := c.tables[0]
 	for !c.done && n < t.n {
-		i := sort.Search(len(t.starts), func(i int) bool { return t.starts[i] > n }) - 1
+		i := t.segOf(n)
 		if i != c.seg {
 			c.seg = i
-			bm := t.seg[i].tab.all()
-			if del := t.seg[i].del; del != nil {
-				bm = roaring.AndNot(bm, del)
-			}
-			c.it = bm.Iterator()
+			c.it = c.live(i).Iterator()
 		}
 		c.it.AdvanceIfNeeded(uint32(n - t.starts[i]))
 		if c.it.HasNext() {
@@ -256,14 +221,21 @@ func (c *tableCursor) seek(n uint64) bool {
 			c.ok = true
 			return true
 		}
-		if i+1 < len(t.starts) {
-			n = t.starts[i+1]
-		} else {
-			n = t.n
-		}
+		n = t.segEnd(i)
 	}
 	c.done, c.ok = true, false
 	return false
+}
+
+// score is the sum of the tables' scores of the current document, in
+// their order (bleve's ConjunctionQueryScorer).
+func (c *tableCursor) score() float64 {
+	d := uint32(c.cur - c.tables[0].starts[c.seg])
+	var sum float64
+	for _, t := range c.tables {
+		sum += t.scoreAt(c.seg, d)
+	}
+	return sum
 }
 
 // mixedConj is bleve's ConjunctionSearcher (v2.6.1) over children of which
@@ -273,63 +245,21 @@ func (c *tableCursor) seek(n uint64) bool {
 // already returned, loses that clause's score) see exactly the calls of
 // bleve's conjunction; the tables' steps are moves on their bitmaps.
 type mixedConj struct {
-	searchers searcher.OrderedSearcherList // bleve's order
-	cursors   []*tableCursor               // of each child; nil: not a table
-	currs     []*search.DocumentMatch      // of the other children
-	maxIDIdx  int
-	init      bool
+	children                         // bleve's order
+	cursors  []*tableCursor          // of each child; nil: not a table
+	currs    []*search.DocumentMatch // of the other children
+	maxIDIdx int
+	init     bool
 }
 
 func newMixedConj(ss searcher.OrderedSearcherList) *mixedConj {
-	s := &mixedConj{searchers: ss, cursors: make([]*tableCursor, len(ss)), currs: make([]*search.DocumentMatch, len(ss))}
+	s := &mixedConj{children: children(ss), cursors: make([]*tableCursor, len(ss)), currs: make([]*search.DocumentMatch, len(ss))}
 	for i, c := range ss {
 		if t, ok := c.(*rangeSearcher); ok {
-			s.cursors[i] = &tableCursor{t: t, seg: -1}
+			s.cursors[i] = &tableCursor{tables: []*rangeSearcher{t}, seg: -1}
 		}
 	}
 	return s
-}
-
-func (s *mixedConj) Weight() float64 {
-	var rv float64
-	for _, c := range s.searchers {
-		rv += c.Weight()
-	}
-	return rv
-}
-
-func (s *mixedConj) SetQueryNorm(qnorm float64) {
-	for _, c := range s.searchers {
-		c.SetQueryNorm(qnorm)
-	}
-}
-
-func (s *mixedConj) Count() uint64 {
-	var sum uint64
-	for _, c := range s.searchers {
-		sum += c.Count()
-	}
-	return sum
-}
-
-func (s *mixedConj) Min() int  { return 0 }
-func (s *mixedConj) Size() int { return 0 }
-
-func (s *mixedConj) DocumentMatchPoolSize() int {
-	rv := len(s.searchers)
-	for _, c := range s.searchers {
-		rv += c.DocumentMatchPoolSize()
-	}
-	return rv
-}
-
-func (s *mixedConj) Close() (rv error) {
-	for _, c := range s.searchers {
-		if err := c.Close(); err != nil && rv == nil {
-			rv = err
-		}
-	}
-	return rv
 }
 
 // has reports whether child i has a current document, and which.
@@ -346,7 +276,7 @@ func (s *mixedConj) has(i int) (uint64, bool) {
 // step is child i's Next (advance false) or Advance to id.
 func (s *mixedConj) step(ctx *search.SearchContext, i int, advance bool, id uint64) error {
 	if c := s.cursors[i]; c != nil {
-		n := c.t.n
+		n := c.tables[0].n
 		if c.ok {
 			n = c.cur + 1
 		} else if !c.done {
@@ -363,15 +293,15 @@ func (s *mixedConj) step(ctx *search.SearchContext, i int, advance bool, id uint
 	}
 	var err error
 	if advance {
-		s.currs[i], err = s.searchers[i].Advance(ctx, bleveindex.NewIndexInternalID(nil, id))
+		s.currs[i], err = s.children[i].Advance(ctx, bleveindex.NewIndexInternalID(nil, id))
 	} else {
-		s.currs[i], err = s.searchers[i].Next(ctx)
+		s.currs[i], err = s.children[i].Next(ctx)
 	}
 	return err
 }
 
 func (s *mixedConj) initSearchers(ctx *search.SearchContext) error {
-	for i := range s.searchers {
+	for i := range s.children {
 		if err := s.step(ctx, i, false, 0); err != nil {
 			return err
 		}
@@ -387,13 +317,13 @@ func (s *mixedConj) Next(ctx *search.SearchContext) (*search.DocumentMatch, erro
 		}
 	}
 OUTER:
-	for s.maxIDIdx < len(s.searchers) {
+	for s.maxIDIdx < len(s.children) {
 		maxID, ok := s.has(s.maxIDIdx)
 		if !ok {
 			break
 		}
 		i := 0
-		for i < len(s.searchers) {
+		for i < len(s.children) {
 			v, ok := s.has(i)
 			if !ok {
 				return nil, nil
@@ -420,7 +350,7 @@ OUTER:
 		var sum float64
 		for i, c := range s.cursors {
 			if c != nil {
-				sum += c.t.scoreAt(c.seg, uint32(c.cur-c.t.starts[c.seg]))
+				sum += c.score()
 			} else {
 				sum += s.currs[i].Score
 			}
@@ -428,7 +358,7 @@ OUTER:
 		rv := ctx.DocumentMatchPool.Get()
 		rv.IndexInternalID = bleveindex.NewIndexInternalID(rv.IndexInternalID, maxID)
 		rv.Score = sum
-		for i := range s.searchers {
+		for i := range s.children {
 			if err := s.step(ctx, i, false, 0); err != nil {
 				return nil, err
 			}
@@ -445,7 +375,7 @@ func (s *mixedConj) Advance(ctx *search.SearchContext, id bleveindex.IndexIntern
 		}
 	}
 	n := id.Value()
-	for i := range s.searchers {
+	for i := range s.children {
 		if v, ok := s.has(i); ok && v >= n {
 			continue
 		}

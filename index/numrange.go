@@ -16,7 +16,6 @@ import (
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/scorer"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -60,13 +59,6 @@ type rangeTerm struct {
 	term []byte
 	termStats
 }
-
-// rangeTermsByCount sorts as bleve's OrderedSearcherList.
-type rangeTermsByCount []*rangeTerm
-
-func (t rangeTermsByCount) Len() int           { return len(t) }
-func (t rangeTermsByCount) Less(i, j int) bool { return t[i].count < t[j].count }
-func (t rangeTermsByCount) Swap(i, j int)      { t[i], t[j] = t[j], t[i] }
 
 func (q *rangeQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	return tableSearch(ctx, r, m, options, q.orig, q.orig.FieldVal, func(snap *scorch.IndexSnapshot, field string) (search.Searcher, error) {
@@ -131,7 +123,8 @@ func tableSearcher(s *rangeSearcher, err error) (search.Searcher, error) {
 	return s, nil
 }
 
-// tableOptions reports whether a rangeSearcher can serve a search with
+// tableOptions reports whether a rangeSearcher or a phraseSearcher
+// (phrase.go), which stand in for bleve's, can serve a search with
 // these options: no term vectors, explanations, synonyms or score
 // breakdown, tf-idf scores.
 func tableOptions(ctx context.Context, options search.SearcherOptions) bool {
@@ -162,12 +155,12 @@ func newTableSearcher(r bleveindex.IndexReader, snap *scorch.IndexSnapshot, segs
 		global[string(t.term)] = int32(i)
 	}
 	s := &rangeSearcher{boost: boost, terms: terms, coord: 1 / float64(len(terms)), single: single}
-	s.segs = snap.Segments()
+	snaps := snap.Segments()
 	var data []*segData
 	if segs != nil {
-		data = segs.get(s.segs)
+		data = segs.get(snaps)
 	}
-	for i, sg := range s.segs {
+	for i, sg := range snaps {
 		var tab *rangeTable
 		if data != nil {
 			tab, err = data[i].rangeTable(key, func(seg segment.Segment) (*rangeTable, error) {
@@ -207,7 +200,7 @@ func newTableSearcher(r bleveindex.IndexReader, snap *scorch.IndexSnapshot, segs
 	// order: as given for the heap searcher, by count for the slice one.
 	s.order = append([]*rangeTerm(nil), terms...)
 	if len(terms) <= searcher.DisjunctionHeapTakeover {
-		sort.Sort(rangeTermsByCount(s.order))
+		sort.Sort(byCount[*rangeTerm](s.order))
 	}
 	if !single {
 		// As bleve's disjunction: normalized on its own until the
@@ -345,18 +338,11 @@ func newRangeTable(seg segment.Segment, field string, ranges [][2][]byte) (*rang
 				if t.term[d] >= 0 {
 					t.multi = true
 				}
-				freq := p.Frequency()
-				var tf float64
-				if freq < scorer.MaxSqrtCache {
-					tf = scorer.SqrtCache[int(freq)]
-				} else {
-					tf = math.Sqrt(float64(freq))
-				}
 				if t.tfNorm == nil {
 					t.tfNorm = make([]float64, len(t.term))
 				}
 				t.term[d] = lt
-				t.tfNorm[d] = tf * p.Norm()
+				t.tfNorm[d] = termFreq(p.Frequency()) * p.Norm()
 			}
 			bm.RunOptimize()
 			t.docs = append(t.docs, bm)
@@ -431,7 +417,6 @@ type rangeSearcher struct {
 	terms  []*rangeTerm // bleve's term order
 	order  []*rangeTerm // bleve's disjunction's order
 
-	segs   []*scorch.SegmentSnapshot
 	seg    []rangeSeg
 	starts []uint64 // first document number of each segment
 	n      uint64   // documents in all
@@ -469,8 +454,7 @@ func (s *rangeSearcher) from(ctx *search.SearchContext, n uint64) *search.Docume
 		s.next = s.n
 		return nil
 	}
-	i := sort.Search(len(s.starts), func(i int) bool { return s.starts[i] > n }) - 1
-	for ; i < len(s.seg); i++ {
+	for i := s.segOf(n); i < len(s.seg); i++ {
 		seg := s.seg[i]
 		tab := seg.tab
 		local := n - s.starts[i]
@@ -486,12 +470,23 @@ func (s *rangeSearcher) from(ctx *search.SearchContext, n uint64) *search.Docume
 			s.next = id + 1
 			return m
 		}
-		if i+1 < len(s.seg) {
-			n = s.starts[i+1]
-		}
+		n = s.segEnd(i)
 	}
 	s.next = s.n
 	return nil
+}
+
+// segOf is the segment of document number n (< s.n).
+func (s *rangeSearcher) segOf(n uint64) int {
+	return sort.Search(len(s.starts), func(i int) bool { return s.starts[i] > n }) - 1
+}
+
+// segEnd is the first document number after segment i.
+func (s *rangeSearcher) segEnd(i int) uint64 {
+	if i+1 < len(s.starts) {
+		return s.starts[i+1]
+	}
+	return s.n
 }
 
 // scoreAt is the score of document d of segment i, a match.
@@ -500,16 +495,11 @@ func (s *rangeSearcher) scoreAt(i int, d uint32) float64 {
 	t := s.terms[seg.term[seg.tab.term[d]]]
 	// bleve's TermQueryScorer.Score, then the disjunction's sum of one
 	// score times its coordination factor.
-	score := seg.tab.tfNorm[d] * t.idf
-	if t.queryWeight != 1.0 {
-		score = score * t.queryWeight
-	}
+	score := t.score(seg.tab.tfNorm[d])
 	if s.single {
 		return score
 	}
-	var sum float64
-	sum += score
-	return sum * s.coord
+	return score * s.coord
 }
 
 // matchQuery is orig, a match query of the query string on a keyword field

@@ -11,7 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/scorer"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -105,8 +104,8 @@ type phraseQuery struct {
 }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	if options.IncludeTermVectors || options.Explain || options.Score == "none" ||
-		ctx.Value(search.FieldTermSynonymMapKey) != nil {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok || !tableOptions(ctx, options) {
 		return q.orig.Searcher(ctx, r, m, options)
 	}
 	field := q.orig.FieldVal
@@ -140,19 +139,11 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 		}
 		slots[t.Position-first] = string(t.Term)
 	}
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return q.orig.Searcher(ctx, r, m, options)
-	}
-	if cb, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); ok &&
-		cb() != bleveindex.DefaultScoringModel && cb() != "" {
-		return q.orig.Searcher(ctx, r, m, options)
-	}
 	docTotal, err := r.DocCount()
 	if err != nil {
 		return nil, err
 	}
-	s := &phraseSearcher{field: field, seg: -1, boost: q.orig.BoostVal.Value()}
+	s := &phraseSearcher{seg: -1, boost: q.orig.BoostVal.Value()}
 	if len(slots) == 2 && field == fieldText && name == en.AnalyzerName {
 		// Two adjacent words: the cases of their pair (pairs.go).
 		s.pair = []byte(pairTerm(slots[0], slots[1]))
@@ -165,30 +156,33 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	}
 	s.starts = append(s.starts, n)
 	for i, w := range slots {
-		if w == "" {
-			continue
+		if w != "" {
+			s.terms = append(s.terms, &phraseTerm{offset: uint64(i), pls: make([]segment.PostingsList, len(s.segs))})
 		}
-		t := &phraseTerm{word: w, offset: uint64(i)}
-		// Live documents with the term, as bleve's term field reader
-		// counts them.
-		for _, sg := range s.segs {
-			dict, err := sg.Segment().Dictionary(field)
-			if err != nil {
-				return nil, err
-			}
-			pl, err := dict.PostingsList([]byte(w), sg.Deleted(), nil)
+	}
+	// Live documents with each term, as bleve's term field reader counts
+	// them, from the postings lists that openSegment walks.
+	for k, sg := range s.segs {
+		dict, err := sg.Segment().Dictionary(field)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range s.terms {
+			pl, err := dict.PostingsList([]byte(slots[t.offset]), sg.Deleted(), nil)
 			if err != nil {
 				return nil, err
 			}
 			t.count += pl.Count()
+			t.pls[k] = pl
 		}
+	}
+	for _, t := range s.terms {
 		t.setIDF(docTotal)
-		s.terms = append(s.terms, t)
 	}
 	// bleve's conjunction orders its term searchers by count; it sums
 	// weights and scores in that order.
 	s.order = slices.Clone(s.terms)
-	sort.Sort(termsByCount(s.order))
+	sort.Sort(byCount[*phraseTerm](s.order))
 	// As bleve's phrase searcher: normalized on its own until the
 	// enclosing query sets the norm.
 	s.SetQueryNorm(1.0 / math.Sqrt(s.Weight()))
@@ -198,28 +192,18 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 // phraseTerm is a term of a phrase, offset positions after the first,
 // with what bleve's term scorer needs.
 type phraseTerm struct {
-	word   string
 	offset uint64
 	termStats
-	it segment.PostingsIterator
-	pl segment.PostingsList
-	p  segment.Posting // at the current document
+	pls []segment.PostingsList // of each segment
+	it  segment.PostingsIterator
+	p   segment.Posting // at the current document
 }
-
-// termsByCount sorts as bleve's OrderedSearcherList (the same sort of the
-// same slice gives the same order).
-type termsByCount []*phraseTerm
-
-func (t termsByCount) Len() int           { return len(t) }
-func (t termsByCount) Less(i, j int) bool { return t[i].count < t[j].count }
-func (t termsByCount) Swap(i, j int)      { t[i], t[j] = t[j], t[i] }
 
 // phraseSearcher finds the documents with every term of the phrase at its
 // position, reading each segment's postings once (frequency, norm and
 // locations), and scores them as bleve's phrase searcher does (the sum of
 // the tf-idf scores of its terms, in the order of its conjunction).
 type phraseSearcher struct {
-	field string
 	boost float64
 	terms []*phraseTerm // in phrase order
 	order []*phraseTerm // by count, bleve's conjunction order
@@ -331,18 +315,7 @@ func (s *phraseSearcher) from(ctx *search.SearchContext, n uint64, advance bool)
 		// bleve's TermQueryScorer.Score, summed in conjunction order.
 		var sum float64
 		for _, t := range s.order {
-			freq := t.p.Frequency()
-			var tf float64
-			if freq < scorer.MaxSqrtCache {
-				tf = scorer.SqrtCache[int(freq)]
-			} else {
-				tf = math.Sqrt(float64(freq))
-			}
-			score := tf * t.p.Norm() * t.idf
-			if t.queryWeight != 1.0 {
-				score = score * t.queryWeight
-			}
-			sum += score
+			sum += t.score(termFreq(t.p.Frequency()) * t.p.Norm())
 		}
 		d := ctx.DocumentMatchPool.Get()
 		s.last, s.started = local+s.starts[s.seg], true
@@ -361,15 +334,8 @@ func (s *phraseSearcher) openSegment(seg int) error {
 		return nil
 	}
 	sg := s.segs[seg]
-	dict, err := sg.Segment().Dictionary(s.field)
-	if err != nil {
-		return err
-	}
 	for _, t := range s.terms {
-		if t.pl, err = dict.PostingsList([]byte(t.word), sg.Deleted(), t.pl); err != nil {
-			return err
-		}
-		t.it = t.pl.Iterator(true, true, s.pair == nil, t.it)
+		t.it = t.pls[seg].Iterator(true, true, s.pair == nil, t.it)
 		t.p = nil
 	}
 	if s.pair != nil {

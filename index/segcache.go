@@ -86,50 +86,45 @@ func (d *segData) facetIndex() (*facetIndex, error) {
 // filter returns the cached bitmap of the clause key, building it with
 // build when missing.
 func (d *segData) filter(key string, build func(segment.Segment) (*roaring.Bitmap, error)) (*roaring.Bitmap, error) {
-	d.mu.Lock()
-	bm, ok := d.filters[key]
-	d.mu.Unlock()
-	if ok {
+	return cached(&d.mu, &d.filters, maxCachedFilters, key, func() (*roaring.Bitmap, error) {
+		bm, err := build(d.seg)
+		if err != nil {
+			return nil, err
+		}
+		bm.RunOptimize()
 		return bm, nil
-	}
-	bm, err := build(d.seg)
-	if err != nil {
-		return nil, err
-	}
-	bm.RunOptimize()
-	d.mu.Lock()
-	if d.filters == nil {
-		d.filters = map[string]*roaring.Bitmap{}
-	}
-	if len(d.filters) < maxCachedFilters {
-		d.filters[key] = bm
-	}
-	d.mu.Unlock()
-	return bm, nil
+	})
 }
 
 // rangeTable returns the cached numeric range table of key, building it
 // with build when missing.
 func (d *segData) rangeTable(key string, build func(segment.Segment) (*rangeTable, error)) (*rangeTable, error) {
-	d.mu.Lock()
-	t, ok := d.ranges[key]
-	d.mu.Unlock()
+	return cached(&d.mu, &d.ranges, maxCachedRanges, key, func() (*rangeTable, error) { return build(d.seg) })
+}
+
+// cached returns (*m)[key], guarded by mu, building it with build (mu not
+// held) when missing and keeping it while m holds fewer than limit.
+func cached[V any](mu *sync.Mutex, m *map[string]V, limit int, key string, build func() (V, error)) (V, error) {
+	mu.Lock()
+	v, ok := (*m)[key]
+	mu.Unlock()
 	if ok {
-		return t, nil
+		return v, nil
 	}
-	t, err := build(d.seg)
+	v, err := build()
 	if err != nil {
-		return nil, err
+		var none V
+		return none, err
 	}
-	d.mu.Lock()
-	if d.ranges == nil {
-		d.ranges = map[string]*rangeTable{}
+	mu.Lock()
+	if *m == nil {
+		*m = map[string]V{}
 	}
-	if len(d.ranges) < maxCachedRanges {
-		d.ranges[key] = t
+	if len(*m) < limit {
+		(*m)[key] = v
 	}
-	d.mu.Unlock()
-	return t, nil
+	mu.Unlock()
+	return v, nil
 }
 
 // termsWithPostings lists the terms of field in [start, end) accepted by

@@ -145,7 +145,7 @@ func overlaps(a0, a1, b0, b1 int) bool { return a0 < b1 && b0 < a1 }
 // align pairs each truth item (located at ranges[i]) with an unused
 // prediction whose span overlaps it and that ok accepts, nearest first. It
 // returns, per truth item, the index of its prediction or -1.
-func align(ranges [][2]int, predStart, predEnd func(int) int, nPred int, ok func(t, p int) bool) ([]int, []bool) {
+func align(ranges [][2]int, span func(p int) (int, int), nPred int, ok func(t, p int) bool) ([]int, []bool) {
 	used := make([]bool, nPred)
 	pair := make([]int, len(ranges))
 	for i, r := range ranges {
@@ -155,10 +155,14 @@ func align(ranges [][2]int, predStart, predEnd func(int) int, nPred int, ok func
 		}
 		best, bestDist := -1, 1<<30
 		for p := 0; p < nPred; p++ {
-			if used[p] || !overlaps(r[0], r[1], predStart(p), predEnd(p)) || !ok(i, p) {
+			if used[p] {
 				continue
 			}
-			if d := abs(predStart(p) - r[0]); d < bestDist {
+			a, b := span(p)
+			if !overlaps(r[0], r[1], a, b) || !ok(i, p) {
+				continue
+			}
+			if d := abs(a - r[0]); d < bestDist {
 				best, bestDist = p, d
 			}
 		}
@@ -222,9 +226,7 @@ func (s *Scorer) scoreKind(letter, text string, k kind) {
 		}
 		ranges[i] = [2]int{a, b}
 	}
-	start := func(p int) int { a, _ := k.span(p); return a }
-	end := func(p int) int { _, b := k.span(p); return b }
-	pair, used := align(ranges, start, end, k.preds, k.accept)
+	pair, used := align(ranges, k.span, k.preds, k.accept)
 	for i := range ranges {
 		if ranges[i][0] < 0 {
 			continue
