@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"math/bits"
 	"math/rand"
 	"regexp"
 	"slices"
@@ -40,25 +41,148 @@ func TestLiteralCheck(t *testing.T) {
 	}
 }
 
-func TestRangeFilter(t *testing.T) {
-	res := []*regexp.Regexp{regexp.MustCompile(`(?i)\bcriteria for\b`), regexp.MustCompile(`\w+`)}
-	f := newRangeFilter(res)
-	text := "Criteria for blocks. No relief. Relief was 80%."
-	rs := []extract.Sentence{{Start: 0, End: 20}, {Start: 21, End: 31}, {Start: 32, End: 47}}
-	got := f.mark(rules.NewText(text), rs, nil)
-	var x litIndex
-	f.share(&x)
-	if shared := f.mark(rules.NewText(text), rs, x.hits(rules.NewText(text))); !slices.Equal(shared, got) {
-		t.Errorf("mark with shared literals = %v, without %v", shared, got)
+func TestCheckFilter(t *testing.T) {
+	res := []*regexp.Regexp{
+		regexp.MustCompile(`(?i)\bcriteria for\b`),
+		regexp.MustCompile(`(?i)\bshould\s+(?:be|have)\b`), // be: short, beside have's slot
+		regexp.MustCompile(`(?i)\b(?:ODG|guidelines?)\b`),  // odg: short, beside guideline's slot
+		regexp.MustCompile(`\w+`),                          // no literal
 	}
-	// the second pattern has no literal: every range may match it
-	want := []bool{true, true, false, true, false, true}
-	if !slices.Equal(got, want) {
-		t.Errorf("mark = %v, want %v", got, want)
+	var checks []literalCheck
+	for _, re := range res {
+		checks = append(checks, newLiteralCheck(re))
+	}
+	f := newCheckFilter(checks)
+	if f.need[0] == 0 || f.need[1] == 0 || len(f.parts[1]) != 2 || f.need[2] != 0 || len(f.parts[2]) != 1 || f.parts[2][0].slot == 0 ||
+		f.need[3] != 0 || len(f.parts[3]) != 0 {
+		t.Fatalf("slots %b, sets with short literals %v", f.need, f.parts)
+	}
+	if some := f.someSlot(0, 2); some != f.need[0]|f.need[1] {
+		t.Errorf("someSlot(0, 2) = %b, want %b", some, f.need[0]|f.need[1])
+	}
+	if some := f.someSlot(1, 3); some != 0 {
+		t.Errorf("someSlot(1, 3) = %b, want 0 (check 2 has no slot of its own)", some)
+	}
+	var x litIndex
+	x.add([]string{"relief", "criteria"})
+	f.share(&x)
+	text := "Criteria for blocks. No relief should. It should be. Criteria\nfor ODG should have. the guideline"
+	rs := []extract.Sentence{{Start: 0, End: 20}, {Start: 21, End: 38}, {Start: 39, End: 52}, {Start: 53, End: 61}, {Start: 61, End: 81}, {Start: 82, End: 96}}
+	tx := rules.NewText(text)
+	m := f.marks(rs, x.hits(tx))
+	if m == nil {
+		t.Fatal("no marks")
+	}
+	want := [][]bool{
+		{true, false, false, true},  // criteria for
+		{false, false, false, true}, // should, no be or have
+		{false, true, false, true},  // should be: a short literal
+		{false, false, false, true}, // criteria\n, then for in the next range
+		{false, true, true, true},   // odg, should have: a slot
+		{false, false, true, true},  // guideline
+	}
+	for j, r := range rs {
+		for k := range checks {
+			low := tx.Lower()[r.Start:r.End]
+			if got := f.may(m, j, k, low, false); got != want[j][k] {
+				t.Errorf("may(%q, %s) = %v, want %v", low, res[k], got, want[j][k])
+			}
+		}
+	}
+	// Not the shared index's hits, or none: the checks themselves.
+	var other litIndex
+	if m := f.marks(rs, other.hits(tx)); m != nil {
+		t.Errorf("marks from another index: %v", m)
+	}
+	if m := f.marks(rs, nil); m != nil || !f.may(m, 1, 0, tx.Lower()[21:38], true) || f.may(m, 1, 0, tx.Lower()[21:38], false) {
+		t.Errorf("without hits: marks %v, or may is not literalCheck.may", m)
+	}
+	// A long s folds to s: no hits, every check passes.
+	if h := x.hits(rules.NewText("\u017fhould be")); h != nil {
+		t.Errorf("hits in a folding text: %v", h)
 	}
 }
 
-// TestLiteralFiltersComplete checks the literal filters of the rule-text
+// TestCheckFilterSame compares checkFilter.may with literalCheck.may for
+// every rule-text pattern, on the sentences of the fixture letters and on
+// random ranges of word soups made of the patterns' literals and pieces of
+// them (so that literals straddle the ranges' edges).
+func TestCheckFilterSame(t *testing.T) {
+	p := newTestPipeline(t)
+	f := p.ruleText.filter
+	if f.shared != &p.fields.letter.lits {
+		t.Fatal("the rule-text filter does not share the fields stage's literals")
+	}
+	slots := 0
+	for _, need := range f.need {
+		slots += bits.OnesCount64(need)
+	}
+	if slots < len(f.checks) {
+		t.Fatalf("%d slots for %d checks: the test proves little", slots, len(f.checks))
+	}
+	type input struct {
+		text string
+		rs   []extract.Sentence
+	}
+	var inputs []input
+	for _, text := range fixtureTexts(t, p) {
+		inputs = append(inputs, input{text, p.splitter.Split(text)})
+	}
+	var words []string
+	for _, c := range f.checks {
+		for _, set := range c {
+			for _, l := range set {
+				words = append(words, l, strings.ToUpper(l), l[:len(l)/2], l[len(l)/2:])
+			}
+		}
+	}
+	words = append(words, " ", " ", ". ", "\n", "the patient", "Guidelines")
+	rnd := rand.New(rand.NewSource(3))
+	for range 1000 {
+		var b strings.Builder
+		for range 40 {
+			b.WriteString(words[rnd.Intn(len(words))])
+			if rnd.Intn(3) > 0 {
+				b.WriteByte(' ')
+			}
+		}
+		text := b.String()
+		var rs []extract.Sentence
+		for at := rnd.Intn(5); at < len(text); {
+			end := min(len(text), at+1+rnd.Intn(60))
+			rs = append(rs, extract.Sentence{Start: at, End: end})
+			at = end + rnd.Intn(3)
+		}
+		inputs = append(inputs, input{text, rs})
+	}
+	passed, dropped := 0, 0
+	for _, in := range inputs {
+		tx := rules.NewText(in.text)
+		m := f.marks(in.rs, p.fields.letter.lits.hits(tx))
+		if m == nil {
+			t.Fatalf("%.60q: no marks", in.text)
+		}
+		for j, r := range in.rs {
+			low := tx.Lower()[r.Start:r.End]
+			for k, c := range f.checks {
+				got, want := f.may(m, j, k, low, false), c.may(low, false)
+				if got != want {
+					t.Errorf("check %q on %q: %v, literalCheck.may %v", c, low, got, want)
+				}
+				if want {
+					passed++
+				} else {
+					dropped++
+				}
+			}
+		}
+	}
+	if passed < 1000 || dropped < 1000 {
+		t.Errorf("%d passed, %d dropped: the test proves little", passed, dropped)
+	}
+}
+
+// TestLiteralFiltersComplete checks the literal checks of the rule-text
 // patterns against the regexps themselves: on every sentence of the
 // fixture letters and on random word soups, a sentence a pattern matches
 // is never filtered out.
@@ -66,19 +190,11 @@ func TestLiteralFiltersComplete(t *testing.T) {
 	p := newTestPipeline(t)
 	g := p.ruleText
 	var res []*regexp.Regexp
-	var checks []literalCheck
 	for _, list := range [][]rx{g.RuleSentences, g.PatientSentences, g.ZonePatient} {
 		for _, r := range list {
 			res = append(res, r.Regexp)
-			checks = append(checks, newLiteralCheck(r.Regexp))
 		}
 	}
-	f := newRangeFilter(res)
-	// The same literals found with others (those of the fields stage).
-	shared := newRangeFilter(res)
-	var x litIndex
-	x.add([]string{"criteria", "date of injury", "xx/"})
-	shared.share(&x)
 	texts := fixtureTexts(t, p)
 	// Word soups from the patterns' own words.
 	var words []string
@@ -99,21 +215,15 @@ func TestLiteralFiltersComplete(t *testing.T) {
 	for _, text := range texts {
 		sents := p.splitter.Split(text)
 		tx := rules.NewText(text)
-		may := f.mark(tx, sents, nil)
-		if got := shared.mark(tx, sents, x.hits(tx)); !slices.Equal(got, may) {
-			t.Errorf("%.60q: marks with shared literals differ", text)
-		}
+		m := g.filter.marks(sents, p.fields.letter.lits.hits(tx))
 		for j, s := range sents {
 			for i, re := range res {
 				if !re.MatchString(text[s.Start:s.End]) {
 					continue
 				}
 				matched++
-				if !may[j*len(res)+i] {
-					t.Errorf("range filter drops %q for %s", text[s.Start:s.End], re)
-				}
-				if !checks[i].may(tx.Lower()[s.Start:s.End], false) {
-					t.Errorf("literal check drops %q for %s", text[s.Start:s.End], re)
+				if !g.filter.may(m, j, i, tx.Lower()[s.Start:s.End], false) {
+					t.Errorf("literal filter drops %q for %s", text[s.Start:s.End], re)
 				}
 			}
 		}

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"io/fs"
-	"regexp"
 	"sort"
 
 	"github.com/precedent-dev/precedent/extract"
@@ -132,10 +131,19 @@ type ruleTextRules struct {
 	// revealed ..."): cut out of the zone.
 	ZonePatient []rx `yaml:"zone_patient_sentences"`
 
-	rule, patient, zonePatient []*rules.Matcher // the regexps above, with prefilters
-	ruleFilter                 *rangeFilter     // the sentences each rule pattern may match
-	// the literal checks of rule, patient and zonePatient
-	ruleCheck, patientCheck, zoneCheck []literalCheck
+	// the regexps above, with prefilters and their literal checks in filter
+	rule, patient, zonePatient patternGroup
+	filter                     *checkFilter
+}
+
+// A patternGroup is a list of rule-text patterns, with their literal checks
+// from at on in their ruleTextRules' filter.
+type patternGroup struct {
+	ms []*rules.Matcher
+	at int
+	// some: one of these slots of the filter is in every sentence one of
+	// the patterns may match (0: unknown); see checkFilter.someSlot.
+	some uint64
 }
 
 func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
@@ -146,20 +154,18 @@ func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
 	if len(g.Zones) == 0 || len(g.RuleSentences) == 0 {
 		return nil, &RuleError{File: "ruletext.yaml", Reason: "zones and rule_sentences are required"}
 	}
-	var res []*regexp.Regexp
-	for _, r := range g.RuleSentences {
-		g.rule = append(g.rule, rules.NewMatcher(r.Regexp))
-		g.ruleCheck = append(g.ruleCheck, newLiteralCheck(r.Regexp))
-		res = append(res, r.Regexp)
+	var checks []literalCheck
+	groups := []*patternGroup{&g.rule, &g.patient, &g.zonePatient}
+	for i, list := range [][]rx{g.RuleSentences, g.PatientSentences, g.ZonePatient} {
+		groups[i].at = len(checks)
+		for _, r := range list {
+			groups[i].ms = append(groups[i].ms, rules.NewMatcher(r.Regexp))
+			checks = append(checks, newLiteralCheck(r.Regexp))
+		}
 	}
-	g.ruleFilter = newRangeFilter(res)
-	for _, r := range g.PatientSentences {
-		g.patient = append(g.patient, rules.NewMatcher(r.Regexp))
-		g.patientCheck = append(g.patientCheck, newLiteralCheck(r.Regexp))
-	}
-	for _, r := range g.ZonePatient {
-		g.zonePatient = append(g.zonePatient, rules.NewMatcher(r.Regexp))
-		g.zoneCheck = append(g.zoneCheck, newLiteralCheck(r.Regexp))
+	g.filter = newCheckFilter(checks)
+	for _, grp := range groups {
+		grp.some = g.filter.someSlot(grp.at, grp.at+len(grp.ms))
 	}
 	return &g, nil
 }
@@ -168,28 +174,41 @@ func loadRuleTextRules(fsys fs.FS) (*ruleTextRules, error) {
 // x, in the one pass of the fields stage over the letter, instead of a pass
 // of their own (0.26M instructions per IRO seed). It comes before x's
 // first use.
-func (g *ruleTextRules) shareLiterals(x *litIndex) { g.ruleFilter.share(x) }
+func (g *ruleTextRules) shareLiterals(x *litIndex) { g.filter.share(x) }
+
+// matchIn reports whether one of the patterns of grp matches sentence j of
+// d, with m the marks of d's sentences (checkFilter.marks).
+func (g *ruleTextRules) matchIn(d *caseDoc, m []uint64, j int, grp *patternGroup) bool {
+	if grp.some != 0 && m != nil && m[j]&grp.some == 0 {
+		return false // most sentences: no pattern of grp may match
+	}
+	t, s := d.text(), d.sents[j]
+	low, fold := t.Lower()[s.Start:s.End], t.FoldsOutsideASCII()
+	for k, p := range grp.ms {
+		c := grp.at + k
+		if g.filter.slotsIn(m, j, c) && g.filter.may(m, j, c, low, fold) && p.MatchIn(t, s.Start, s.End) {
+			return true
+		}
+	}
+	return false
+}
 
 // cutPatient appends the zone [start, end) to out without its sentences
-// that read as the patient's record (zone_patient_sentences).
-func (g *ruleTextRules) cutPatient(d *caseDoc, out []extract.Sentence, start, end int) []extract.Sentence {
-	if len(g.zonePatient) > 0 {
-		t := d.text()
-		low, fold := t.Lower(), t.FoldsOutsideASCII()
+// that read as the patient's record (zone_patient_sentences), with m the
+// marks of d's sentences.
+func (g *ruleTextRules) cutPatient(d *caseDoc, m []uint64, out []extract.Sentence, start, end int) []extract.Sentence {
+	if len(g.zonePatient.ms) > 0 {
 		i := sort.Search(len(d.sents), func(i int) bool { return d.sents[i].End > start })
 		for ; i < len(d.sents) && d.sents[i].Start < end; i++ {
 			s := d.sents[i]
 			if s.Start < start || s.End > end {
 				continue
 			}
-			for k, p := range g.zonePatient {
-				if g.zoneCheck[k].may(low[s.Start:s.End], fold) && p.MatchIn(t, s.Start, s.End) {
-					if start < s.Start {
-						out = append(out, extract.Sentence{Start: start, End: s.Start})
-					}
-					start = s.End
-					break
+			if g.matchIn(d, m, i, &g.zonePatient) {
+				if start < s.Start {
+					out = append(out, extract.Sentence{Start: start, End: s.Start})
 				}
+				start = s.End
 			}
 		}
 	}
@@ -202,39 +221,21 @@ func (g *ruleTextRules) cutPatient(d *caseDoc, out []extract.Sentence, start, en
 // ranges returns the rule-text ranges of d: the guideline zones, and the
 // sentences that read as rules and not about the patient, merged.
 func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
+	// The literals of the patterns are found once in the whole text (the
+	// fields stage's automaton pass): a pattern runs on a sentence only
+	// when it holds one literal of each of the pattern's sets. Patient
+	// patterns run on the few rule sentences only.
+	m := g.filter.marks(d.sents, d.lits)
 	var out []extract.Sentence
 	for _, s := range d.c.Sections {
 		for _, z := range g.Zones {
 			if s.Name == z {
-				out = g.cutPatient(d, out, s.Start, s.End)
+				out = g.cutPatient(d, m, out, s.Start, s.End)
 			}
 		}
 	}
-	// The literals of the rule patterns are found once in the whole text
-	// (one automaton pass for all); a pattern runs on a sentence only when
-	// one of them lies in it. Patient patterns run on the few rule
-	// sentences only.
-	t := d.text()
-	low, fold := t.Lower(), t.FoldsOutsideASCII()
-	may := g.ruleFilter.mark(t, d.sents, d.lits)
 	for j, s := range d.sents {
-		rule := false
-		for k, r := range g.rule {
-			if may[j*len(g.rule)+k] && g.ruleCheck[k].may(low[s.Start:s.End], fold) && r.MatchIn(t, s.Start, s.End) {
-				rule = true
-				break
-			}
-		}
-		if !rule {
-			continue
-		}
-		for k, p := range g.patient {
-			if g.patientCheck[k].may(low[s.Start:s.End], fold) && p.MatchIn(t, s.Start, s.End) {
-				rule = false
-				break
-			}
-		}
-		if rule {
+		if g.matchIn(d, m, j, &g.rule) && !g.matchIn(d, m, j, &g.patient) {
 			out = append(out, s)
 		}
 	}
