@@ -89,6 +89,9 @@ func TestCheckFilter(t *testing.T) {
 			}
 		}
 	}
+	if m := f.marks(nil, x.hits(tx)); m == nil || len(m) != 0 {
+		t.Errorf("marks of no range: %v", m)
+	}
 	// Not the shared index's hits, or none: the checks themselves.
 	var other litIndex
 	if m := f.marks(rs, other.hits(tx)); m != nil {
