@@ -237,7 +237,10 @@ func TestLiteralFiltersComplete(t *testing.T) {
 }
 
 // TestRuleTextRangesPlain compares the rule-text ranges of the fixture
-// letters with those of the plain regexps, without any filter.
+// letters with those of the plain regexps, without any filter: with the
+// letter's literals found by the fields stage's pass and without them, with
+// the letters' own zones and with random ones (cutting sentences, or
+// holding rule sentences that then need no pattern).
 func TestRuleTextRangesPlain(t *testing.T) {
 	p := newTestPipeline(t)
 	g := p.ruleText
@@ -249,9 +252,8 @@ func TestRuleTextRangesPlain(t *testing.T) {
 		}
 		return false
 	}
-	for _, doc := range fixtureDocs(t, p) {
-		d := &caseDoc{c: p.newCase(doc), sents: p.splitter.Split(doc.Text)}
-		text := doc.Text
+	plain := func(d *caseDoc) []extract.Sentence {
+		text := d.c.Text
 		var want []extract.Sentence
 		for _, sec := range d.c.Sections {
 			if !contains(g.Zones, sec.Name) {
@@ -284,9 +286,49 @@ func TestRuleTextRangesPlain(t *testing.T) {
 			}
 			merged = append(merged, r)
 		}
-		if got := g.ranges(d); !slices.Equal(got, merged) {
-			t.Errorf("%s: ranges %v, plain regexps %v", doc.Path, got, merged)
+		return merged
+	}
+	rnd := rand.New(rand.NewSource(4))
+	names := append([]string{"analysis", "clinical_summary"}, g.Zones...)
+	rules, zoned := 0, 0
+	for _, doc := range fixtureDocs(t, p) {
+		c := p.newCase(doc)
+		sections := [][]Section{c.Sections}
+		for range 5 {
+			var secs []Section
+			for at := 0; at < len(doc.Text); {
+				end := min(len(doc.Text), at+1+rnd.Intn(3000))
+				secs = append(secs, Section{Name: names[rnd.Intn(len(names))], Start: at, End: end})
+				at = end
+			}
+			sections = append(sections, secs)
 		}
+		for k, secs := range sections {
+			c := *c
+			c.Sections = secs
+			d := &caseDoc{c: &c, sents: p.splitter.Split(doc.Text)}
+			want := plain(d)
+			if got := g.ranges(d); !slices.Equal(got, want) {
+				t.Errorf("%s, zones %d: ranges without literals %v, plain regexps %v", doc.Path, k, got, want)
+			}
+			d.lits = p.fields.letter.lits.hits(d.text())
+			if got := g.ranges(d); !slices.Equal(got, want) {
+				t.Errorf("%s, zones %d: ranges %v, plain regexps %v", doc.Path, k, got, want)
+			}
+			for _, s := range d.sents {
+				if matchesAny(g.RuleSentences, doc.Text[s.Start:s.End]) {
+					rules++
+					if slices.ContainsFunc(secs, func(z Section) bool {
+						return contains(g.Zones, z.Name) && z.Start <= s.Start && s.End <= z.End
+					}) {
+						zoned++
+					}
+				}
+			}
+		}
+	}
+	if zoned < 50 || rules-zoned < 50 {
+		t.Errorf("%d rule sentences, %d of them in zones: the test proves little", rules, zoned)
 	}
 }
 
