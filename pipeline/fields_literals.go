@@ -111,8 +111,9 @@ func (f *checkFilter) share(x *litIndex) {
 // marks returns the slots found in each of rs, sorted and disjoint, from h,
 // the litHits of their letter; nil when h is nil (the letter folds outside
 // ASCII, see litIndex.hits) or not of the litIndex f shares: may then asks
-// the checks themselves.
-func (f *checkFilter) marks(rs []extract.Sentence, h *litHits) []uint64 {
+// the checks themselves. The marks are made in *buf, grown when short: a
+// scratch of the caller's (see marksPool).
+func (f *checkFilter) marks(buf *[]uint64, rs []extract.Sentence, h *litHits) []uint64 {
 	if h == nil || f.shared == nil || h.x != f.shared {
 		return nil
 	}
@@ -122,11 +123,14 @@ func (f *checkFilter) marks(rs []extract.Sentence, h *litHits) []uint64 {
 	// The range of a literal's place is found from first, the first range
 	// ending after the start of its block of 1<<blockShift bytes, a step or
 	// two on (a binary search took 100 instructions a place, 18K per IRO
-	// seed). Each block starts before end, so the last range ends after
-	// it; first shares m's allocation.
+	// seed). Each block starts before end, so the last range ends after it.
 	end := rs[len(rs)-1].End
-	buf := make([]uint64, len(rs)+(end+1<<blockShift-1)>>blockShift)
-	m, first := buf[:len(rs):len(rs)], buf[len(rs):]
+	size := len(rs) + (end+1<<blockShift-1)>>blockShift
+	if cap(*buf) < size {
+		*buf = make([]uint64, size)
+	}
+	m, first := (*buf)[:len(rs):len(rs)], (*buf)[len(rs):size]
+	clear(m)
 	j := 0
 	for b := range first {
 		for rs[j].End <= b<<blockShift {
@@ -151,6 +155,11 @@ func (f *checkFilter) marks(rs []extract.Sentence, h *litHits) []uint64 {
 	}
 	return m
 }
+
+// marksPool holds the scratch of checkFilter.marks, 3.7 KB per IRO seed
+// (made for each letter, it was the largest allocation of the rule-text
+// stage).
+var marksPool = sync.Pool{New: func() any { return new([]uint64) }}
 
 // blockShift sets the size of the blocks of checkFilter.marks: 64 bytes,
 // about one sentence.
@@ -307,6 +316,11 @@ func (x *litIndex) compile() {
 	})
 }
 
+// occPool holds the scratch of litIndex.hits: the occurrences before they
+// are grouped by literal, 267 in the IRO seed (a slice grown from 128 for
+// each letter took three allocations, 7 KB).
+var occPool = sync.Pool{New: func() any { return new([]uint64) }}
+
 // litHits are the places of the literals of a litIndex in one letter.
 type litHits struct {
 	x *litIndex
@@ -334,7 +348,8 @@ func (x *litIndex) hits(t *rules.Text) *litHits {
 	}
 	// The occurrences in the order of their ends (so each literal's in
 	// order), as literal<<32 | start; then grouped by literal.
-	occ := make([]uint64, 0, 128)
+	scratch := occPool.Get().(*[]uint64)
+	occ := (*scratch)[:0]
 	x.walk.WalkString(t.Lower(), func(end, n, i int) {
 		occ = append(occ, uint64(i)<<32|uint64(end-n+1))
 		h.from[i+1]++
@@ -350,6 +365,8 @@ func (x *litIndex) hits(t *rules.Text) *litHits {
 		h.starts[h.from[i]] = int(uint32(o))
 		h.from[i]++
 	}
+	*scratch = occ
+	occPool.Put(scratch)
 	copy(h.from[1:], h.from[:len(x.lits)])
 	h.from[0] = 0
 	return h

@@ -69,7 +69,7 @@ func TestCheckFilter(t *testing.T) {
 	text := "Criteria for blocks. No relief should. It should be. Criteria\nfor ODG should have. the guideline"
 	rs := []extract.Sentence{{Start: 0, End: 20}, {Start: 21, End: 38}, {Start: 39, End: 52}, {Start: 53, End: 61}, {Start: 61, End: 81}, {Start: 82, End: 96}}
 	tx := rules.NewText(text)
-	m := f.marks(rs, x.hits(tx))
+	m := f.marks(new([]uint64), rs, x.hits(tx))
 	if m == nil {
 		t.Fatal("no marks")
 	}
@@ -89,15 +89,15 @@ func TestCheckFilter(t *testing.T) {
 			}
 		}
 	}
-	if m := f.marks(nil, x.hits(tx)); m == nil || len(m) != 0 {
+	if m := f.marks(new([]uint64), nil, x.hits(tx)); m == nil || len(m) != 0 {
 		t.Errorf("marks of no range: %v", m)
 	}
 	// Not the shared index's hits, or none: the checks themselves.
 	var other litIndex
-	if m := f.marks(rs, other.hits(tx)); m != nil {
+	if m := f.marks(new([]uint64), rs, other.hits(tx)); m != nil {
 		t.Errorf("marks from another index: %v", m)
 	}
-	if m := f.marks(rs, nil); m != nil || !f.may(m, 1, 0, tx.Lower()[21:38], true) || f.may(m, 1, 0, tx.Lower()[21:38], false) {
+	if m := f.marks(new([]uint64), rs, nil); m != nil || !f.may(m, 1, 0, tx.Lower()[21:38], true) || f.may(m, 1, 0, tx.Lower()[21:38], false) {
 		t.Errorf("without hits: marks %v, or may is not literalCheck.may", m)
 	}
 	// A long s folds to s: no hits, every check passes.
@@ -159,9 +159,10 @@ func TestCheckFilterSame(t *testing.T) {
 		inputs = append(inputs, input{text, rs})
 	}
 	passed, dropped := 0, 0
+	buf := new([]uint64) // reused, as from marksPool
 	for _, in := range inputs {
 		tx := rules.NewText(in.text)
-		m := f.marks(in.rs, p.fields.letter.lits.hits(tx))
+		m := f.marks(buf, in.rs, p.fields.letter.lits.hits(tx))
 		if m == nil {
 			t.Fatalf("%.60q: no marks", in.text)
 		}
@@ -218,7 +219,7 @@ func TestLiteralFiltersComplete(t *testing.T) {
 	for _, text := range texts {
 		sents := p.splitter.Split(text)
 		tx := rules.NewText(text)
-		m := g.filter.marks(sents, p.fields.letter.lits.hits(tx))
+		m := g.filter.marks(new([]uint64), sents, p.fields.letter.lits.hits(tx))
 		for j, s := range sents {
 			for i, re := range res {
 				if !re.MatchString(text[s.Start:s.End]) {

@@ -230,7 +230,9 @@ func (g *ruleTextRules) ranges(d *caseDoc) []extract.Sentence {
 	// fields stage's automaton pass): a pattern runs on a sentence only
 	// when it holds one literal of each of the pattern's sets. Patient
 	// patterns run on the few rule sentences only.
-	m := g.filter.marks(d.sents, d.lits)
+	buf := marksPool.Get().(*[]uint64)
+	defer marksPool.Put(buf)
+	m := g.filter.marks(buf, d.sents, d.lits)
 	// One allocation for the zones and the rule sentences (8 ranges in the
 	// IRO seed; growing from nothing took four).
 	out := make([]extract.Sentence, 0, 16)
