@@ -295,7 +295,7 @@ func TestRuleTextRangesPlain(t *testing.T) {
 	for _, doc := range fixtureDocs(t, p) {
 		c := p.newCase(doc)
 		sections := [][]Section{c.Sections}
-		for range 5 {
+		for range 3 {
 			var secs []Section
 			for at := 0; at < len(doc.Text); {
 				end := min(len(doc.Text), at+1+rnd.Intn(3000))
