@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math/bits"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -26,9 +25,13 @@ type dateRules struct {
 	matchers []*rules.Matcher // one per pattern
 	groups   [][3]int         // per pattern: the m, y and d group numbers
 	first    [256]bool        // bytes some pattern's match can start with
-	// kind is first and glues by byte, in one table for the
-	// scan's byte loop (dateStart, dateGlue).
-	kind [256]uint8
+	// kindAll is first and glues by byte, in one table for the scan's
+	// byte loop (dateStart, dateGlue). kind is the same for a scan with
+	// the lead literals: a byte that starts only patterns with lead
+	// literals (a month name's j, f, m, a, s, o, n, d) is datePair
+	// instead: a start only when it and the next byte may begin a lead
+	// literal (pairs).
+	kindAll, kind [256]uint8
 	// may[c] has bit k set when pattern k may match at a byte c (for the
 	// first 64 patterns; the others are always tried).
 	may [256]uint64
@@ -90,14 +93,6 @@ func loadDateRules(fsys fs.FS) (*dateRules, error) {
 			}
 		}
 	}
-	for c := range r.kind {
-		if r.first[c] {
-			r.kind[c] |= dateStart
-		}
-		if glues(byte(c)) {
-			r.kind[c] |= dateGlue
-		}
-	}
 	for k, p := range f.Patterns {
 		if k >= 64 {
 			break
@@ -120,6 +115,21 @@ func loadDateRules(fsys fs.FS) (*dateRules, error) {
 			r.pairs[key>>6] |= 1 << (key & 63)
 		}
 	}
+	for c := range r.kind {
+		if glues(byte(c)) {
+			r.kindAll[c] |= dateGlue
+			r.kind[c] |= dateGlue
+		}
+		if !r.first[c] {
+			continue
+		}
+		r.kindAll[c] |= dateStart
+		if len(r.matchers) > 64 || r.may[c]&r.noLeads != 0 {
+			r.kind[c] |= dateStart
+		} else {
+			r.kind[c] |= datePair
+		}
+	}
 	return r, nil
 }
 
@@ -131,8 +141,9 @@ func glues(c byte) bool {
 
 // The flags of dateRules.kind.
 const (
-	dateStart = 1 << iota // a pattern's match can start with the byte
-	dateGlue              // a date after the byte is glued to it
+	dateStart = 1    // a pattern's match can start with the byte
+	datePair  = 2    // only a pattern with lead literals can start with the byte
+	dateGlue  = 0x80 // a date after the byte is glued to it (the sign bit: see nextStart)
 )
 
 func gluedAfter(text string, i int) bool {
@@ -152,12 +163,6 @@ func isAlnum(c byte) bool {
 	return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-// A dateCand is a date found by pattern prio.
-type dateCand struct {
-	d    Date
-	prio int
-}
-
 // find returns every date mention of text in order, non-overlapping
 // (leftmost, then longest).
 func (r *dateRules) find(text string) []Date {
@@ -168,12 +173,15 @@ func (r *dateRules) find(text string) []Date {
 
 // findLeads is find, with or without the lead literals.
 func (r *dateRules) findLeads(text string, useLeads bool) []Date {
-	var cands []dateCand
+	// The dates gather on the stack (the IRO seed has 25), then one slice
+	// of the right length is allocated: the out slice grew six times.
+	var buf [32]Date
+	out := buf[:0]
 	for i := 0; ; i++ {
 		// A date never starts glued to the preceding token, so only
 		// positions after a separator are tried, each pattern anchored
 		// there (Go's regexp would try every position of the text).
-		if i = r.nextStart(text, i); i == len(text) {
+		if i = r.nextStart(text, i, useLeads); i == len(text) {
 			break
 		}
 		// The patterns that may match at this byte, in order (MatchAt
@@ -182,51 +190,68 @@ func (r *dateRules) findLeads(text string, useLeads bool) []Date {
 		if useLeads && may&^r.noLeads != 0 {
 			may &= r.leadsAt(text, i)
 		}
+		// Of the dates starting at i, the longest wins, then the first
+		// pattern's. The positions are tried in order, so it is the next
+		// date of the text: the search goes on at its end (a date starting
+		// inside it would overlap it).
+		var best Date
 		for ; may != 0; may &= may - 1 {
-			cands = r.tryAt(text, i, bits.TrailingZeros64(may), cands)
+			if d, ok := r.tryAt(text, i, bits.TrailingZeros64(may)); ok && d.End > best.End {
+				best = d
+			}
 		}
 		for pi := 64; pi < len(r.matchers); pi++ {
-			cands = r.tryAt(text, i, pi, cands)
+			if d, ok := r.tryAt(text, i, pi); ok && d.End > best.End {
+				best = d
+			}
+		}
+		if best.End > i {
+			out = append(out, best)
+			i = best.End - 1
 		}
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		a, b := cands[i].d, cands[j].d
-		if a.Start != b.Start {
-			return a.Start < b.Start
-		}
-		if a.End != b.End {
-			return a.End > b.End
-		}
-		return cands[i].prio < cands[j].prio
-	})
-	out := []Date{}
-	last := 0
-	for _, c := range cands {
-		if c.d.Start < last {
-			continue
-		}
-		out = append(out, c.d)
-		last = c.d.End
-	}
-	return out
+	return append(make([]Date, 0, len(out)), out...)
 }
 
 // nextStart returns the first position at or after i where a date may
-// start (a byte in first, not glued to the byte before), or len(text).
-// One table look-up per byte tells both, in a loop of its own (the scan of
-// the IRO seed's 15 KB was 0.19M instructions with two tests per byte).
-func (r *dateRules) nextStart(text string, i int) int {
-	kind := &r.kind
-	glued := i > 0 && kind[text[i-1]]&dateGlue != 0
+// start (by r.kind, or r.kindAll without the leads), or len(text): a dateStart byte, or a
+// datePair byte that may begin a lead literal with the next byte (pairs),
+// not glued to the byte before. One table look-up per byte tells all
+// three, in a loop of its own (the scan of the IRO seed's 15 KB was 0.19M
+// instructions with two tests per byte). Without the pairs the scan
+// stopped at 877 places of the IRO seed, nearly every word starting with
+// one of the month names' letters, each a mispredicted branch and a call
+// of leadsAt; with them at 180. The glue of the byte before is a mask, so
+// that the one branch per byte is taken only at an unglued start.
+func (r *dateRules) nextStart(text string, i int, useLeads bool) int {
+	kind := &r.kindAll
+	if useLeads {
+		kind = &r.kind
+	}
+	glued := uint8(0) // all ones after a byte that glues, else zero
+	if i > 0 {
+		glued = uint8(int8(kind[text[i-1]]) >> 7) // dateGlue is the sign bit
+	}
 	s := text[i:]
 	for j := range len(s) {
 		k := kind[s[j]]
-		if k&dateStart != 0 && !glued {
+		if k&^glued&(dateStart|datePair) != 0 && (k&dateStart != 0 || r.leadPair(s, j)) {
 			return i + j
 		}
-		glued = k&dateGlue != 0
+		glued = uint8(int8(k) >> 7)
 	}
 	return len(text)
+}
+
+// leadPair reports whether text[i] and text[i+1] may be the first two
+// bytes of a lead literal (pairs). The literals are longer than one byte:
+// none fits at the last byte.
+func (r *dateRules) leadPair(text string, i int) bool {
+	if i+1 >= len(text) {
+		return false
+	}
+	key := pairKey(text[i], text[i+1])
+	return r.pairs[key>>6]&(1<<(key&63)) != 0
 }
 
 // leadsAt returns the patterns that may match at text[i:] by their lead
@@ -267,15 +292,15 @@ func lowerByte(c byte) byte {
 	return c
 }
 
-// tryAt adds to cands the date pattern pi matches at i, if any.
-func (r *dateRules) tryAt(text string, i, pi int, cands []dateCand) []dateCand {
+// tryAt returns the date pattern pi matches at i, if any.
+func (r *dateRules) tryAt(text string, i, pi int) (Date, bool) {
 	loc := r.matchers[pi].MatchAt(text, i, maxDateLen)
 	if loc == nil {
-		return cands
+		return Date{}, false
 	}
 	s, e := loc[0], loc[1]
 	if e == s || gluedAfter(text, e) {
-		return cands
+		return Date{}, false
 	}
 	g := r.groups[pi]
 	part := func(i int) string {
@@ -286,9 +311,9 @@ func (r *dateRules) tryAt(text string, i, pi int, cands []dateCand) []dateCand {
 	}
 	iso, redacted, ok := r.iso(part(g[0]), part(g[2]), part(g[1]))
 	if !ok {
-		return cands
+		return Date{}, false
 	}
-	return append(cands, dateCand{Date{Text: text[s:e], ISO: iso, Redacted: redacted, Start: s, End: e}, pi})
+	return Date{Text: text[s:e], ISO: iso, Redacted: redacted, Start: s, End: e}, true
 }
 
 // iso validates the parts of a date and renders its ISO form. Parts with an
@@ -330,16 +355,19 @@ func (r *dateRules) iso(m, d, y string) (iso string, redacted bool, ok bool) {
 	default:
 		return "", false, false
 	}
-	// year is 1900..2099 here: four digits, as %04d would write it.
-	iso = strconv.Itoa(year) + "-" + twoDigits(month)
+	// year is 1900..2099 here: four digits, as %04d would write it. The
+	// form is written in one buffer, one string allocation.
+	buf := make([]byte, 0, len("2006-01-02"))
+	buf = strconv.AppendInt(buf, int64(year), 10)
+	buf = appendTwoDigits(append(buf, '-'), month)
 	if d == "" {
-		return iso, false, true
+		return string(buf), false, true
 	}
 	day, err := strconv.Atoi(d)
 	if err != nil || day < 1 || day > daysIn(year, month) {
 		return "", false, false
 	}
-	return iso + "-" + twoDigits(day), false, true
+	return string(appendTwoDigits(append(buf, '-'), day)), false, true
 }
 
 // digitsOrX reports whether s is made of digits and X only (as
@@ -353,9 +381,9 @@ func digitsOrX(s string) bool {
 	return true
 }
 
-// twoDigits writes n (0..99) as %02d does.
-func twoDigits(n int) string {
-	return string([]byte{byte('0' + n/10), byte('0' + n%10)})
+// appendTwoDigits appends n (0..99) as %02d writes it.
+func appendTwoDigits(b []byte, n int) []byte {
+	return append(b, byte('0'+n/10), byte('0'+n%10))
 }
 
 func daysIn(year, month int) int {

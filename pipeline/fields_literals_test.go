@@ -343,6 +343,44 @@ func TestDateLeads(t *testing.T) {
 	}
 }
 
+// TestDateNextStart checks where the scan with the lead literals stops: at
+// an unglued digit, X or month name, not at a word that cannot start a
+// month name nor inside a token; without the leads at every month letter.
+func TestDateNextStart(t *testing.T) {
+	r := testRules(t).dates
+	for _, c := range []struct {
+		text     string
+		leads    int // want of nextStart with the leads
+		allLeads int // and without
+	}{
+		{"Other visit on October 10", 15, 0},
+		{"held 10/12/16", 5, 5},
+		{"L5/S1 XX/XX/XX", 6, 6},
+		{"Lt Smith amended", 16, 3},
+		{"Admitted. sep", 10, 0},
+		{"toJanuary m", 11, 10},
+	} {
+		if got := r.nextStart(c.text, 0, true); got != c.leads {
+			t.Errorf("%q: with leads at %d, want %d", c.text, got, c.leads)
+		}
+		if got := r.nextStart(c.text, 0, false); got != c.allLeads {
+			t.Errorf("%q: without leads at %d, want %d", c.text, got, c.allLeads)
+		}
+	}
+}
+
+// BenchmarkDates finds the date mentions of the IRO seed:
+//
+//	go test -run='^$' -bench=Dates -benchmem -cpu 1 ./pipeline
+func BenchmarkDates(b *testing.B) {
+	p := newTestPipeline(b)
+	c := extractFixture(b, p, "iro_si_injection_upheld.txt")
+	b.ReportAllocs()
+	for b.Loop() {
+		p.fields.dates.findLeads(c.Text, true)
+	}
+}
+
 // TestDateLeadsSame compares the date mentions found with the lead
 // literals and without them (every pattern tried at every candidate
 // byte), on the fixture letters and on random soups of date parts.
@@ -441,13 +479,19 @@ func gluedBefore(text string, i int) bool {
 // findDatesSlow is dateRules.find by its definition: every pattern tried at
 // every position that may start a date and is not glued to the byte before.
 func findDatesSlow(r *dateRules, text string) []Date {
+	type dateCand struct {
+		d    Date
+		prio int
+	}
 	var cands []dateCand
 	for i := 0; i < len(text); i++ {
 		if !r.first[text[i]] || gluedBefore(text, i) {
 			continue
 		}
 		for pi := range r.matchers {
-			cands = r.tryAt(text, i, pi, cands)
+			if d, ok := r.tryAt(text, i, pi); ok {
+				cands = append(cands, dateCand{d, pi})
+			}
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool {

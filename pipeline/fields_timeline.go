@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/precedent-dev/precedent/internal/rules"
 )
@@ -207,6 +209,7 @@ func (r *timelineRules) apply(d *caseDoc) {
 	c := d.c
 	for _, run := range r.historyRuns(c.Sections) {
 		starts := r.starts(d, run)
+		c.Encounters = slices.Grow(c.Encounters, len(starts))
 		for k, s := range starts {
 			next := run.end
 			if k+1 < len(starts) {
@@ -235,7 +238,11 @@ func (r *timelineRules) apply(d *caseDoc) {
 func (r *timelineRules) starts(d *caseDoc, run textRange) []encStart {
 	text := d.c.Text
 	fold := d.text().FoldsOutsideASCII()
-	var heads []encStart
+	// heads and cues gather on the stack while they are few (the IRO
+	// seed has 15 headings): their slices grew five times each.
+	var headBuf, cueBuf [16]encStart
+	heads, cues := headBuf[:0], cueBuf[:0]
+	prev := run.start // the start of the line before p
 	for p := run.start; p < run.end; {
 		lineEnd := strings.IndexByte(text[p:run.end], '\n')
 		if lineEnd < 0 {
@@ -245,7 +252,9 @@ func (r *timelineRules) starts(d *caseDoc, run textRange) []encStart {
 		}
 		q := skipBlanks(text, p, lineEnd)
 		if q < lineEnd {
-			para := paragraphStart(text, run.start, p)
+			// paragraphStart, with the line before known (it looked for
+			// it with LastIndexByte: 70K instructions per IRO seed).
+			para := paragraphAfter(text, run.start, prev, p)
 			for i := range r.f.Headings {
 				h := &r.f.Headings[i]
 				if h.Paragraph && !para || h.date >= 0 && !hasDateIn(d.c.Dates, q, min(lineEnd, q+headingDateReach)) {
@@ -258,10 +267,9 @@ func (r *timelineRules) starts(d *caseDoc, run textRange) []encStart {
 				}
 			}
 		}
-		p = lineEnd + 1
+		prev, p = p, lineEnd+1
 	}
 
-	var cues []encStart
 	i := sort.Search(len(d.sents), func(i int) bool { return d.sents[i].End > run.start })
 	dates := d.c.Dates
 	for ; i < len(d.sents) && d.sents[i].Start < run.end; i++ {
@@ -340,7 +348,7 @@ func (r *timelineRules) try(d *caseDoc, sr *startRule, q, limit int, fold bool) 
 	}
 	s := encStart{pos: q, typ: sr.Type}
 	if sr.title >= 0 && m[2*sr.title] >= 0 {
-		s.title = strings.Join(strings.Fields(text[q+m[2*sr.title]:q+m[2*sr.title+1]]), " ")
+		s.title = joinFields(text[q+m[2*sr.title] : q+m[2*sr.title+1]])
 		if t := r.typeOf(s.title); t != "" {
 			s.typ = t
 		}
@@ -349,6 +357,23 @@ func (r *timelineRules) try(d *caseDoc, sr *startRule, q, limit int, fold bool) 
 		s.date = dateAt(d.c.Dates, q+m[2*sr.date], q+m[2*sr.date+1])
 	}
 	return s, true
+}
+
+// joinFields returns strings.Join(strings.Fields(s), " "): s itself when
+// it is ASCII with single spaces between its words (most titles), without
+// the two allocations.
+func joinFields(s string) string {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	for i := 0; i < len(s); i++ {
+		// The ASCII white space of unicode.IsSpace: a blank other than
+		// a single space between words, or a newline.
+		if c := s[i]; c >= utf8.RuneSelf || c == '\n' || isBlank(c) && (c != ' ' || s[i+1] == ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+	}
+	return s
 }
 
 // typeOf returns the type of the first types rule matching title, or "".
@@ -463,9 +488,14 @@ func paragraphStart(text string, from, p int) bool {
 	if p <= from {
 		return true
 	}
-	prev := strings.LastIndexByte(text[:p-1], '\n') + 1
-	if prev < from {
-		prev = from
+	return paragraphAfter(text, from, max(from, strings.LastIndexByte(text[:p-1], '\n')+1), p)
+}
+
+// paragraphAfter is paragraphStart with prev the start of the line before
+// p (from, when that line starts before from).
+func paragraphAfter(text string, from, prev, p int) bool {
+	if p <= from {
+		return true
 	}
 	return onlyBlanks(text, prev, p-1) || prev == from && strings.HasSuffix(strings.TrimRight(text[prev:p-1], " \t"), ":")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math/rand"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -383,6 +384,34 @@ func TestCorpusTimelineCare(t *testing.T) {
 	}
 	if types["other"]*3 > encs {
 		t.Errorf("%d of %d encounters have type other", types["other"], encs)
+	}
+}
+
+// TestJoinFields compares joinFields with strings.Join(strings.Fields(s),
+// " ") on titles and random strings of words and white space.
+func TestJoinFields(t *testing.T) {
+	texts := []string{"", "Office Visit", "Office  Visit", " UR", "UR ", "MRI\tLumbar", "a\u00a0b", "a\u0085b", "Op\nNote", "x\vy", "Views, Flexion and Extension"}
+	parts := []string{"a", "Visit", " ", " ", "  ", "\t", "\n", "\r", "\f", "\v", "\u00a0", "\u2003", "é", ".", "/"}
+	rnd := rand.New(rand.NewSource(1))
+	for range 5000 {
+		var b strings.Builder
+		for range rnd.Intn(8) {
+			b.WriteString(parts[rnd.Intn(len(parts))])
+		}
+		texts = append(texts, b.String())
+	}
+	same := 0
+	for _, s := range texts {
+		want := strings.Join(strings.Fields(s), " ")
+		if got := joinFields(s); got != want {
+			t.Errorf("joinFields(%q) = %q, want %q", s, got, want)
+		}
+		if want == s {
+			same++
+		}
+	}
+	if same < 100 {
+		t.Errorf("only %d texts already joined: the fast path is not tested", same)
 	}
 }
 
