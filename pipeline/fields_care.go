@@ -267,20 +267,24 @@ func (r *careRules) apply(d *caseDoc) {
 	if len(zones) == 0 {
 		return
 	}
+	// The terms of every zone, the care mentions apart from the blockers
+	// (kept as ranges only). Found as one slice of mentions and split
+	// after, the IRO seed's 89 blockers and 11 mentions made 35 KB of
+	// slices per letter (the word starts, 240 of them, another 4 KB:
+	// matchWords reads them from the word list instead).
+	var found careFound
 	var starts []int
-	if r.terms.letterFirst {
-		starts = r.terms.wordStarts(c.Text, d.wordSpans())
-	} else {
+	if !r.terms.letterFirst {
 		starts = r.terms.scan(c.Text)
 	}
-	// The terms of every zone in one slice, then split into care mentions
-	// and blockers (appended one by one to two slices, the blockers of the
-	// IRO seed alone made 23 KB of slice growth per letter).
-	var found []careMention
 	for _, z := range zones {
-		found = r.terms.match(found, c.Text, starts, z.start, z.end)
+		if r.terms.letterFirst {
+			r.terms.matchWords(&found, c.Text, d.wordSpans(), z.start, z.end)
+		} else {
+			r.terms.match(&found, c.Text, starts, z.start, z.end)
+		}
 	}
-	mentions, blockers := partitionCare(found)
+	mentions, blockers := found.mentions, found.blockers
 	// Sentence by sentence.
 	sc := &careScratch{cue: make([]bool, len(r.f.Cues)), qty: make([]bool, len(r.f.Sessions)+len(r.f.Durations)),
 		all: d.text().FoldsOutsideASCII()}
@@ -318,37 +322,23 @@ type cueStart struct{ i, start int }
 // cueWindow bounds the length of a cue match.
 const cueWindow = 120
 
-// partitionCare returns the care mentions and the blockers of ms, each in
-// their order in ms, as the two parts of one new slice (ms when it holds
-// only one kind).
-func partitionCare(ms []careMention) (mentions, blockers []careMention) {
-	n := 0
-	for _, cm := range ms {
-		if cm.code != blockerCode {
-			n++
-		}
-	}
-	if n == 0 || n == len(ms) {
-		if n == 0 {
-			return nil, ms
-		}
-		return ms, nil
-	}
-	sorted := make([]careMention, len(ms))
-	i, j := 0, n
-	for _, cm := range ms {
-		if cm.code != blockerCode {
-			sorted[i] = cm
-			i++
-		} else {
-			sorted[j] = cm
-			j++
-		}
-	}
-	return sorted[:n:n], sorted[n:]
+// careFound collects the care terms of a letter in their order: the care
+// mentions, and the places of the blockers (other treatments).
+type careFound struct {
+	mentions []careMention
+	blockers []textRange
 }
 
-func blockersIn(bs []careMention, s extract.Sentence) []careMention {
+func (f *careFound) add(code string, start, end int) {
+	if code == blockerCode {
+		f.blockers = append(f.blockers, textRange{start, end})
+		return
+	}
+	f.mentions = append(f.mentions, careMention{code: code, start: start, end: end})
+}
+
+// blockersIn returns the blockers of bs that lie in sentence s.
+func blockersIn(bs []textRange, s extract.Sentence) []textRange {
 	i := sort.Search(len(bs), func(i int) bool { return bs[i].start >= s.Start })
 	j := i
 	for j < len(bs) && bs[j].end <= s.End {
@@ -359,7 +349,7 @@ func blockersIn(bs []careMention, s extract.Sentence) []careMention {
 
 // sentence assesses the mentions of one sentence and adds their merged
 // Care items.
-func (r *careRules) sentence(d *caseDoc, sc *careScratch, s extract.Sentence, ms []careMention, bs []careMention) {
+func (r *careRules) sentence(d *caseDoc, sc *careScratch, s extract.Sentence, ms []careMention, bs []textRange) {
 	text := d.c.Text
 	st := text[s.Start:s.End]
 	sc.lower = appendLowerSpaced(sc.lower[:0], st)
@@ -552,7 +542,7 @@ var listWordRE = regexp.MustCompile(`\b(?:and|or|plus|including|includes|include
 // nearest to the cue on its side, within reach, and the treatments listed
 // with it; none when that nearest treatment is a blocker (another
 // procedure).
-func (r *careRules) target(text string, hits []cueHit, ms, bs []careMention) {
+func (r *careRules) target(text string, hits []cueHit, ms []careMention, bs []textRange) {
 	type cand struct {
 		start, end, mention int // mention -1: a blocker
 	}
@@ -1061,38 +1051,6 @@ func (m *termMatcher) scan(text string) []int {
 	return starts
 }
 
-// wordStarts is scan over the letter runs of text (caseDoc.wordSpans)
-// instead of its bytes, when every term begins with a letter: a word start
-// that can begin a term is a letter run's start with no word byte before
-// it. (Runs of 64 letters or more, not listed, begin no term: a term's end
-// would fall inside the run.) It saves the stage a pass over the bytes of
-// the letter: 230,000 instructions of its 800,000 on the IRO seed.
-func (m *termMatcher) wordStarts(text string, words []uint64) []int {
-	var starts []int
-	n := len(text)
-	for _, x := range words {
-		// Only runs of a term's first letters and length (1,074 of the
-		// 2,324 runs of the IRO seed have a term's first letter and
-		// length, 375 its first two letters too): the tests below cost
-		// 60 instructions a run.
-		if m.runs[uint8(x>>8)]&(1<<(x&63)) == 0 {
-			continue
-		}
-		i := int(x >> 16)
-		if x&63 > 1 && m.pairs[termPairKey(uint8(x>>8), text[i+1])]&(1<<(x&63)) == 0 {
-			continue
-		}
-		if i > 0 && wordByteTable[text[i-1]] || i+1 >= n {
-			continue
-		}
-		c, c1 := lowerSpacedTable[text[i]], lowerSpacedTable[text[i+1]]
-		if m.bigram[c][c1>>6]&(1<<(c1&63)) != 0 || i+2 < n && m.tri[triHash(c, c1, lowerSpacedTable[text[i+2]])] {
-			starts = append(starts, i)
-		}
-	}
-	return starts
-}
-
 // wordByteTable marks the bytes of words: ASCII letters, digits and '_',
 // and the bytes of non-ASCII characters.
 var wordByteTable = func() (t [256]bool) {
@@ -1102,36 +1060,72 @@ var wordByteTable = func() (t [256]bool) {
 	return t
 }()
 
-// match appends to out the terms of text[from:to] in order,
-// non-overlapping, trying the word starts of scan.
-func (m *termMatcher) match(out []careMention, text string, starts []int, from, to int) []careMention {
-	k := sort.SearchInts(starts, from)
+// match adds to f the terms of text[from:to] in order, non-overlapping,
+// trying the word starts of scan.
+func (m *termMatcher) match(f *careFound, text string, starts []int, from, to int) {
 	last := from
-	for ; k < len(starts) && starts[k] < to; k++ {
-		i := starts[k]
-		if i < last || i+1 >= to {
+	for k := sort.SearchInts(starts, from); k < len(starts) && starts[k] < to; k++ {
+		last = m.matchAt(f, text, starts[k], last, to)
+	}
+}
+
+// matchWords is match over the letter runs of text (caseDoc.wordSpans)
+// instead of the starts of scan, when every term begins with a letter: a
+// word start that can begin a term is a letter run's start with no word
+// byte before it. (Runs of 64 letters or more, not listed, begin no term:
+// a term's end would fall inside the run.) It saves the stage a pass over
+// the bytes of the letter: 230,000 instructions of its 800,000 on the IRO
+// seed.
+func (m *termMatcher) matchWords(f *careFound, text string, words []uint64, from, to int) {
+	last := from
+	k := sort.Search(len(words), func(k int) bool { return int(words[k]>>16) >= from })
+	for ; k < len(words); k++ {
+		x := words[k]
+		i := int(x >> 16)
+		if i >= to {
+			break
+		}
+		// Only runs of a term's first letters and length (1,074 of the
+		// 2,324 runs of the IRO seed have a term's first letter and
+		// length, 375 its first two letters too): the tests below cost
+		// 60 instructions a run.
+		if m.runs[uint8(x>>8)]&(1<<(x&63)) == 0 {
 			continue
 		}
-		if !wordBoundary(text, i) {
+		if x&63 > 1 && m.pairs[termPairKey(uint8(x>>8), text[i+1])]&(1<<(x&63)) == 0 {
 			continue
 		}
-	pats:
-		for _, tp := range m.buckets[m.slot[uint16(lowerSpacedTable[text[i]])<<8|uint16(lowerSpacedTable[text[i+1]])]] {
-			end := i + len(tp.p)
-			if end > to || !lowerSpacedIs(text[i+2:end], tp.p[2:]) || !wordBoundary(text, end) {
-				continue
-			}
-			for _, e := range tp.entries {
-				if e.Kind == lexicon.Abbreviation && !foldedIs(text[i:end], e.Text) {
-					continue
-				}
-				out = append(out, careMention{code: e.Code, start: i, end: end})
-				last = end
-				break pats
-			}
+		if i > 0 && wordByteTable[text[i-1]] || i+1 >= len(text) {
+			continue
+		}
+		c, c1 := lowerSpacedTable[text[i]], lowerSpacedTable[text[i+1]]
+		if m.bigram[c][c1>>6]&(1<<(c1&63)) != 0 || i+2 < len(text) && m.tri[triHash(c, c1, lowerSpacedTable[text[i+2]])] {
+			last = m.matchAt(f, text, i, last, to)
 		}
 	}
-	return out
+}
+
+// matchAt adds to f the longest term at word start i of text, if any, that
+// ends by to and does not overlap the term before, ending at last; it
+// returns the end of the last term found.
+func (m *termMatcher) matchAt(f *careFound, text string, i, last, to int) int {
+	if i < last || i+1 >= to || !wordBoundary(text, i) {
+		return last
+	}
+	for _, tp := range m.buckets[m.slot[uint16(lowerSpacedTable[text[i]])<<8|uint16(lowerSpacedTable[text[i+1]])]] {
+		end := i + len(tp.p)
+		if end > to || !lowerSpacedIs(text[i+2:end], tp.p[2:]) || !wordBoundary(text, end) {
+			continue
+		}
+		for _, e := range tp.entries {
+			if e.Kind == lexicon.Abbreviation && !foldedIs(text[i:end], e.Text) {
+				continue
+			}
+			f.add(e.Code, i, end)
+			return end
+		}
+	}
+	return last
 }
 
 // foldedIs reports whether strings.Join(strings.Fields(s), " ") is t, for
