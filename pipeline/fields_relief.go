@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"math"
@@ -478,7 +479,10 @@ func (r *reliefRules) apply(d *caseDoc) {
 			baUsed = h.hi
 		}
 	}
-	// Cue statements, one sentence at a time.
+	// Cue statements, one sentence at a time. local and used are reused
+	// from sentence to sentence (local's statements are copied to hits).
+	var local []reliefHit
+	var used []bool
 	for i := 0; i < len(cues); {
 		sent, ok := d.sentenceAt(cues[i].start)
 		if !ok {
@@ -486,14 +490,13 @@ func (r *reliefRules) apply(d *caseDoc) {
 			continue
 		}
 		j := i
-		var sc []cueAt
 		for j < len(cues) && cues[j].start < sent.End {
-			sc = append(sc, cues[j])
 			j++
 		}
+		sc := cues[i:j]
 		i = j
-		var local []reliefHit
-		used := make([]bool, len(sc))
+		local = local[:0]
+		used = append(used[:0], make([]bool, len(sc))...)
 		var procs []lexicon.Match
 		procsDone := false
 		sentProcs := func() []lexicon.Match {
@@ -607,15 +610,16 @@ func (r *reliefRules) apply(d *caseDoc) {
 			local = kept
 		}
 		if len(local) > 0 {
-			hits = append(hits, r.finishSentence(d, sent, local, sentProcs(), sentTreated)...)
+			hits = r.finishSentence(hits, d, sent, local, sentProcs(), sentTreated)
 		}
 	}
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].Start != hits[j].Start {
-			return hits[i].Start < hits[j].Start
+	slices.SortStableFunc(hits, func(a, b reliefHit) int {
+		if a.Start != b.Start {
+			return cmp.Compare(a.Start, b.Start)
 		}
-		return hits[i].anchor < hits[j].anchor
+		return cmp.Compare(a.anchor, b.anchor)
 	})
+	d.c.Relief = slices.Grow(d.c.Relief, len(hits))
 	for _, h := range hits {
 		d.c.Relief = append(d.c.Relief, h.Relief)
 	}
@@ -632,15 +636,16 @@ func baIn(hits []reliefHit, sent extract.Sentence) bool {
 	return false
 }
 
-// finishSentence drops weak statements of one sentence and fills the
-// attributes that need the sentence: duration, procedure, span.
+// finishSentence drops weak statements of one sentence, fills the
+// attributes that need the sentence (duration, procedure, span) and
+// appends the others to out.
 //
 // treated reports whether the sentence or the one before names a treatment.
-func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []reliefHit, procs []lexicon.Match, treated func() bool) []reliefHit {
+func (r *reliefRules) finishSentence(out []reliefHit, d *caseDoc, sent extract.Sentence, local []reliefHit, procs []lexicon.Match, treated func() bool) []reliefHit {
 	if len(local) == 0 {
-		return nil
+		return out
 	}
-	sort.SliceStable(local, func(i, j int) bool { return local[i].anchor < local[j].anchor })
+	slices.SortStableFunc(local, func(a, b reliefHit) int { return cmp.Compare(a.anchor, b.anchor) })
 	text := d.c.Text
 	hasPercent := false
 	for _, h := range local {
@@ -648,14 +653,14 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 			hasPercent = true
 		}
 	}
-	var out []reliefHit
+	n := len(out) // out[n:] are this sentence's
 	seen := map[string]bool{}
 	for _, h := range local {
 		inGuide := r.inGuideline(d, sent, h.lo, h.hi)
 		if h.Percent == nil {
 			// One qualitative statement per value and sentence; a bare cue
 			// says nothing next to a percent or inside rule text.
-			if h.bare && (hasPercent || inGuide || len(out) > 0) {
+			if h.bare && (hasPercent || inGuide || len(out) > n) {
 				continue
 			}
 			if seen[h.Qualitative] {
