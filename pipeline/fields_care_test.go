@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/precedent-dev/precedent/extract"
+	"github.com/precedent-dev/precedent/lexicon"
 )
 
 func loadCareRules(t testing.TB) *careRules {
@@ -438,5 +439,92 @@ func TestCareFound(t *testing.T) {
 	wantB := []textRange{{1, 2}, {3, 4}, {5, 6}}
 	if !slices.Equal(f.mentions, wantM) || !slices.Equal(f.blockers, wantB) {
 		t.Errorf("careFound: mentions %v, blockers %v; want %v, %v", f.mentions, f.blockers, wantM, wantB)
+	}
+}
+
+// TestFilterWalk compares the care stage's one walk over the literals of
+// its four filters with a walk of each filter's literals alone (the way
+// before filterWalk), on the sentences of the fixture letters and on
+// random texts made of the filters' literals.
+func TestFilterWalk(t *testing.T) {
+	r := stagePipeline(t).care
+	filters := []*literalFilter{r.cueF, r.cuePF, r.qtyF, r.generalF}
+	// own walks each filter's literals with a trie of its own: the
+	// regexps marked, and the lead places (filter, regexp, start).
+	tries := make([]*lexicon.Literals, len(filters))
+	for fi, f := range filters {
+		if len(f.lits) > 0 {
+			tries[fi] = lexicon.NewLiterals(f.lits)
+		}
+	}
+	own := func(lower []byte) (may [4][]bool, starts []cueStart) {
+		for fi, f := range filters {
+			may[fi] = make([]bool, f.n)
+			if tries[fi] == nil {
+				continue
+			}
+			tries[fi].Walk(lower, func(end, n, p int) {
+				for _, i := range f.owners[p] {
+					may[fi][i] = true
+					if fi == cueLeads {
+						starts = append(starts, cueStart{i, end - n + 1})
+					}
+				}
+			})
+		}
+		return may, starts
+	}
+	sortStarts := func(s []cueStart) {
+		slices.SortFunc(s, func(x, y cueStart) int {
+			if x.start != y.start {
+				return x.start - y.start
+			}
+			return x.i - y.i
+		})
+	}
+	found, checked := 0, 0
+	check := func(text string) {
+		t.Helper()
+		lower := lowerSpaced(text)
+		sc := &careScratch{cue: make([]bool, r.cueF.n), qty: make([]bool, r.qtyF.n)}
+		if r.lits.trie != nil {
+			r.lits.trie.Walk(lower, func(end, n, p int) { r.lits.found(sc, end-n+1, p) })
+		}
+		want, wantStarts := own(lower)
+		sortStarts(sc.starts)
+		sortStarts(wantStarts)
+		if !slices.Equal(sc.cue, want[cueLits]) || !slices.Equal(sc.qty, want[qtyLits]) || sc.general[0] != want[generalLits][0] || !slices.Equal(sc.starts, wantStarts) {
+			t.Fatalf("%q: one walk: cue %v qty %v general %v starts %v; one walk a filter: %v %v %v %v",
+				text, sc.cue, sc.qty, sc.general[0], sc.starts, want[cueLits], want[qtyLits], want[generalLits][0], wantStarts)
+		}
+		checked++
+		if len(sc.starts) > 0 || slices.Contains(sc.qty, true) {
+			found++
+		}
+	}
+	p := stagePipeline(t)
+	for _, doc := range fixtureDocs(t, p) {
+		for _, s := range p.splitter.Split(doc.Text) {
+			check(doc.Text[s.Start:s.End])
+		}
+	}
+	var lits []string
+	for _, f := range filters {
+		lits = append(lits, f.lits...)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			if rng.IntN(3) == 0 {
+				b.WriteString(" ")
+			}
+			l := lits[rng.IntN(len(lits))]
+			b.WriteString(l[:1+rng.IntN(len(l))])
+		}
+		check(b.String())
+	}
+	if found < 100 {
+		t.Errorf("only %d of %d texts hold a cue's lead or a quantity's literal", found, checked)
 	}
 }
