@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/precedent-dev/precedent/extract"
+	"github.com/precedent-dev/precedent/lexicon"
 )
 
 func loadCareRules(t testing.TB) *careRules {
@@ -338,29 +339,37 @@ func TestCareSeeds(t *testing.T) {
 	}
 }
 
-// TestTermWordStarts compares the care terms' word starts found over the
-// letter's word list with those of the byte scan, on the fixture letters
-// and random texts (long letter runs, digits, non-ASCII bytes before words).
+// TestTermWordStarts compares the care terms found at the word starts read
+// from the letter's word list (matchWords) with those found at the starts
+// of the byte scan (match), on the fixture letters and random texts (long
+// letter runs, digits, non-ASCII bytes before words), over the whole text
+// and over a part of it.
 func TestTermWordStarts(t *testing.T) {
 	m := stagePipeline(t).care.terms
 	if !m.letterFirst {
-		t.Fatal("the care terms do not all begin with a letter: wordStarts is not used")
+		t.Fatal("the care terms do not all begin with a letter: matchWords is not used")
 	}
 	check := func(name, text string) {
 		t.Helper()
 		d := &caseDoc{c: &Case{Text: text}}
 		// The starts may differ where no term can match (a run of 64
 		// letters or more): the terms found may not.
-		want := m.match(nil, text, m.scan(text), 0, len(text))
-		if got := m.match(nil, text, m.wordStarts(text, d.wordSpans()), 0, len(text)); !slices.Equal(got, want) {
-			t.Fatalf("%s %q: terms %v over the word starts, %v over the byte scan", name, text[:min(len(text), 80)], got, want)
+		for _, r := range []textRange{{0, len(text)}, {len(text) / 3, len(text) * 2 / 3}} {
+			var want, got careFound
+			m.match(&want, text, m.scan(text), r.start, r.end)
+			m.matchWords(&got, text, d.wordSpans(), r.start, r.end)
+			if !slices.Equal(got.mentions, want.mentions) || !slices.Equal(got.blockers, want.blockers) {
+				t.Fatalf("%s %q %v: terms %v over the word starts, %v over the byte scan", name, text[:min(len(text), 80)], r, got, want)
+			}
 		}
 	}
 	n := 0
 	names, raw := rawFixtureTexts(t)
 	for k, text := range raw {
 		check(names[k], text)
-		n += len(m.match(nil, text, m.scan(text), 0, len(text)))
+		var f careFound
+		m.match(&f, text, m.scan(text), 0, len(text))
+		n += len(f.mentions) + len(f.blockers)
 	}
 	if n < 50 {
 		t.Errorf("only %d terms in the fixture letters", n)
@@ -416,23 +425,106 @@ func TestFoldedIs(t *testing.T) {
 	}
 }
 
-func TestPartitionCare(t *testing.T) {
-	b := func(start int) careMention { return careMention{code: blockerCode, start: start} }
-	m := func(start int) careMention { return careMention{code: "physical_therapy", start: start} }
-	for _, c := range []struct {
-		in, mentions, blockers []careMention
-	}{
-		{nil, nil, nil},
-		{[]careMention{m(1), m(2)}, []careMention{m(1), m(2)}, nil},
-		{[]careMention{b(1), b(2)}, nil, []careMention{b(1), b(2)}},
-		{[]careMention{b(1), m(2), b(3), m(4), b(5)}, []careMention{m(2), m(4)}, []careMention{b(1), b(3), b(5)}},
-	} {
-		ms, bs := partitionCare(slices.Clone(c.in))
-		if !slices.Equal(ms, c.mentions) || !slices.Equal(bs, c.blockers) {
-			t.Errorf("partitionCare(%v) = %v, %v; want %v, %v", c.in, ms, bs, c.mentions, c.blockers)
+// TestCareFound checks that careFound keeps the mentions and the blockers
+// apart, each in the order found.
+func TestCareFound(t *testing.T) {
+	var f careFound
+	for _, x := range []struct {
+		code  string
+		start int
+	}{{blockerCode, 1}, {"physical_therapy", 2}, {blockerCode, 3}, {"acupuncture", 4}, {blockerCode, 5}} {
+		f.add(x.code, x.start, x.start+1)
+	}
+	wantM := []careMention{{code: "physical_therapy", start: 2, end: 3}, {code: "acupuncture", start: 4, end: 5}}
+	wantB := []textRange{{1, 2}, {3, 4}, {5, 6}}
+	if !slices.Equal(f.mentions, wantM) || !slices.Equal(f.blockers, wantB) {
+		t.Errorf("careFound: mentions %v, blockers %v; want %v, %v", f.mentions, f.blockers, wantM, wantB)
+	}
+}
+
+// TestFilterWalk compares the care stage's one walk over the literals of
+// its four filters with a walk of each filter's literals alone (the way
+// before filterWalk), on the sentences of the fixture letters and on
+// random texts made of the filters' literals.
+func TestFilterWalk(t *testing.T) {
+	r := stagePipeline(t).care
+	filters := []*literalFilter{r.cueF, r.cuePF, r.qtyF, r.generalF}
+	// own walks each filter's literals with a trie of its own: the
+	// regexps marked, and the lead places (filter, regexp, start).
+	tries := make([]*lexicon.Literals, len(filters))
+	for fi, f := range filters {
+		if len(f.lits) > 0 {
+			tries[fi] = lexicon.NewLiterals(f.lits)
 		}
-		if len(ms) > 0 && cap(ms) != len(ms) {
-			t.Errorf("partitionCare(%v): mentions can grow into the blockers (cap %d, len %d)", c.in, cap(ms), len(ms))
+	}
+	own := func(lower []byte) (may [4][]bool, starts []cueStart) {
+		for fi, f := range filters {
+			may[fi] = make([]bool, f.n)
+			if tries[fi] == nil {
+				continue
+			}
+			tries[fi].Walk(lower, func(end, n, p int) {
+				for _, i := range f.owners[p] {
+					may[fi][i] = true
+					if fi == cueLeads {
+						starts = append(starts, cueStart{i, end - n + 1})
+					}
+				}
+			})
 		}
+		return may, starts
+	}
+	sortStarts := func(s []cueStart) {
+		slices.SortFunc(s, func(x, y cueStart) int {
+			if x.start != y.start {
+				return x.start - y.start
+			}
+			return x.i - y.i
+		})
+	}
+	found, checked := 0, 0
+	check := func(text string) {
+		t.Helper()
+		lower := lowerSpaced(text)
+		sc := &careScratch{cue: make([]bool, r.cueF.n), qty: make([]bool, r.qtyF.n)}
+		if r.lits.trie != nil {
+			r.lits.trie.Walk(lower, func(end, n, p int) { r.lits.found(sc, end-n+1, p) })
+		}
+		want, wantStarts := own(lower)
+		sortStarts(sc.starts)
+		sortStarts(wantStarts)
+		if !slices.Equal(sc.cue, want[cueLits]) || !slices.Equal(sc.qty, want[qtyLits]) || sc.general[0] != want[generalLits][0] || !slices.Equal(sc.starts, wantStarts) {
+			t.Fatalf("%q: one walk: cue %v qty %v general %v starts %v; one walk a filter: %v %v %v %v",
+				text, sc.cue, sc.qty, sc.general[0], sc.starts, want[cueLits], want[qtyLits], want[generalLits][0], wantStarts)
+		}
+		checked++
+		if len(sc.starts) > 0 || slices.Contains(sc.qty, true) {
+			found++
+		}
+	}
+	p := stagePipeline(t)
+	for _, doc := range fixtureDocs(t, p) {
+		for _, s := range p.splitter.Split(doc.Text) {
+			check(doc.Text[s.Start:s.End])
+		}
+	}
+	var lits []string
+	for _, f := range filters {
+		lits = append(lits, f.lits...)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			if rng.IntN(3) == 0 {
+				b.WriteString(" ")
+			}
+			l := lits[rng.IntN(len(lits))]
+			b.WriteString(l[:1+rng.IntN(len(l))])
+		}
+		check(b.String())
+	}
+	if found < 100 {
+		t.Errorf("only %d of %d texts hold a cue's lead or a quantity's literal", found, checked)
 	}
 }

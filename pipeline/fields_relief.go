@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"math"
@@ -478,7 +479,10 @@ func (r *reliefRules) apply(d *caseDoc) {
 			baUsed = h.hi
 		}
 	}
-	// Cue statements, one sentence at a time.
+	// Cue statements, one sentence at a time. local and used are reused
+	// from sentence to sentence (local's statements are copied to hits).
+	var local []reliefHit
+	var used []bool
 	for i := 0; i < len(cues); {
 		sent, ok := d.sentenceAt(cues[i].start)
 		if !ok {
@@ -486,14 +490,13 @@ func (r *reliefRules) apply(d *caseDoc) {
 			continue
 		}
 		j := i
-		var sc []cueAt
 		for j < len(cues) && cues[j].start < sent.End {
-			sc = append(sc, cues[j])
 			j++
 		}
+		sc := cues[i:j]
 		i = j
-		var local []reliefHit
-		used := make([]bool, len(sc))
+		local = local[:0]
+		used = append(used[:0], make([]bool, len(sc))...)
 		var procs []lexicon.Match
 		procsDone := false
 		sentProcs := func() []lexicon.Match {
@@ -563,7 +566,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 				h.PercentMax = &vmax
 			}
 			h.Comparator = comp
-			h.Qualitative = r.qualitative(text, sent, c.start, c.end)
+			h.Qualitative = r.qualitative(text, d.text().Lower(), sent, c.start, c.end)
 			local = append(local, h)
 		}
 		for k, c := range sc {
@@ -575,7 +578,7 @@ func (r *reliefRules) apply(d *caseDoc) {
 				continue
 			}
 			h := reliefHit{anchor: c.start, lo: c.start, hi: c.end}
-			h.Qualitative = r.qualitative(text, sent, c.start, c.end)
+			h.Qualitative = r.qualitative(text, d.text().Lower(), sent, c.start, c.end)
 			if h.Qualitative == "" {
 				h.Qualitative = cue.Qualitative
 			}
@@ -607,15 +610,16 @@ func (r *reliefRules) apply(d *caseDoc) {
 			local = kept
 		}
 		if len(local) > 0 {
-			hits = append(hits, r.finishSentence(d, sent, local, sentProcs(), sentTreated)...)
+			hits = r.finishSentence(hits, d, sent, local, sentProcs(), sentTreated)
 		}
 	}
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].Start != hits[j].Start {
-			return hits[i].Start < hits[j].Start
+	slices.SortStableFunc(hits, func(a, b reliefHit) int {
+		if a.Start != b.Start {
+			return cmp.Compare(a.Start, b.Start)
 		}
-		return hits[i].anchor < hits[j].anchor
+		return cmp.Compare(a.anchor, b.anchor)
 	})
+	d.c.Relief = slices.Grow(d.c.Relief, len(hits))
 	for _, h := range hits {
 		d.c.Relief = append(d.c.Relief, h.Relief)
 	}
@@ -632,15 +636,16 @@ func baIn(hits []reliefHit, sent extract.Sentence) bool {
 	return false
 }
 
-// finishSentence drops weak statements of one sentence and fills the
-// attributes that need the sentence: duration, procedure, span.
+// finishSentence drops weak statements of one sentence, fills the
+// attributes that need the sentence (duration, procedure, span) and
+// appends the others to out.
 //
 // treated reports whether the sentence or the one before names a treatment.
-func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []reliefHit, procs []lexicon.Match, treated func() bool) []reliefHit {
+func (r *reliefRules) finishSentence(out []reliefHit, d *caseDoc, sent extract.Sentence, local []reliefHit, procs []lexicon.Match, treated func() bool) []reliefHit {
 	if len(local) == 0 {
-		return nil
+		return out
 	}
-	sort.SliceStable(local, func(i, j int) bool { return local[i].anchor < local[j].anchor })
+	slices.SortStableFunc(local, func(a, b reliefHit) int { return cmp.Compare(a.anchor, b.anchor) })
 	text := d.c.Text
 	hasPercent := false
 	for _, h := range local {
@@ -648,14 +653,14 @@ func (r *reliefRules) finishSentence(d *caseDoc, sent extract.Sentence, local []
 			hasPercent = true
 		}
 	}
-	var out []reliefHit
+	n := len(out) // out[n:] are this sentence's
 	seen := map[string]bool{}
 	for _, h := range local {
 		inGuide := r.inGuideline(d, sent, h.lo, h.hi)
 		if h.Percent == nil {
 			// One qualitative statement per value and sentence; a bare cue
 			// says nothing next to a percent or inside rule text.
-			if h.bare && (hasPercent || inGuide || len(out) > 0) {
+			if h.bare && (hasPercent || inGuide || len(out) > n) {
 				continue
 			}
 			if seen[h.Qualitative] {
@@ -738,16 +743,16 @@ func (r *reliefRules) notRelief(d *caseDoc, sent extract.Sentence, lo, hi int, d
 	before := text[b:lo]
 	after := clip(text, hi, min(sent.End, hi+90))
 	near := after[:min(len(after), 50)] // functional_after spans less
+	// The letter's lower-case copy (made once), at the windows' offsets:
+	// the tokens of capitalized words and the documentation hints.
+	lower := d.text().Lower()
+	lb, la := lower[b:lo], clip(lower, hi, min(sent.End, hi+90))
 	var tb, ta [16]string
-	toks := tailWords(before, len(tb), tb[:0])
-	if r.f.FunctionalBefore.match(toks) || r.f.FunctionalAfter.matchHead(headWords(near, len(ta), ta[:0])) {
+	toks := tailWords(before, lb, len(tb), tb[:0])
+	if r.f.FunctionalBefore.match(toks) || r.f.FunctionalAfter.matchHead(headWords(near, la[:len(near)], len(ta), ta[:0])) {
 		return true
 	}
 	if documentation {
-		// The hints are looked for in the letter's lower-case copy (made
-		// once), at the windows' offsets.
-		lower := d.text().Lower()
-		lb, la := lower[b:lo], clip(lower, hi, min(sent.End, hi+90))
 		if r.f.Documentation.matchHinted(before, lb) || r.f.DocumentationAfter.matchHinted(after, la) {
 			return true
 		}
@@ -777,13 +782,15 @@ func clauseStart(text string, sent extract.Sentence, pos, limit int) int {
 	return lo
 }
 
-// qualitative returns the qualitative value of the cue at [cs, ce).
-func (r *reliefRules) qualitative(text string, sent extract.Sentence, cs, ce int) string {
-	before := text[clauseStart(text, sent, cs, 70):cs]
+// qualitative returns the qualitative value of the cue at [cs, ce); lower
+// is text lower-cased (rules.Text.Lower).
+func (r *reliefRules) qualitative(text, lower string, sent extract.Sentence, cs, ce int) string {
+	b := clauseStart(text, sent, cs, 70)
+	before := text[b:cs]
 	after := clip(text, ce, min(sent.End, ce+40))
 	var tb, ta [16]string
-	toks := tailWords(before, len(tb), tb[:0])
-	head := headWords(after, len(ta), ta[:0])
+	toks := tailWords(before, lower[b:cs], len(tb), tb[:0])
+	head := headWords(after, clip(lower, ce, min(sent.End, ce+40)), len(ta), ta[:0])
 	for _, q := range r.f.Qualitative {
 		if len(q.Before) > 0 && q.Before.match(toks) || len(q.After) > 0 && q.After.matchHead(head) {
 			return q.Value
@@ -1605,8 +1612,8 @@ func (ws wordSeq) matchFwd(toks []string, step, start, reps int) bool {
 
 // headWords returns the lower-cased words at the start of s, up to max of
 // them; "," and "." are tokens, and "." or any other punctuation ends the
-// run.
-func headWords(s string, max int, buf []string) []string {
+// run. lower is s with ASCII letters lower-cased, or "" (see tokenWord).
+func headWords(s, lower string, max int, buf []string) []string {
 	buf = buf[:0]
 	i := 0
 	for len(buf) < max {
@@ -1643,7 +1650,7 @@ func headWords(s string, max int, buf []string) []string {
 		if j == i {
 			break
 		}
-		buf = append(buf, tokenWord(s[i:j], plain))
+		buf = append(buf, tokenWord(s, lower, i, j, plain))
 		i = j
 		if i < len(s) && !asciiSpace(s[i]) && s[i] != ',' && s[i] != '.' {
 			break
@@ -1652,13 +1659,20 @@ func headWords(s string, max int, buf []string) []string {
 	return buf
 }
 
-// tokenWord is the token of a word of headWords and tailWords: lower case,
-// ’ written '. plain says w has neither upper case nor ’, so that it is
-// its own token (ToLower and ReplaceAll cost a third of the tokenizers,
-// for words that are mostly plain).
-func tokenWord(w string, plain bool) string {
-	if plain {
+// tokenWord is the token of the word s[i:j] of headWords and tailWords:
+// lower case, ’ written '. plain says the word has neither upper case nor
+// ’, so that it is its own token (ToLower and ReplaceAll cost a third of
+// the tokenizers, for words that are mostly plain). A word without ’ is
+// ASCII, and its token is lower[i:j] when lower (s lower-cased) is given:
+// ToLower made a string for each of the 26 capitalized words of the IRO
+// seed's windows.
+func tokenWord(s, lower string, i, j int, plain bool) string {
+	w := s[i:j]
+	switch {
+	case plain:
 		return w
+	case lower != "" && !strings.Contains(w, "’"):
+		return lower[i:j]
 	}
 	return strings.ReplaceAll(strings.ToLower(w), "’", "'")
 }
@@ -1666,8 +1680,9 @@ func tokenWord(w string, plain bool) string {
 // tailWords returns the lower-cased words (and commas) at the end of s, up
 // to max of them, in text order. Words are runs of letters, digits, "'",
 // "’" and "-"; white space separates them; any other character ends the
-// run (a sequence never crosses "." or "(").
-func tailWords(s string, max int, buf []string) []string {
+// run (a sequence never crosses "." or "("). lower is s with ASCII letters
+// lower-cased, or "" (see tokenWord).
+func tailWords(s, lower string, max int, buf []string) []string {
 	buf = buf[:0]
 	i := len(s)
 	for len(buf) < max {
@@ -1701,7 +1716,7 @@ func tailWords(s string, max int, buf []string) []string {
 		if j == i {
 			break // punctuation: the run ends
 		}
-		buf = append(buf, tokenWord(s[j:i], plain))
+		buf = append(buf, tokenWord(s, lower, j, i, plain))
 		i = j
 		if j > 0 && !asciiSpace(s[j-1]) && s[j-1] != ',' {
 			break

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/precedent-dev/precedent/internal/rules"
 )
 
 // refTakes is wordStep.takes as it was written before the set of ways: a
@@ -240,11 +242,14 @@ func TestTokenizersAgree(t *testing.T) {
 	var hb, tb [16]string
 	check := func(s string) {
 		t.Helper()
-		if got, want := headWords(s, len(hb), hb[:0]), headWordsRef(s, len(hb)); !slices.Equal(got, want) {
-			t.Fatalf("headWords(%q) = %q, want %q", s, got, want)
-		}
-		if got, want := tailWords(s, len(tb), tb[:0]), tailWordsRef(s, len(tb)); !slices.Equal(got, want) {
-			t.Fatalf("tailWords(%q) = %q, want %q", s, got, want)
+		// Without and with the lower-case copy.
+		for _, lower := range []string{"", rules.NewText(s).Lower()} {
+			if got, want := headWords(s, lower, len(hb), hb[:0]), headWordsRef(s, len(hb)); !slices.Equal(got, want) {
+				t.Fatalf("headWords(%q, %q) = %q, want %q", s, lower, got, want)
+			}
+			if got, want := tailWords(s, lower, len(tb), tb[:0]), tailWordsRef(s, len(tb)); !slices.Equal(got, want) {
+				t.Fatalf("tailWords(%q, %q) = %q, want %q", s, lower, got, want)
+			}
 		}
 	}
 	pieces := []string{"Relief", "relief", "DID", "not", "patient’s", "patient's", "’", "x-ray", "L5", ",", ".", " ", "\n", "(", "é", "Z", "\xe2\x80", "'"}
