@@ -86,21 +86,21 @@ func oneRune(t *syntax.Regexp) bool {
 	return false
 }
 
-// match returns the end of the original pattern's match at the start of s
-// (-1: none), and false when it cannot tell (a lifted repeat ran past its
-// bound).
-func (r *relaxedRepeats) match(s string) (end int, ok bool) {
+// match returns the original pattern's match at the start of s as
+// FindStringIndex does (nil: none), and false when it cannot tell (a
+// lifted repeat ran past its bound).
+func (r *relaxedRepeats) match(s string) (loc []int, ok bool) {
 	if s == "" {
-		return 0, false // MatchAt tries no match at the end of s
+		return nil, false // MatchAt tries no match at the end of s
 	}
-	loc := r.m.MatchAt(s, 0, 0)
+	loc = r.m.MatchAt(s, 0, 0)
 	if loc == nil {
-		return -1, true
+		return nil, true
 	}
 	for k, n := range r.max {
 		if a, b := loc[2*k+2], loc[2*k+3]; a >= 0 && b-a > n && utf8.RuneCountInString(s[a:b]) > n {
-			return 0, false
+			return nil, false
 		}
 	}
-	return loc[1], true
+	return loc[:2:2], true
 }

@@ -796,11 +796,8 @@ func (c *zoneCue) startsWith(b byte) bool { return c.m.MayBeEmpty() || c.m.MaySt
 // matchStart is matchAtStart for the cue: c.re.FindStringIndex(s).
 func (c *zoneCue) matchStart(s string) []int {
 	if c.relaxed != nil {
-		if end, ok := c.relaxed.match(s); ok {
-			if end < 0 {
-				return nil
-			}
-			return []int{0, end}
+		if loc, ok := c.relaxed.match(s); ok {
+			return loc
 		}
 	}
 	return matchAtStart(c.m, c.start, s)
