@@ -796,6 +796,12 @@ func (c *zoneCue) startsWith(b byte) bool { return c.m.MayBeEmpty() || c.m.MaySt
 // matchStart is matchAtStart for the cue: c.re.FindStringIndex(s).
 func (c *zoneCue) matchStart(s string) []int {
 	if c.relaxed != nil {
+		// The original's cheap test first: it knows the bound, the
+		// relaxed pattern's own tests are weaker (47 sentences of the IRO
+		// seed reach here, 3 pass; 155,000 -> 137,000 instructions).
+		if !c.m.MayMatchString(s) {
+			return nil
+		}
 		if loc, ok := c.relaxed.match(s); ok {
 			return loc
 		}
