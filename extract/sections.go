@@ -974,7 +974,10 @@ func zoneListMarker(text string, p, b int) bool {
 
 // sentences splits text[a:b] into sentence spans for the quote rules.
 func (s *Sectioner) sentences(text string, a, b int) []zoneSpan {
-	cuts := []int{a}
+	// Most cuts follow a period: room for one per period spares the
+	// doublings of the slice (13 allocations and 9 KB on the IRO seed).
+	cuts := make([]int, 1, 1+strings.Count(text[a:b], ".")+8)
+	cuts[0] = a
 	last := a // latest cut
 	cut := func(p int) {
 		for p < b && zoneIsSpace(text[p]) {
