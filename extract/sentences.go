@@ -309,7 +309,8 @@ func (s *Splitter) hardCuts(text string) []int {
 				cut = true
 			case s.listItem.MatchString(t):
 				cut = true
-			case s.lineLabel.MatchString(t) && !(caps && pcaps) && (finished || !long(prevN)):
+			case !(caps && pcaps) && (finished || !long(prevN)) && s.lineLabel.MatchString(t):
+				// The line tests first: the label regexp is the dearer test.
 				cut = true
 			}
 		}
