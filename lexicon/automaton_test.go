@@ -2,11 +2,16 @@ package lexicon
 
 import (
 	"math/rand"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/precedent-dev/precedent/extract"
 )
 
 // randWord is n random bytes of the small alphabet "ab c".
@@ -116,4 +121,60 @@ func TestAutomatonSplitWalk(t *testing.T) {
 	if split < 100 || found < 250 {
 		t.Fatalf("only %d of 300 texts were long enough to split, %d had occurrences", split, found)
 	}
+}
+
+// TestMatchBatchSame compares matchBatch, whose walks of the ranges run
+// four at a time in lanes, with matchWith of each range alone, for the
+// lexicon, context and sign matchers, on the sentences of the fixture
+// letters and on random ranges of them (empty, overlapping, a word cut in
+// two, fewer than four ranges).
+func TestMatchBatchSame(t *testing.T) {
+	tg := testTagger(t)
+	matchers := map[string]*Matcher{"lexicon": tg.lx.matcher, "context": tg.ctx.matcher, "signs": tg.signs}
+	paths, err := filepath.Glob("../fixtures/letters/*.txt")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no fixture letters: %v", err)
+	}
+	sp, err := extract.NewSplitter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(1))
+	var sc matchScratch
+	batches := 0
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(data)
+		var sents []span
+		for _, s := range sp.Split(text) {
+			sents = append(sents, span{s.Start, s.End})
+		}
+		random := func(n int) []span {
+			rs := make([]span, n)
+			for i := range rs {
+				a := rng.Intn(len(text) + 1)
+				rs[i] = span{a, min(len(text), a+rng.Intn(300))}
+			}
+			return rs
+		}
+		for _, ranges := range [][]span{sents, random(1), random(3), random(4), random(40)} {
+			for name, m := range matchers {
+				got, bounds := m.matchBatch(&sc, nil, nil, text, ranges)
+				if len(bounds) != len(ranges)+1 {
+					t.Fatalf("%s %s: %d bounds for %d ranges", p, name, len(bounds), len(ranges))
+				}
+				for r, rg := range ranges {
+					want := m.matchWith(&matchScratch{}, nil, nil, text[rg.start:rg.end], nil)
+					if diff := cmp.Diff(want, got[bounds[r]:bounds[r+1]], cmpopts.EquateEmpty()); diff != "" {
+						t.Fatalf("%s %s: range %d %v (-alone +batch):\n%s", p, name, r, rg, diff)
+					}
+				}
+				batches++
+			}
+		}
+	}
+	t.Logf("%d batches compared", batches)
 }

@@ -404,11 +404,32 @@ type ctxHit struct {
 // in the buffers of scr: the result is valid until the next call with scr.
 func (c *Context) hits(text string, start, end int, scr *tagScratch) []ctxHit {
 	ms := c.matcher.matchWith(&scr.msc, scr.ctxMatches[:0], nil, text[start:end], nil)
-	out := scr.hits[:0]
-	defer func() {
-		clear(ms)
-		scr.ctxMatches, scr.hits = ms[:0], out[:0]
-	}()
+	out := c.sentenceHits(scr.hits[:0], text, start, end, ms)
+	clear(ms)
+	scr.ctxMatches, scr.hits = ms[:0], out[:0]
+	return out
+}
+
+// hitsBatch is hits of each of ranges, their matches found together
+// (Matcher.matchBatch): the hits of ranges[r] are
+// scr.bhits[scr.bhitBounds[r]:scr.bhitBounds[r+1]], valid until the next
+// call with scr.
+func (c *Context) hitsBatch(text string, ranges []span, scr *tagScratch) {
+	ms, mb := c.matcher.matchBatch(&scr.msc, scr.bctx[:0], scr.bctxBounds[:0], text, ranges)
+	out, hb := scr.bhits[:0], append(scr.bhitBounds[:0], 0)
+	for r, rg := range ranges {
+		out = c.sentenceHits(out, text, rg.start, rg.end, ms[mb[r]:mb[r+1]])
+		hb = append(hb, len(out))
+	}
+	clear(ms)
+	scr.bctx, scr.bctxBounds = ms[:0], mb[:0]
+	scr.bhits, scr.bhitBounds = out, hb
+}
+
+// sentenceHits appends to out the context terms of text[start:end]
+// (offsets into text), from ms, the context matcher's matches of it.
+func (c *Context) sentenceHits(out []ctxHit, text string, start, end int, ms []Match) []ctxHit {
+	base := len(out)
 	for _, m := range ms {
 		h := ctxHit{start: m.Start + start, end: m.End + start, t: &c.terms[atoi(m.Code)]}
 		if h.t.noNum && beforeDigit(text, h.end) {
@@ -435,7 +456,7 @@ func (c *Context) hits(text string, start, end int, scr *tagScratch) []ctxHit {
 				continue
 			}
 			inside := false
-			for _, h := range out {
+			for _, h := range out[base:] {
 				if h.start <= i && i < h.end {
 					inside = true
 					break
@@ -448,7 +469,7 @@ func (c *Context) hits(text string, start, end int, scr *tagScratch) []ctxHit {
 		}
 	}
 	if added {
-		sortHits(out)
+		sortHits(out[base:])
 	}
 	return out
 }

@@ -241,30 +241,75 @@ func (m *Matcher) matchWith(sc *matchScratch, dst []Match, ids *[]int32, text st
 	// The automaton walks text as if folded: ASCII lower case, every
 	// white-space run as one space.
 	walk(m.trie, text, func(end, n, pattern int) {
-		// A match that ends inside an ASCII word was cut off by the walk
-		// (trie.wordEnds); one that starts inside one is here.
-		stop := end + 1
-		start := matchStart(text, end, n, m.spaces[pattern])
-		if start > 0 && isASCIIWord(text[start-1]) && isASCIIWord(text[start]) {
-			return
-		}
-		// Those two checks are wordBoundary's for ASCII bytes; a non-ASCII
-		// byte at an edge takes the rune checks.
-		if start > 0 && (text[start-1] >= utf8.RuneSelf || text[start] >= utf8.RuneSelf) && !wordBoundary(text, start) ||
-			stop < len(text) && (text[stop-1] >= utf8.RuneSelf || text[stop] >= utf8.RuneSelf) && !wordBoundary(text, stop) {
-			return
-		}
-		for i, e := range m.entries[pattern] {
-			if keep != nil && !keep(e.code) {
-				continue
-			}
-			if e.kind == Abbreviation && !sameWords(text[start:stop], e.term) {
-				continue
-			}
-			cands = append(cands, matchCand{start: start, end: stop, pattern: int32(pattern), entry: int32(i)})
-			break
-		}
+		cands = m.candidate(cands, text, end, n, pattern, keep)
 	})
+	sc.cands = cands[:0] // keep the grown buffer
+	return m.choose(dst, ids, cands)
+}
+
+// matchBatch is matchWith (no ids, no keep) of each range of text, the
+// ranges walked together (walkBatch): the matches of ranges[r], with
+// offsets relative to its start, are dst[bounds[r]:bounds[r+1]].
+func (m *Matcher) matchBatch(sc *matchScratch, dst []Match, bounds []int, text string, ranges []span) ([]Match, []int) {
+	bounds = append(bounds[:0], len(dst))
+	if m == nil || m.empty {
+		for range ranges {
+			bounds = append(bounds, len(dst))
+		}
+		return dst, bounds
+	}
+	cands := sc.cands[:0]
+	done := 0 // the ranges before done are in dst
+	finish := func(upto int) {
+		for ; done < upto; done++ {
+			dst = m.choose(dst, nil, cands)
+			cands = cands[:0]
+			bounds = append(bounds, len(dst))
+		}
+	}
+	walkBatch(m.trie, text, ranges, &sc.batch, func(r, end, n, pattern int) {
+		finish(r) // walkBatch reports range by range
+		rg := ranges[r]
+		cands = m.candidate(cands, text[rg.start:rg.end], end, n, pattern, nil)
+	})
+	finish(len(ranges))
+	sc.cands = cands[:0]
+	return dst, bounds
+}
+
+// candidate appends to cands the occurrence of pattern in text ending at
+// byte end, n folded bytes long, when it passes the word boundary checks
+// and an entry of it is kept.
+func (m *Matcher) candidate(cands []matchCand, text string, end, n, pattern int, keep func(code string) bool) []matchCand {
+	// A match that ends inside an ASCII word was cut off by the walk
+	// (trie.wordEnds); one that starts inside one is here.
+	stop := end + 1
+	start := matchStart(text, end, n, m.spaces[pattern])
+	if start > 0 && isASCIIWord(text[start-1]) && isASCIIWord(text[start]) {
+		return cands
+	}
+	// Those two checks are wordBoundary's for ASCII bytes; a non-ASCII
+	// byte at an edge takes the rune checks.
+	if start > 0 && (text[start-1] >= utf8.RuneSelf || text[start] >= utf8.RuneSelf) && !wordBoundary(text, start) ||
+		stop < len(text) && (text[stop-1] >= utf8.RuneSelf || text[stop] >= utf8.RuneSelf) && !wordBoundary(text, stop) {
+		return cands
+	}
+	for i, e := range m.entries[pattern] {
+		if keep != nil && !keep(e.code) {
+			continue
+		}
+		if e.kind == Abbreviation && !sameWords(text[start:stop], e.term) {
+			continue
+		}
+		return append(cands, matchCand{start: start, end: stop, pattern: int32(pattern), entry: int32(i)})
+	}
+	return cands
+}
+
+// choose appends to dst the leftmost-longest of cands (occurrences in the
+// order of their ends, reordered in place), and their entry ids to *ids
+// when ids is not nil.
+func (m *Matcher) choose(dst []Match, ids *[]int32, cands []matchCand) []Match {
 	// Leftmost-longest: by start, then the longest first. The walk finds
 	// them in the order of their ends, nearly sorted, so an insertion sort
 	// (stable) moves few.
@@ -276,7 +321,6 @@ func (m *Matcher) matchWith(sc *matchScratch, dst []Match, ids *[]int32, text st
 		}
 		cands[j] = c
 	}
-	sc.cands = cands[:0] // keep the grown buffer
 	n, last := 0, -1
 	for _, c := range cands {
 		if c.start >= last {
@@ -314,6 +358,7 @@ type matchCand struct {
 // matchScratchPool.
 type matchScratch struct {
 	cands []matchCand
+	batch batchScratch // matchBatch's
 }
 
 var matchScratchPool = sync.Pool{New: func() any { return new(matchScratch) }}

@@ -180,6 +180,23 @@ type tagScratch struct {
 	signs      []Match
 	cs         []cand
 	ts         []target
+	// Tag's plan of the sentences, and the batch walks' results.
+	plans                   []sentPlan
+	ranges                  []span
+	bsigns, bctx            []Match
+	bsignBounds, bctxBounds []int
+	bhits                   []ctxHit
+	bhitBounds              []int
+}
+
+// A sentPlan is what Tag knows of a sentence before it reads it.
+type sentPlan struct {
+	s      extract.Sentence // clipped to the text
+	li, lj int              // its lexicon matches, lms[li:lj]
+	sites  bool             // a site among them
+	need   bool             // a finding may be there: read its context
+	signs  span             // its sign words, bsigns[signs.start:signs.end]
+	hits   span             // its context terms, bhits[hits.start:hits.end]
 }
 
 var tagScratchPool = sync.Pool{New: func() any { return new(tagScratch) }}
@@ -194,11 +211,26 @@ type cand struct {
 // Tag returns the findings of text, sentence by sentence (sents are byte
 // ranges of text, as extract.Splitter gives them), sorted by (Start, Code).
 func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
+	var out []Mention
+	tg.TagFunc(text, sents, func(ms []Mention) { out = slices.Clone(ms) })
+	return out
+}
+
+// TagFunc calls fn with the mentions Tag returns (nil when there are
+// none), in a buffer of the Tagger's that fn must not keep: a caller that
+// reads them once saves Tag's copy (about 8 KB per letter).
+func (tg *Tagger) TagFunc(text string, sents []extract.Sentence, fn func(ms []Mention)) {
 	if len(text) == 0 || len(sents) == 0 {
-		return nil
+		fn(nil)
+		return
 	}
 	scr := tagScratchPool.Get().(*tagScratch)
 	defer tagScratchPool.Put(scr)
+	fn(tg.tag(text, sents, scr))
+}
+
+// tag is Tag with the buffers of scr: its result is scr.out's.
+func (tg *Tagger) tag(text string, sents []extract.Sentence, scr *tagScratch) []Mention {
 	ids := scr.ids[:0]
 	ms := tg.lx.matcher.matchWith(&scr.msc, scr.ms[:0], &ids, text, nil) // tg.lx.Match(text)
 	lms := scr.lms[:0]
@@ -221,8 +253,11 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		scr.ss = ss
 		slices.SortStableFunc(ss, byStart)
 	}
+	// The sentences' lexicon matches, then the sign words of those with
+	// a site, then the context terms of those where a finding may be:
+	// each found for all those sentences at once (matchBatch).
+	plans := scr.plans[:0]
 	li := 0
-	prev := -1 // index in out of the previous sentence's findings, or -1
 	for _, s := range ss {
 		s.Start, s.End = max(0, min(s.Start, len(text))), max(0, min(s.End, len(text)))
 		if s.End <= s.Start {
@@ -231,39 +266,72 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 		for li < len(lms) && lms[li].Start < s.Start {
 			li++
 		}
-		lj := li
-		direct, sites := false, false
-		for lj < len(lms) && lms[lj].End <= s.End {
-			if r := lms[lj].r; r.finding >= 0 {
-				direct = true
+		p := sentPlan{s: s, li: li, lj: li}
+		for p.lj < len(lms) && lms[p.lj].End <= s.End {
+			if r := lms[p.lj].r; r.finding >= 0 {
+				p.need = true
 			} else if len(r.sites) > 0 {
-				sites = true
+				p.sites = true
 			}
-			lj++
+			p.lj++
 		}
-		if !direct && !sites {
-			out, prev = tg.followUp(text, s, prev, out, scr)
+		plans = append(plans, p)
+	}
+	scr.plans = plans[:0]
+	ranges := scr.ranges[:0]
+	for _, p := range plans {
+		if p.sites {
+			ranges = append(ranges, span{p.s.Start, p.s.End})
+		}
+	}
+	sms, sb := tg.signs.matchBatch(&scr.msc, scr.bsigns[:0], scr.bsignBounds[:0], text, ranges)
+	scr.bsigns, scr.bsignBounds = sms[:0], sb[:0]
+	r := 0
+	for i := range plans {
+		p := &plans[i]
+		if !p.sites {
+			continue
+		}
+		p.signs = span{sb[r], sb[r+1]}
+		r++
+		for k := p.signs.start; k < p.signs.end; k++ {
+			sms[k].Start += p.s.Start
+			sms[k].End += p.s.Start
+		}
+		if !p.need {
+			p.need = tg.anySign(lms[p.li:p.lj], sms[p.signs.start:p.signs.end])
+		}
+	}
+	ranges = ranges[:0]
+	for _, p := range plans {
+		if p.need {
+			ranges = append(ranges, span{p.s.Start, p.s.End})
+		}
+	}
+	scr.ranges = ranges[:0]
+	tg.ctx.hitsBatch(text, ranges, scr)
+	r = 0
+	for i := range plans {
+		if p := &plans[i]; p.need {
+			p.hits = span{scr.bhitBounds[r], scr.bhitBounds[r+1]}
+			r++
+		}
+	}
+	prev := -1 // index in out of the previous sentence's findings, or -1
+	for _, p := range plans {
+		if !p.need {
+			out, prev = tg.followUp(text, p.s, prev, out, scr)
 			continue
 		}
 		var ssms []Match
-		if sites {
-			ssms = tg.signs.matchWith(&scr.msc, scr.signs[:0], nil, text[s.Start:s.End], nil)
-			scr.signs = ssms[:0]
-			for k := range ssms {
-				ssms[k].Start += s.Start
-				ssms[k].End += s.Start
-			}
+		if p.sites {
+			ssms = sms[p.signs.start:p.signs.end]
 		}
-		if !direct && !tg.anySign(lms[li:lj], ssms) {
-			out, prev = tg.followUp(text, s, prev, out, scr)
-			continue
-		}
-		// Context cues only where a finding may be: most sentences
-		// have none.
 		n := len(out)
-		out = tg.sentence(text, s, lms[li:lj], tg.ctx.hits(text, s.Start, s.End, scr), ssms, out, scr)
+		out = tg.sentence(text, p.s, lms[p.li:p.lj], scr.bhits[p.hits.start:p.hits.end], ssms, out, scr)
 		prev = n
 	}
+	clear(sms)
 	byStartCode := func(a, b Mention) int {
 		if a.Start != b.Start {
 			return cmp.Compare(a.Start, b.Start)
@@ -277,7 +345,7 @@ func (tg *Tagger) Tag(text string, sents []extract.Sentence) []Mention {
 	if len(out) == 0 {
 		return nil
 	}
-	return slices.Clone(out)
+	return out
 }
 
 // maxFollowUp is the longest sentence followUp reads (bytes).

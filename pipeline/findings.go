@@ -51,7 +51,21 @@ func newFindingRulesWith(lx *lexicon.Lexicon, ctx *lexicon.Context) (*findingRul
 // positive findings ("Patrick's test (FABER)"); there it is positive and
 // in_guideline. Every finding in rule text is hypothetical.
 func (r *findingRules) apply(d *caseDoc) {
-	ms := r.tagger.Tag(d.c.Text, d.sents)
+	// The tagger's own buffer: read once, no copy.
+	r.tagger.TagFunc(d.c.Text, d.sents, func(ms []lexicon.Mention) { r.add(d, ms) })
+	byStartCode := func(a, b Finding) int {
+		if a.Start != b.Start {
+			return cmp.Compare(a.Start, b.Start)
+		}
+		return strings.Compare(a.Code, b.Code)
+	}
+	if !slices.IsSortedFunc(d.c.Findings, byStartCode) { // they are when Tag's order is kept
+		slices.SortStableFunc(d.c.Findings, byStartCode)
+	}
+}
+
+// add appends the findings of the tagger's mentions ms to d.
+func (r *findingRules) add(d *caseDoc, ms []lexicon.Mention) {
 	// Two mentions of one finding in one clause ("positive Lasegue's and
 	// single straight leg raise") are two findings; one mention read
 	// twice (pairs of a list) is one.
@@ -85,7 +99,8 @@ func (r *findingRules) apply(d *caseDoc) {
 			label = m.Code
 		}
 		f := Finding{
-			Span:        d.span(m.EvidenceStart, m.EvidenceEnd),
+			// The section is the mention's, not its evidence's (below).
+			Span:        Span{Text: d.c.Text[m.EvidenceStart:m.EvidenceEnd], Start: m.EvidenceStart, End: m.EvidenceEnd},
 			Code:        m.Code,
 			Label:       label,
 			Status:      status,
@@ -108,10 +123,4 @@ func (r *findingRules) apply(d *caseDoc) {
 		f.Encounter = d.encounterAt(m.Start)
 		d.c.Findings = append(d.c.Findings, f)
 	}
-	slices.SortStableFunc(d.c.Findings, func(a, b Finding) int {
-		if a.Start != b.Start {
-			return cmp.Compare(a.Start, b.Start)
-		}
-		return strings.Compare(a.Code, b.Code)
-	})
 }
