@@ -118,6 +118,9 @@ type Matcher struct {
 	pos          *posBytes // the first bytes of a match (nil: unknown)
 	anchoredOnce sync.Once
 	anchored     *regexp.Regexp
+	// anchoredRelaxed, startRelaxed and backRelaxed may stand in for
+	// anchored, startRE and startBack on short inputs (relax.go).
+	anchoredRelaxed, startRelaxed, backRelaxed relaxed
 }
 
 // A leadSet holds literals, lowercase ASCII where they are letters, one of
@@ -401,8 +404,11 @@ func (m *Matcher) MatchAt(s string, i, window int) []int {
 	if !m.needIn(s, i, end) {
 		return nil
 	}
-	m.anchoredOnce.Do(func() { m.anchored = regexp.MustCompile(`^(?:` + m.re.String() + `)`) })
-	loc := m.anchored.FindStringSubmatchIndex(s[i:end])
+	m.anchoredOnce.Do(func() {
+		src := `^(?:` + m.re.String() + `)`
+		m.anchored, m.anchoredRelaxed = regexp.MustCompile(src), newRelaxed(src)
+	})
+	loc := m.anchoredRelaxed.pick(m.anchored, end-i).FindStringSubmatchIndex(s[i:end])
 	for k := range loc {
 		if loc[k] >= 0 {
 			loc[k] += i
@@ -616,6 +622,7 @@ func (m *Matcher) initStart(tree *syntax.Regexp) {
 		return
 	}
 	m.startRE, m.startAsserts, m.startFirst = rest, asserts, first
+	m.startRelaxed = newRelaxed(rest.String())
 	m.startLeads = newLeadSet(restTree)
 	m.startPos = newPosBytes(restTree)
 	if n, ok := maxLen(restTree); ok && !hasEndText(restTree) {
@@ -686,6 +693,7 @@ func (m *Matcher) initStartBack(tree *syntax.Regexp) {
 		return
 	}
 	m.startRE, m.startBack, m.startAsserts, m.startFirst = at0, back, nil, first
+	m.startRelaxed, m.backRelaxed = newRelaxed(at0.String()), newRelaxed(back.String())
 	m.startLeads = newLeadSet(tree)
 	m.startPos = newPosBytes(tree)
 	if n, ok := maxLen(tree); ok && !hasEndText(tree) {
@@ -873,7 +881,7 @@ func (m *Matcher) nextStart(s string, from int) []int {
 			// assertions may look at; the match starts at i.
 			_, w := utf8.DecodeLastRuneInString(s[:i])
 			j := i - w
-			loc := m.startBack.FindStringSubmatchIndex(s[j:end])
+			loc := m.backRelaxed.pick(m.startBack, end-j).FindStringSubmatchIndex(s[j:end])
 			if loc == nil {
 				continue
 			}
@@ -885,7 +893,7 @@ func (m *Matcher) nextStart(s string, from int) []int {
 			loc[0] = i
 			return loc
 		}
-		loc := m.startRE.FindStringSubmatchIndex(s[i:end])
+		loc := m.startRelaxed.pick(m.startRE, end-i).FindStringSubmatchIndex(s[i:end])
 		if loc == nil {
 			continue
 		}

@@ -81,6 +81,8 @@ var matcherPatterns = []string{
 	`[/:](?:\s*[0-9])+`,
 	`(?i)\b(?:over|more than)?\s*(?P<n>\d{1,2}|one|twenty-five)\+?\s+years\b(?:\s+of\s+(?:\w+\s+){0,2}experience)?`,
 	`(?:a|bc)?\s*x\s+(?:é|ab)?\s*yz`,
+	// over 500 instructions: relaxed (relax.go)
+	`(?i)(?:specifically,\s+)?(?:the\s+)?(?:(?:california|ca|\d{4}|current)\s+)*(?:odg|mtus|acoem|official\s+disability\s+guidelines?)\b[^."“]{0,150}?\b(?:states?|notes?|recommends?|indicates?|stipulates?|supports?|advises?|says|reads|specifies|describes?)\b`,
 }
 
 func randomText(r *rand.Rand, n int) string {
