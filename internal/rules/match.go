@@ -40,6 +40,9 @@ type Matcher struct {
 	begin      bool // the pattern starts with ^ (not multi-line)
 
 	need []foldLit // every match contains one of these (nil: unknown)
+	// needIsLead: need is the one literal lead, which the start scan
+	// jumps to (mayScan).
+	needIsLead bool
 	// needSets are need and more literal sets, each of which every match
 	// contains one of, from the other parts of a top-level sequence
 	// ("guidelines ... recommends": need is one of the two lists, the
@@ -446,6 +449,7 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 	}
 	m.initPrefix(tree)
 	m.initStart(tree)
+	m.needIsLead = m.startRE != nil && m.rest != nil && len(m.need) == 1 && m.need[0] == m.lead
 	var can [256]bool
 	if consumable(tree, &can) {
 		for c := 0; c < utf8.RuneSelf; c++ {
@@ -514,6 +518,12 @@ func (m *Matcher) MayMatch(s string) bool {
 // means no match. It uses MayMatch, for a pattern starting with ^,
 // MayStartWith, and for one ending with $, the last byte.
 func (m *Matcher) MayMatchString(s string) bool {
+	return m.mayMatchEnds(s) && m.MayMatch(s)
+}
+
+// mayMatchEnds is MayMatchString without MayMatch: the tests of the
+// first and last bytes.
+func (m *Matcher) mayMatchEnds(s string) bool {
 	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) {
 		return false
 	}
@@ -523,7 +533,19 @@ func (m *Matcher) MayMatchString(s string) bool {
 	if m.lastKnown && (s == "" || !m.last[s[len(s)-1]]) {
 		return false
 	}
-	return m.MayMatch(s)
+	return true
+}
+
+// mayScan is MayMatchString before the start scan runs on s. When the
+// needed literal is the lead literal the scan jumps to, the scan's first
+// search is MayMatch's (it found the literal, or it returns at once):
+// MayMatch would search s up to the literal twice ("PATIENT CLINICAL
+// HISTORY", "REVIEW OUTCOME" over the whole letter).
+func (m *Matcher) mayScan(s string) bool {
+	if m.needIsLead {
+		return m.mayMatchEnds(s)
+	}
+	return m.MayMatchString(s)
 }
 
 // MatchString is re.MatchString(s), skipped when MayMatchString says no.
@@ -535,7 +557,7 @@ func (m *Matcher) MatchString(s string) bool {
 		}
 		s = s[cut:]
 	}
-	if !m.MayMatchString(s) {
+	if !m.mayScan(s) {
 		return false
 	}
 	if m.startRE != nil {
@@ -546,7 +568,7 @@ func (m *Matcher) MatchString(s string) bool {
 
 // FindStringSubmatchIndex is re.FindStringSubmatchIndex(s).
 func (m *Matcher) FindStringSubmatchIndex(s string) []int {
-	if !m.MayMatchString(s) {
+	if !m.mayScan(s) {
 		return nil
 	}
 	if m.startRE != nil {
@@ -557,7 +579,7 @@ func (m *Matcher) FindStringSubmatchIndex(s string) []int {
 
 // FindStringIndex is re.FindStringIndex(s).
 func (m *Matcher) FindStringIndex(s string) []int {
-	if !m.MayMatchString(s) {
+	if !m.mayScan(s) {
 		return nil
 	}
 	if m.startRE != nil {
@@ -1032,11 +1054,14 @@ func (m *Matcher) MatchText(t *Text) bool {
 
 // FindAllStringSubmatchIndex is re.FindAllStringSubmatchIndex(s, -1).
 func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
+	if m.startRE != nil && !m.regionOK {
+		if !m.mayScan(s) {
+			return nil
+		}
+		return m.startAll(s)
+	}
 	if !m.MayMatchString(s) {
 		return nil
-	}
-	if m.startRE != nil && !m.regionOK {
-		return m.startAll(s)
 	}
 	if !m.regionOK {
 		return m.re.FindAllStringSubmatchIndex(s, -1)

@@ -187,6 +187,18 @@ func TestMatcherShortcuts(t *testing.T) {
 			t.Errorf("%s: prefix scan %v, region scan %v; want %v, %v", tc.pattern, m.rest != nil, m.regionOK, tc.prefix, tc.regions)
 		}
 	}
+	// The needed literal is the lead only when it is the pattern's first
+	// literal and the rarest choice.
+	for p, want := range map[string]bool{
+		`PATIENT CLINICAL HISTORY`:               true,
+		`(?i)\bindependent\s+medical\s+review\b`: true,
+		`\bx\s*MAXIMUS`:                          false, // needs "MAXIMUS", starts with "x"
+		`[a-z]{2}\.([A-Z][a-z])`:                 false,
+	} {
+		if got := NewMatcher(regexp.MustCompile(p)).needIsLead; got != want {
+			t.Errorf("%s: needIsLead %v, want %v", p, got, want)
+		}
+	}
 }
 
 // TestMatcherByteJumps checks that the patterns of matcherPatterns meant
