@@ -995,10 +995,11 @@ func (m *Matcher) nextStart(s string, from int) []int {
 // before it see it. The result is the same as on the whole window, and the
 // backtracker clears a visited map the size of its input.
 func (m *Matcher) stopEnd(s string, i, end int) int {
-	if m.stopKnown {
-		for k := i + 1; k < end; k++ {
-			if m.stop[s[k]] {
-				return k + 1
+	if m.stopKnown && i+1 < end {
+		stop, w := &m.stop, s[i+1:end] // (no bounds checks in the loop)
+		for k := 0; k < len(w); k++ {
+			if stop[w[k]] {
+				return i + 1 + k + 1
 			}
 		}
 	}
