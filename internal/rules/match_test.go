@@ -319,8 +319,18 @@ func TestIndexFold(t *testing.T) {
 				lower[i] = c + 'a' - 'A'
 			}
 		}
-		if got, want := indexFold(s, lit), strings.Index(string(lower), lit); got != want {
+		want := strings.Index(string(lower), lit)
+		if got := indexFold(s, lit); got != want {
 			t.Fatalf("indexFold(%q, %q) = %d, want %d", s, lit, got, want)
+		}
+		// Any anchor finds the same place (foldLit keeps the rarest).
+		for a := range len(lit) {
+			if got := indexFoldAt(s, lit, a); got != want {
+				t.Fatalf("indexFoldAt(%q, %q, %d) = %d, want %d", s, lit, a, got, want)
+			}
+			if got, want := indexExactAt(s+s, lit, a), strings.Index(s+s, lit); got != want {
+				t.Fatalf("indexExactAt(%q, %q, %d) = %d, want %d", s+s, lit, a, got, want)
+			}
 		}
 	}
 }
