@@ -169,6 +169,15 @@ func word8(s string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// lowerASCII lowers the ASCII capitals of x, leaving bytes from 0x80 up
+// as they are: the high bit of each byte of upper marks an ASCII capital
+// (computed on the low seven bits, so no carry crosses bytes).
+func lowerASCII(x uint64) uint64 {
+	low := x &^ highs
+	upper := (low + (0x80-'A')*ones) &^ (low + (0x80-'Z'-1)*ones) &^ x & highs
+	return x | upper>>2
+}
+
 // lowerWord lowers the ASCII capitals of x, a word of ASCII bytes: the
 // high bit of each byte of upper marks a capital, and upper>>2 is 0x20
 // there.
@@ -1872,20 +1881,24 @@ func asciiLower(s string) string {
 		return s
 	}
 	b := []byte(s)
-	// Eight bytes at a time: the high bit of each byte of upper marks an
-	// ASCII capital (computed on the low seven bits, so no carry crosses
-	// bytes; bytes from 0x80 up are left out).
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		low := x &^ highs
-		upper := (low + (0x80-'A')*ones) &^ (low + (0x80-'Z'-1)*ones) &^ x & highs
-		if upper != 0 {
-			binary.LittleEndian.PutUint64(b[i:], x|upper>>2)
-		}
+	// The loop walks a window w of b, two words a step (the compiler
+	// loads the constants at every step), and stores every word (a test
+	// for capitals cost more than the store): BenchmarkASCIILower
+	// (callgrind) 69.5K -> 49.4K instructions for 15 KB.
+	w := b[i:]
+	for len(w) >= 16 {
+		x, y := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
+		binary.LittleEndian.PutUint64(w, lowerASCII(x))
+		binary.LittleEndian.PutUint64(w[8:], lowerASCII(y))
+		w = w[16:]
 	}
-	for ; i < len(b); i++ {
-		if c := b[i]; 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+	if len(w) >= 8 {
+		binary.LittleEndian.PutUint64(w, lowerASCII(binary.LittleEndian.Uint64(w)))
+		w = w[8:]
+	}
+	for k, c := range w {
+		if 'A' <= c && c <= 'Z' {
+			w[k] = c + 'a' - 'A'
 		}
 	}
 	// b is never written again: the string shares it (no second copy).
