@@ -1399,9 +1399,11 @@ func upperByte(c byte) byte {
 
 // in reports whether s holds one of the literals.
 func (set *litSet) in(s string) bool {
+	first := &set.first
+	_ = first[0] // one nil check, not one a byte (BenchmarkNeedIn)
 	for p := 0; p < len(s); p++ {
 		c := s[p]
-		if !set.first[c] {
+		if !first[c] {
 			continue
 		}
 		if !set.short[c] {
