@@ -10,7 +10,7 @@ import (
 func TestASCIILower(t *testing.T) {
 	r := rand.New(rand.NewSource(5))
 	for n := 0; n < 3000; n++ {
-		b := make([]byte, r.Intn(40))
+		b := make([]byte, r.Intn(70))
 		for i := range b {
 			b[i] = byte(r.Intn(256))
 		}
@@ -26,5 +26,18 @@ func TestASCIILower(t *testing.T) {
 		if got := asciiLower(s); got != string(w) {
 			t.Fatalf("asciiLower(%q) = %q, want %q", s, got, w)
 		}
+	}
+}
+
+// BenchmarkASCIILower lowers a letter's worth of text (15 KB, a capital
+// in every few words, as in the letters).
+func BenchmarkASCIILower(b *testing.B) {
+	var s string
+	for len(s) < 15000 {
+		s += "The Injured Worker reported 50% relief from the prior SI joint injection. "
+	}
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		asciiLower(s)
 	}
 }

@@ -40,6 +40,9 @@ type Matcher struct {
 	begin      bool // the pattern starts with ^ (not multi-line)
 
 	need []foldLit // every match contains one of these (nil: unknown)
+	// needIsLead: need is the one literal lead, which the start scan
+	// jumps to (mayScan).
+	needIsLead bool
 	// needSets are need and more literal sets, each of which every match
 	// contains one of, from the other parts of a top-level sequence
 	// ("guidelines ... recommends": need is one of the two lists, the
@@ -118,6 +121,9 @@ type Matcher struct {
 	pos          *posBytes // the first bytes of a match (nil: unknown)
 	anchoredOnce sync.Once
 	anchored     *regexp.Regexp
+	// anchoredRelaxed, startRelaxed and backRelaxed may stand in for
+	// anchored, startRE and startBack on short inputs (relax.go).
+	anchoredRelaxed, startRelaxed, backRelaxed relaxed
 }
 
 // A leadSet holds literals, lowercase ASCII where they are letters, one of
@@ -125,6 +131,10 @@ type Matcher struct {
 // superset of the matches: a prefilter), by their first byte.
 type leadSet struct {
 	by [256][]string
+	// words[c] are the literals of by[c] as little-endian words (at most
+	// maxLeadLen = 8 bytes each) with a mask of their bytes: at compares
+	// eight ASCII bytes of the text, lowered at once, with each.
+	words [256][]leadWord
 	// pairs has the bit pairKey(a, b) set for the first two bytes a, b of
 	// every literal: a quick test before the comparisons (the key keeps
 	// five bits of each byte, which ignore ASCII case; other bytes may
@@ -133,6 +143,48 @@ type leadSet struct {
 }
 
 func pairKey(a, b byte) uint { return uint(a&31)<<5 | uint(b&31) }
+
+// A leadWord is a lead literal's bytes in the low bytes of val (little
+// endian), and mask the bytes it has.
+type leadWord struct{ val, mask uint64 }
+
+func newLeadWord(l string) leadWord {
+	var w leadWord
+	for k := 0; k < len(l); k++ {
+		w.val |= uint64(l[k]) << (8 * k)
+		w.mask |= 0xFF << (8 * k)
+	}
+	return w
+}
+
+// Eight bytes at a time (asciiLower, leadSet.at): ones has a one in each
+// byte, highs each byte's high bit.
+const ones, highs = 0x0101010101010101, 0x8080808080808080
+
+// word8 returns s[i:i+8] as a little-endian word (the compiler makes it one
+// load).
+func word8(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// lowerASCII lowers the ASCII capitals of x, leaving bytes from 0x80 up
+// as they are: the high bit of each byte of upper marks an ASCII capital
+// (computed on the low seven bits, so no carry crosses bytes).
+func lowerASCII(x uint64) uint64 {
+	low := x &^ highs
+	upper := (low + (0x80-'A')*ones) &^ (low + (0x80-'Z'-1)*ones) &^ x & highs
+	return x | upper>>2
+}
+
+// lowerWord lowers the ASCII capitals of x, a word of ASCII bytes: the
+// high bit of each byte of upper marks a capital, and upper>>2 is 0x20
+// there.
+func lowerWord(x uint64) uint64 {
+	upper := (x + (0x80-'A')*ones) &^ (x + (0x80-'Z'-1)*ones) & highs
+	return x | upper>>2
+}
 
 // The comparison (hasPrefixFold) is ASCII case-insensitive, and takes the
 // long s and the Kelvin sign for s and k, the only runes outside ASCII that
@@ -165,6 +217,7 @@ func newLeadSet(re *syntax.Regexp) *leadSet {
 		if !seen[l] {
 			seen[l] = true
 			ls.by[l[0]] = append(ls.by[l[0]], l)
+			ls.words[l[0]] = append(ls.words[l[0]], newLeadWord(l))
 			k := pairKey(l[0], l[1])
 			ls.pairs[k>>6] |= 1 << (k & 63)
 		}
@@ -181,6 +234,28 @@ func (ls *leadSet) at(s string, i int) bool {
 			return false
 		}
 	}
+	if i+8 <= len(s) {
+		if x := word8(s, i); x&highs == 0 {
+			// Eight ASCII bytes hold every literal's place, and no long
+			// s or Kelvin sign: lowered, they are compared at once
+			// (hasPrefixFold compared byte by byte, 65 instructions a
+			// call on the letters, with the loop of this function 250 a
+			// MatchAt).
+			x = lowerWord(x)
+			for _, w := range ls.words[lowerByte(s[i])] {
+				if x&w.mask == w.val {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return ls.atBytes(s, i)
+}
+
+// atBytes is at without the tests of pairs and words: the literals
+// compared with s[i:] byte by byte.
+func (ls *leadSet) atBytes(s string, i int) bool {
 	for _, l := range ls.by[lowerByte(s[i])] {
 		if hasPrefixFold(s[i:], l) {
 			return true
@@ -401,8 +476,11 @@ func (m *Matcher) MatchAt(s string, i, window int) []int {
 	if !m.needIn(s, i, end) {
 		return nil
 	}
-	m.anchoredOnce.Do(func() { m.anchored = regexp.MustCompile(`^(?:` + m.re.String() + `)`) })
-	loc := m.anchored.FindStringSubmatchIndex(s[i:end])
+	m.anchoredOnce.Do(func() {
+		src := `^(?:` + m.re.String() + `)`
+		m.anchored, m.anchoredRelaxed = regexp.MustCompile(src), newRelaxed(src)
+	})
+	loc := m.anchoredRelaxed.pick(m.anchored, end-i).FindStringSubmatchIndex(s[i:end])
 	for k := range loc {
 		if loc[k] >= 0 {
 			loc[k] += i
@@ -416,6 +494,26 @@ func (m *Matcher) MatchAt(s string, i, window int) []int {
 type foldLit struct {
 	s    string
 	fold bool
+	// at is 1 + the offset of the byte index searches for (anchorByte),
+	// kept for the literals a Matcher searches with (0: not kept).
+	at int
+}
+
+// anchor returns the offset of l's rarest byte (anchorByte).
+func (l foldLit) anchor() int {
+	if l.at > 0 {
+		return l.at - 1
+	}
+	return anchorByte(l.s)
+}
+
+// anchored returns ls with their anchors kept (anchorByte was about 20K
+// instructions per letter, found again at every search).
+func anchored(ls []foldLit) []foldLit {
+	for k := range ls {
+		ls[k].at = anchorByte(ls[k].s) + 1
+	}
+	return ls
 }
 
 // NewMatcher analyses re. It never fails: what it cannot analyse is left to
@@ -440,6 +538,12 @@ func NewMatcher(re *regexp.Regexp) *Matcher {
 	}
 	m.initPrefix(tree)
 	m.initStart(tree)
+	m.needIsLead = m.startRE != nil && m.rest != nil && len(m.need) == 1 && m.need[0] == m.lead
+	m.need = anchored(m.need)
+	if m.rest != nil {
+		m.lead = anchored([]foldLit{m.lead})[0]
+	}
+	m.reachLits = anchored(m.reachLits)
 	var can [256]bool
 	if consumable(tree, &can) {
 		for c := 0; c < utf8.RuneSelf; c++ {
@@ -508,6 +612,12 @@ func (m *Matcher) MayMatch(s string) bool {
 // means no match. It uses MayMatch, for a pattern starting with ^,
 // MayStartWith, and for one ending with $, the last byte.
 func (m *Matcher) MayMatchString(s string) bool {
+	return m.mayMatchEnds(s) && m.MayMatch(s)
+}
+
+// mayMatchEnds is MayMatchString without MayMatch: the tests of the
+// first and last bytes.
+func (m *Matcher) mayMatchEnds(s string) bool {
 	if m.begin && !m.empty && (s == "" || !m.first[s[0]]) {
 		return false
 	}
@@ -517,7 +627,19 @@ func (m *Matcher) MayMatchString(s string) bool {
 	if m.lastKnown && (s == "" || !m.last[s[len(s)-1]]) {
 		return false
 	}
-	return m.MayMatch(s)
+	return true
+}
+
+// mayScan is MayMatchString before the start scan runs on s. When the
+// needed literal is the lead literal the scan jumps to, the scan's first
+// search is MayMatch's (it found the literal, or it returns at once):
+// MayMatch would search s up to the literal twice ("PATIENT CLINICAL
+// HISTORY", "REVIEW OUTCOME" over the whole letter).
+func (m *Matcher) mayScan(s string) bool {
+	if m.needIsLead {
+		return m.mayMatchEnds(s)
+	}
+	return m.MayMatchString(s)
 }
 
 // MatchString is re.MatchString(s), skipped when MayMatchString says no.
@@ -529,7 +651,7 @@ func (m *Matcher) MatchString(s string) bool {
 		}
 		s = s[cut:]
 	}
-	if !m.MayMatchString(s) {
+	if !m.mayScan(s) {
 		return false
 	}
 	if m.startRE != nil {
@@ -540,7 +662,7 @@ func (m *Matcher) MatchString(s string) bool {
 
 // FindStringSubmatchIndex is re.FindStringSubmatchIndex(s).
 func (m *Matcher) FindStringSubmatchIndex(s string) []int {
-	if !m.MayMatchString(s) {
+	if !m.mayScan(s) {
 		return nil
 	}
 	if m.startRE != nil {
@@ -551,7 +673,7 @@ func (m *Matcher) FindStringSubmatchIndex(s string) []int {
 
 // FindStringIndex is re.FindStringIndex(s).
 func (m *Matcher) FindStringIndex(s string) []int {
-	if !m.MayMatchString(s) {
+	if !m.mayScan(s) {
 		return nil
 	}
 	if m.startRE != nil {
@@ -616,6 +738,7 @@ func (m *Matcher) initStart(tree *syntax.Regexp) {
 		return
 	}
 	m.startRE, m.startAsserts, m.startFirst = rest, asserts, first
+	m.startRelaxed = newRelaxed(rest.String())
 	m.startLeads = newLeadSet(restTree)
 	m.startPos = newPosBytes(restTree)
 	if n, ok := maxLen(restTree); ok && !hasEndText(restTree) {
@@ -686,6 +809,7 @@ func (m *Matcher) initStartBack(tree *syntax.Regexp) {
 		return
 	}
 	m.startRE, m.startBack, m.startAsserts, m.startFirst = at0, back, nil, first
+	m.startRelaxed, m.backRelaxed = newRelaxed(at0.String()), newRelaxed(back.String())
 	m.startLeads = newLeadSet(tree)
 	m.startPos = newPosBytes(tree)
 	if n, ok := maxLen(tree); ok && !hasEndText(tree) {
@@ -873,7 +997,7 @@ func (m *Matcher) nextStart(s string, from int) []int {
 			// assertions may look at; the match starts at i.
 			_, w := utf8.DecodeLastRuneInString(s[:i])
 			j := i - w
-			loc := m.startBack.FindStringSubmatchIndex(s[j:end])
+			loc := m.backRelaxed.pick(m.startBack, end-j).FindStringSubmatchIndex(s[j:end])
 			if loc == nil {
 				continue
 			}
@@ -885,7 +1009,7 @@ func (m *Matcher) nextStart(s string, from int) []int {
 			loc[0] = i
 			return loc
 		}
-		loc := m.startRE.FindStringSubmatchIndex(s[i:end])
+		loc := m.startRelaxed.pick(m.startRE, end-i).FindStringSubmatchIndex(s[i:end])
 		if loc == nil {
 			continue
 		}
@@ -905,10 +1029,11 @@ func (m *Matcher) nextStart(s string, from int) []int {
 // before it see it. The result is the same as on the whole window, and the
 // backtracker clears a visited map the size of its input.
 func (m *Matcher) stopEnd(s string, i, end int) int {
-	if m.stopKnown {
-		for k := i + 1; k < end; k++ {
-			if m.stop[s[k]] {
-				return k + 1
+	if m.stopKnown && i+1 < end {
+		stop, w := &m.stop, s[i+1:end] // (no bounds checks in the loop)
+		for k := 0; k < len(w); k++ {
+			if stop[w[k]] {
+				return i + 1 + k + 1
 			}
 		}
 	}
@@ -999,7 +1124,7 @@ func (m *Matcher) MatchText(t *Text) bool {
 	}
 	tries := 0
 	for off := 0; off < len(hay); {
-		i := indexExact(hay[off:], m.lead.s)
+		i := indexExactAt(hay[off:], m.lead.s, m.lead.anchor())
 		if i < 0 {
 			return false
 		}
@@ -1024,11 +1149,14 @@ func (m *Matcher) MatchText(t *Text) bool {
 
 // FindAllStringSubmatchIndex is re.FindAllStringSubmatchIndex(s, -1).
 func (m *Matcher) FindAllStringSubmatchIndex(s string) [][]int {
+	if m.startRE != nil && !m.regionOK {
+		if !m.mayScan(s) {
+			return nil
+		}
+		return m.startAll(s)
+	}
 	if !m.MayMatchString(s) {
 		return nil
-	}
-	if m.startRE != nil && !m.regionOK {
-		return m.startAll(s)
 	}
 	if !m.regionOK {
 		return m.re.FindAllStringSubmatchIndex(s, -1)
@@ -1271,9 +1399,11 @@ func upperByte(c byte) byte {
 
 // in reports whether s holds one of the literals.
 func (set *litSet) in(s string) bool {
+	first := &set.first
+	_ = first[0] // one nil check, not one a byte (BenchmarkNeedIn)
 	for p := 0; p < len(s); p++ {
 		c := s[p]
-		if !set.first[c] {
+		if !first[c] {
 			continue
 		}
 		if !set.short[c] {
@@ -1566,9 +1696,9 @@ func literalPrefix(re *syntax.Regexp) (foldLit, bool) {
 // index returns the first offset of l in s, or -1.
 func (l foldLit) index(s string) int {
 	if !l.fold {
-		return indexExact(s, l.s)
+		return indexExactAt(s, l.s, l.anchor())
 	}
-	return indexFold(s, l.s)
+	return indexFoldAt(s, l.s, l.anchor())
 }
 
 func (l foldLit) in(s string) bool {
@@ -1587,7 +1717,7 @@ func (m *Matcher) needInText(t *Text, a, b int) bool {
 		if l.fold {
 			hay = t.Lower()
 		}
-		if indexExact(hay[a:b], l.s) >= 0 {
+		if indexExactAt(hay[a:b], l.s, l.anchor()) >= 0 {
 			return true
 		}
 	}
@@ -1598,11 +1728,14 @@ func (m *Matcher) needInText(t *Text, a, b int) bool {
 // case-insensitively, or -1. It looks for the rarest byte of lit with
 // strings.IndexByte (both cases of a letter) and compares the rest where
 // it stands.
-func indexFold(s, lit string) int {
+func indexFold(s, lit string) int { return indexFoldAt(s, lit, anchorByte(lit)) }
+
+// indexFoldAt is indexFold searching for lit[a] (any a gives the same
+// result; the rarest byte is fastest).
+func indexFoldAt(s, lit string, a int) int {
 	if len(lit) == 0 {
 		return 0
 	}
-	a := anchorByte(lit)
 	lo := lit[a]
 	up := lo
 	if 'a' <= lo && lo <= 'z' {
@@ -1718,11 +1851,14 @@ const minAnchorText = 64
 // Callgrind, BenchmarkExtractText (IRO seed): 11.44M -> 11.29M instructions
 // per letter with indexExact for the case-sensitive literals and the
 // searches of the lowercase copy.
-func indexExact(s, lit string) int {
+func indexExact(s, lit string) int { return indexExactAt(s, lit, anchorByte(lit)) }
+
+// indexExactAt is indexExact searching for lit[a] (any a gives the same
+// result).
+func indexExactAt(s, lit string, a int) int {
 	if len(lit) < 2 || len(s) < minAnchorText {
 		return strings.Index(s, lit)
 	}
-	a := anchorByte(lit)
 	c := lit[a]
 	last := len(s) - len(lit) + a // the last place the anchor may stand
 	for p := a; p <= last; p++ {
@@ -1747,21 +1883,24 @@ func asciiLower(s string) string {
 		return s
 	}
 	b := []byte(s)
-	// Eight bytes at a time: the high bit of each byte of upper marks an
-	// ASCII capital (computed on the low seven bits, so no carry crosses
-	// bytes; bytes from 0x80 up are left out).
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		low := x &^ highs
-		upper := (low + (0x80-'A')*ones) &^ (low + (0x80-'Z'-1)*ones) &^ x & highs
-		if upper != 0 {
-			binary.LittleEndian.PutUint64(b[i:], x|upper>>2)
-		}
+	// The loop walks a window w of b, two words a step (the compiler
+	// loads the constants at every step), and stores every word (a test
+	// for capitals cost more than the store): BenchmarkASCIILower
+	// (callgrind) 69.5K -> 49.4K instructions for 15 KB.
+	w := b[i:]
+	for len(w) >= 16 {
+		x, y := binary.LittleEndian.Uint64(w), binary.LittleEndian.Uint64(w[8:])
+		binary.LittleEndian.PutUint64(w, lowerASCII(x))
+		binary.LittleEndian.PutUint64(w[8:], lowerASCII(y))
+		w = w[16:]
 	}
-	for ; i < len(b); i++ {
-		if c := b[i]; 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+	if len(w) >= 8 {
+		binary.LittleEndian.PutUint64(w, lowerASCII(binary.LittleEndian.Uint64(w)))
+		w = w[8:]
+	}
+	for k, c := range w {
+		if 'A' <= c && c <= 'Z' {
+			w[k] = c + 'a' - 'A'
 		}
 	}
 	// b is never written again: the string shares it (no second copy).

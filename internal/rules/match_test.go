@@ -81,6 +81,8 @@ var matcherPatterns = []string{
 	`[/:](?:\s*[0-9])+`,
 	`(?i)\b(?:over|more than)?\s*(?P<n>\d{1,2}|one|twenty-five)\+?\s+years\b(?:\s+of\s+(?:\w+\s+){0,2}experience)?`,
 	`(?:a|bc)?\s*x\s+(?:é|ab)?\s*yz`,
+	// over 500 instructions: relaxed (relax.go)
+	`(?i)(?:specifically,\s+)?(?:the\s+)?(?:(?:california|ca|\d{4}|current)\s+)*(?:odg|mtus|acoem|official\s+disability\s+guidelines?)\b[^."“]{0,150}?\b(?:states?|notes?|recommends?|indicates?|stipulates?|supports?|advises?|says|reads|specifies|describes?)\b`,
 }
 
 func randomText(r *rand.Rand, n int) string {
@@ -185,6 +187,18 @@ func TestMatcherShortcuts(t *testing.T) {
 			t.Errorf("%s: prefix scan %v, region scan %v; want %v, %v", tc.pattern, m.rest != nil, m.regionOK, tc.prefix, tc.regions)
 		}
 	}
+	// The needed literal is the lead only when it is the pattern's first
+	// literal and the rarest choice.
+	for p, want := range map[string]bool{
+		`PATIENT CLINICAL HISTORY`:               true,
+		`(?i)\bindependent\s+medical\s+review\b`: true,
+		`\bx\s*MAXIMUS`:                          false, // needs "MAXIMUS", starts with "x"
+		`[a-z]{2}\.([A-Z][a-z])`:                 false,
+	} {
+		if got := NewMatcher(regexp.MustCompile(p)).needIsLead; got != want {
+			t.Errorf("%s: needIsLead %v, want %v", p, got, want)
+		}
+	}
 }
 
 // TestMatcherByteJumps checks that the patterns of matcherPatterns meant
@@ -243,19 +257,24 @@ func TestLeadSet(t *testing.T) {
 			continue
 		}
 		// The two-byte test (pairs) never turns a place down that the
-		// comparisons accept.
-		all := *ls
-		for k := range all.pairs {
-			all.pairs[k] = ^uint64(0)
-		}
+		// comparisons accept, and the word comparisons agree with the
+		// byte comparisons (atBytes).
 		r := rand.New(rand.NewSource(4))
+		words := 0 // places found by the word comparisons
 		for k := 0; k < 300; k++ {
-			s := randomText(r, 80) + "Jan fEb Sept ſept Kep kEP dOi Date of ABE cde injured"
+			s := randomText(r, 80) + "Jan fEb Sept ſept Kep kEP dOi Date of ABE cde FOO injured"
 			for i := range len(s) {
-				if got, want := ls.at(s, i), all.at(s, i); got != want {
+				got, want := ls.at(s, i), ls.atBytes(s, i)
+				if got != want {
 					t.Fatalf("%s: at(%q, %d) = %v, want %v", tc.pattern, s, i, got, want)
 				}
+				if got && i+8 <= len(s) && word8(s, i)&highs == 0 {
+					words++
+				}
 			}
+		}
+		if words == 0 {
+			t.Errorf("%s: no place found by the word comparisons", tc.pattern)
 		}
 	}
 }
@@ -300,8 +319,18 @@ func TestIndexFold(t *testing.T) {
 				lower[i] = c + 'a' - 'A'
 			}
 		}
-		if got, want := indexFold(s, lit), strings.Index(string(lower), lit); got != want {
+		want := strings.Index(string(lower), lit)
+		if got := indexFold(s, lit); got != want {
 			t.Fatalf("indexFold(%q, %q) = %d, want %d", s, lit, got, want)
+		}
+		// Any anchor finds the same place (foldLit keeps the rarest).
+		for a := range len(lit) {
+			if got := indexFoldAt(s, lit, a); got != want {
+				t.Fatalf("indexFoldAt(%q, %q, %d) = %d, want %d", s, lit, a, got, want)
+			}
+			if got, want := indexExactAt(s+s, lit, a), strings.Index(s+s, lit); got != want {
+				t.Fatalf("indexExactAt(%q, %q, %d) = %d, want %d", s+s, lit, a, got, want)
+			}
 		}
 	}
 }

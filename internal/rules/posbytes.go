@@ -126,8 +126,14 @@ func closure(prog *syntax.Prog, pcs []uint32) []uint32 {
 
 // at reports whether a match may start at s[i:] (false: none does).
 func (p *posBytes) at(s string, i int) bool {
-	for k := 0; k < p.n; k++ {
-		if i+k >= len(s) || !p.set[k][s[i+k]] {
+	if len(s)-i < p.n {
+		return false
+	}
+	// Windows of the text and of the table, so that the loop has no
+	// bounds check but the one of w.
+	w, set := s[i:i+p.n], p.set[:p.n]
+	for k := range set {
+		if !set[k][w[k]] {
 			return false
 		}
 	}
