@@ -71,10 +71,7 @@ type zoneCue struct {
 	re    *regexp.Regexp
 	m     *rules.Matcher
 	start bool // re is anchored at the start of the text (matchAtStart)
-	// relaxed, when set, runs re with its long bounded repeats lifted
-	// (on the backtracker instead of the NFA; see relaxedRepeats).
-	relaxed *relaxedRepeats
-	ex      zoneExamples
+	ex    zoneExamples
 }
 
 type zoneQuoteRules struct {
@@ -284,11 +281,7 @@ func NewSectioner(fsys fs.FS) (*Sectioner, error) {
 			if len(y.Match) == 0 || len(y.NoMatch) == 0 {
 				return nil, bad(y.Pattern.Line, "%s cue needs match and no_match examples", what)
 			}
-			c := zoneCue{line: y.Pattern.Line, re: re, m: rules.NewMatcher(re), start: beginsText(re), ex: zoneExamples{y.Match, y.NoMatch}}
-			if c.start {
-				c.relaxed = newRelaxedRepeats(re)
-			}
-			out = append(out, c)
+			out = append(out, zoneCue{line: y.Pattern.Line, re: re, m: rules.NewMatcher(re), start: beginsText(re), ex: zoneExamples{y.Match, y.NoMatch}})
 		}
 		return out, nil
 	}
@@ -793,22 +786,6 @@ func beginsText(re *regexp.Regexp) bool {
 // (the Matcher makes the same test first).
 func (c *zoneCue) startsWith(b byte) bool { return c.m.MayBeEmpty() || c.m.MayStartWith(b) }
 
-// matchStart is matchAtStart for the cue: c.re.FindStringIndex(s).
-func (c *zoneCue) matchStart(s string) []int {
-	if c.relaxed != nil {
-		// The original's cheap test first: it knows the bound, the
-		// relaxed pattern's own tests are weaker (47 sentences of the IRO
-		// seed reach here, 3 pass; 155,000 -> 137,000 instructions).
-		if !c.m.MayMatchString(s) {
-			return nil
-		}
-		if loc, ok := c.relaxed.match(s); ok {
-			return loc
-		}
-	}
-	return matchAtStart(c.m, c.start, s)
-}
-
 // quoteStart returns the end of the start cue in the sentence, or -1.
 func (q *zoneQuoteRules) quoteStart(sent string) int {
 	for i := range q.start {
@@ -816,7 +793,7 @@ func (q *zoneQuoteRules) quoteStart(sent string) int {
 		if sent != "" && !c.startsWith(sent[0]) {
 			continue
 		}
-		if loc := c.matchStart(sent); loc != nil {
+		if loc := matchAtStart(c.m, c.start, sent); loc != nil {
 			if zoneAnyMatch(q.reject, sent) || zoneAnyMatch(q.endAnywhere, sent) {
 				return -1
 			}
@@ -828,7 +805,7 @@ func (q *zoneQuoteRules) quoteStart(sent string) int {
 
 func (q *zoneQuoteRules) quoteEnd(sent string) bool {
 	for i := range q.endStart {
-		if c := &q.endStart[i]; c.matchStart(sent) != nil {
+		if c := &q.endStart[i]; matchAtStart(c.m, c.start, sent) != nil {
 			return true
 		}
 	}

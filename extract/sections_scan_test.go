@@ -226,7 +226,7 @@ func TestMatchAtStart(t *testing.T) {
 	q := &s.quotes
 	for _, cs := range [][]zoneCue{q.start, q.reject, q.endStart, q.endAnywhere} {
 		for _, c := range cs {
-			add(c.re, func(x string) []int { return c.matchStart(x) }, c.ex)
+			add(c.re, func(x string) []int { return matchAtStart(c.m, c.start, x) }, c.ex)
 			if c.start {
 				starts++
 			}
