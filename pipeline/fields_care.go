@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io/fs"
+	"math/bits"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -1006,27 +1007,31 @@ type termMatcher struct {
 	// word starts are among the letter runs of caseDoc.wordSpans.
 	letterFirst bool
 	// runs, by first byte (either case): bit n set when a term begins
-	// with n ASCII letters then a non-letter or its end. A term found at
-	// a letter run spans the run exactly: its letters are the run's, and
-	// what follows them in the term is no letter, nor (the term's end is
-	// a word boundary) what follows them in the text.
+	// with n ASCII letters then a non-letter or its end.
 	runs [256]uint64
 	// pairs: the same for the first two letters of terms that begin with
-	// two or more, by termPairKey.
+	// two or more, by termPairKey. A term found at a letter run
+	// spans the run exactly: its letters are the run's, and what follows
+	// them in the term is no letter, nor (the term's end is a word
+	// boundary) what follows them in the text.
 	pairs [1024]uint64
 	// runBuckets are the patterns of the buckets again, by their first
 	// two letters and the length n >= 2 of their first letter run (the
-	// run a match spans, see runs): runBuckets[runSlot[runKey(...)]]. At a
-	// letter run, matchWords tries only these (at the 371 runs of the IRO
-	// seed that pass the runs and pairs tests, 3.2 patterns a run in the
-	// buckets, 1.6 in the run buckets).
-	runSlot    [1 << 16]uint16
+	// run a match spans, see pairs), in the order of pairs' bits: the
+	// bucket of key k and length n is runBuckets[pairBase[k]+c], c the
+	// bits of pairs[k] below n. At a letter run, matchWords tries only
+	// these (at the 222 runs of the IRO seed that pass runs, pairs and
+	// thirds, 1.6 patterns a run; 3.2 in the buckets). The count of bits
+	// replaced a slot table keyed by (pair, n) of 128 KB, whose loads
+	// missed the cache.
+	pairBase   [1024]uint16
 	runBuckets [][]termPat
+	// thirds are the third letters of the run buckets' patterns (bit
+	// c&31 for letter c, either case), for the runs of three letters or
+	// more: 222 of the 352 runs that reach the buckets pass (a hashed test
+	// of the first three bytes on a 64 KB table did the same work before).
+	thirds []uint32
 }
-
-// runKey is the key of runSlot: the first two letters of a run (either
-// case) and its length.
-func runKey(a, b byte, n int) int { return termPairKey(a, b)<<6 | n }
 
 // termPairKey is the key of two ASCII letters in termMatcher.pairs (either
 // case).
@@ -1090,8 +1095,10 @@ func newTermMatcher(terms []lexicon.Term) (*termMatcher, error) {
 		m.buckets = append(m.buckets, b)
 	}
 	// The run buckets, each a part of one bucket in its order (its
-	// patterns share their first two bytes).
-	m.runBuckets = [][]termPat{nil}
+	// patterns share their first two bytes), in the order of the keys and
+	// lengths of pairs.
+	type runKey struct{ pair, n int }
+	byRun := map[runKey][]termPat{}
 	for _, b := range m.buckets[1:] {
 		for _, tp := range b {
 			n := 0
@@ -1101,15 +1108,28 @@ func newTermMatcher(terms []lexicon.Term) (*termMatcher, error) {
 			if n < 2 || n >= 64 {
 				continue
 			}
-			k := runKey(tp.p[0], tp.p[1], n)
-			if m.runSlot[k] == 0 {
-				if len(m.runBuckets) > 1<<16-1 {
-					return nil, fmt.Errorf("more than %d term run buckets", 1<<16-1)
+			k := runKey{termPairKey(tp.p[0], tp.p[1]), n}
+			byRun[k] = append(byRun[k], tp)
+		}
+	}
+	for k, lens := range m.pairs {
+		if len(m.runBuckets) > 1<<16-1 {
+			return nil, fmt.Errorf("more than %d term run buckets", 1<<16-1)
+		}
+		m.pairBase[k] = uint16(len(m.runBuckets))
+		for n := 2; n < 64; n++ {
+			if lens&(1<<n) != 0 {
+				b := byRun[runKey{k, n}]
+				third := ^uint32(0) // n == 2: not used
+				if n > 2 {
+					third = 0
+					for _, tp := range b {
+						third |= 1 << (tp.p[2] & 31) // a letter
+					}
 				}
-				m.runSlot[k] = uint16(len(m.runBuckets))
-				m.runBuckets = append(m.runBuckets, nil)
+				m.runBuckets = append(m.runBuckets, b)
+				m.thirds = append(m.thirds, third)
 			}
-			m.runBuckets[m.runSlot[k]] = append(m.runBuckets[m.runSlot[k]], tp)
 		}
 	}
 	// Sorting moved patterns: index is stale from here on (not used).
@@ -1170,41 +1190,33 @@ func (m *termMatcher) match(f *careFound, text string, starts []int, from, to in
 // the bytes of the letter: 230,000 instructions of its 800,000 on the IRO
 // seed.
 func (m *termMatcher) matchWords(f *careFound, text string, words []uint64, from, to int) {
+	lo := sort.Search(len(words), func(k int) bool { return int(words[k]>>16) >= from })
+	hi := lo + sort.Search(len(words)-lo, func(k int) bool { return int(words[lo+k]>>16) >= to })
 	last := from
-	k := sort.Search(len(words), func(k int) bool { return int(words[k]>>16) >= from })
-	for ; k < len(words); k++ {
-		x := words[k]
+	for _, x := range words[lo:hi] {
+		// Only runs of a term's first letter and length (runs, 949 of
+		// the 2,093 runs in the zones of the IRO seed; the test reads no
+		// text), then its first two letters (pairs, 352).
+		n := x & 63
+		if m.runs[uint8(x>>8)]>>n&1 == 0 || n > 1 && m.pairs[termPairKey(uint8(x>>8), text[x>>16+1])]>>n&1 == 0 {
+			continue
+		}
+		// i must be a word boundary (no digit or non-ASCII byte before
+		// the run).
 		i := int(x >> 16)
-		if i >= to {
-			break
-		}
-		// Only runs of a term's first letters and length (1,074 of the
-		// 2,324 runs of the IRO seed have a term's first letter and
-		// length, 375 its first two letters too): the tests below cost
-		// 60 instructions a run.
-		if m.runs[uint8(x>>8)]&(1<<(x&63)) == 0 {
-			continue
-		}
-		if i > 0 && wordByteTable[text[i-1]] || i+1 >= len(text) {
-			continue
-		}
-		n := int(x & 63)
-		if n > 1 && m.pairs[termPairKey(uint8(x>>8), text[i+1])]&(1<<n) == 0 {
-			continue
-		}
-		c, c1 := lowerSpacedTable[text[i]], lowerSpacedTable[text[i+1]]
-		if m.bigram[c][c1>>6]&(1<<(c1&63)) == 0 && (i+2 >= len(text) || !m.tri[triHash(c, c1, lowerSpacedTable[text[i+2]])]) {
-			continue
-		}
-		if i < last || i+1 >= to {
+		if i > 0 && wordByteTable[text[i-1]] || i < last || i+1 >= to {
 			continue
 		}
 		// A term found at a run of two letters or more spans it: only the
-		// patterns of its first two letters and length can match. (No
-		// word byte before i: i is a word boundary.)
+		// patterns of its first two letters and length can match.
 		var pats []termPat
 		if n > 1 {
-			pats = m.runBuckets[m.runSlot[runKey(uint8(x>>8), text[i+1], n)]]
+			key := termPairKey(uint8(x>>8), text[i+1])
+			b := int(m.pairBase[key]) + bits.OnesCount64(m.pairs[key]&(1<<n-1))
+			if n > 2 && m.thirds[b]>>(text[i+2]&31)&1 == 0 {
+				continue
+			}
+			pats = m.runBuckets[b]
 		} else {
 			pats = m.bucket(text[i], text[i+1])
 		}
@@ -1231,7 +1243,8 @@ func (m *termMatcher) matchAt(f *careFound, text string, i, last, to int, pats [
 // matchPats is matchAt where i is known to be a word boundary after last,
 // and i+1 before to.
 func (m *termMatcher) matchPats(f *careFound, text string, i, last, to int, pats []termPat) int {
-	for _, tp := range pats {
+	for k := range pats {
+		tp := &pats[k] // not a 40-byte copy per pattern
 		end := i + len(tp.p)
 		if end > to || !lowerSpacedIs(text[i+2:end], tp.p[2:]) || !wordBoundary(text, end) {
 			continue
