@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"regexp/syntax"
 	"sort"
 	"strings"
 	"sync"
@@ -468,4 +469,67 @@ func TestLineLengthsNth(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestMaxEnumeratorOnly checks the hand-written bound maxEnumeratorOnly
+// against reEnumeratorOnly: the longest match its syntax allows, and a
+// match of that length.
+func TestMaxEnumeratorOnly(t *testing.T) {
+	tree, err := syntax.Parse(reEnumeratorOnly.String(), syntax.Perl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, ok := longestMatch(tree)
+	if !ok {
+		t.Fatalf("%s: matches of any length", reEnumeratorOnly)
+	}
+	if n != maxEnumeratorOnly {
+		t.Errorf("longest match of %s is %d bytes, maxEnumeratorOnly = %d", reEnumeratorOnly, n, maxEnumeratorOnly)
+	}
+	if !reEnumeratorOnly.MatchString("(12)") || reEnumeratorOnly.MatchString("(123)") {
+		t.Errorf("%s: want a match of (12) and none of (123)", reEnumeratorOnly)
+	}
+}
+
+// longestMatch returns the most bytes a match of t can have, false when
+// unbounded.
+func longestMatch(t *syntax.Regexp) (int, bool) {
+	switch t.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0, true
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range t.Rune {
+			n += utf8.RuneLen(r)
+		}
+		return n, true
+	case syntax.OpCharClass:
+		if len(t.Rune) == 0 {
+			return 0, true
+		}
+		return utf8.RuneLen(t.Rune[len(t.Rune)-1]), true
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return utf8.UTFMax, true
+	case syntax.OpCapture, syntax.OpQuest:
+		return longestMatch(t.Sub[0])
+	case syntax.OpRepeat:
+		n, ok := longestMatch(t.Sub[0])
+		return n * t.Max, ok && t.Max >= 0
+	case syntax.OpConcat, syntax.OpAlternate:
+		total := 0
+		for _, s := range t.Sub {
+			n, ok := longestMatch(s)
+			if !ok {
+				return 0, false
+			}
+			if t.Op == syntax.OpConcat {
+				total += n
+			} else {
+				total = max(total, n)
+			}
+		}
+		return total, true
+	}
+	return 0, false // star, plus
 }
