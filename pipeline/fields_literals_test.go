@@ -142,14 +142,7 @@ func TestCheckFilterSame(t *testing.T) {
 	words = append(words, " ", " ", ". ", "\n", "the patient", "Guidelines")
 	rnd := rand.New(rand.NewSource(3))
 	for range 1000 {
-		var b strings.Builder
-		for range 40 {
-			b.WriteString(words[rnd.Intn(len(words))])
-			if rnd.Intn(3) > 0 {
-				b.WriteByte(' ')
-			}
-		}
-		text := b.String()
+		text := wordSoup(rnd, 40, words, []string{"", " ", " "})
 		var rs []extract.Sentence
 		for at := rnd.Intn(5); at < len(text); {
 			end := min(len(text), at+1+rnd.Intn(60))
@@ -208,12 +201,7 @@ func TestLiteralFiltersComplete(t *testing.T) {
 	words = append(words, "10/12/16", "XX/XX/XX", "he/she", ",", ".", "75%", "The", "patient", "Guidelines")
 	rnd := rand.New(rand.NewSource(1))
 	for range 300 {
-		var b strings.Builder
-		for range 40 {
-			b.WriteString(words[rnd.Intn(len(words))])
-			b.WriteString([]string{" ", " ", "  ", "\n", ". "}[rnd.Intn(5)])
-		}
-		texts = append(texts, b.String())
+		texts = append(texts, wordSoup(rnd, 40, words, []string{" ", " ", "  ", "\n", ". "}))
 	}
 	matched := 0
 	for _, text := range texts {
@@ -393,14 +381,7 @@ func TestDateLeadsSame(t *testing.T) {
 		"Oct. 10, 2015", "10 March 2013", "June 2012", "December 3rd 2014", "sep 30th, 2016", "NOVEMBER of 2001", "Augu 5, 2015"}
 	rnd := rand.New(rand.NewSource(2))
 	for range 2000 {
-		var b strings.Builder
-		for range 30 {
-			b.WriteString(parts[rnd.Intn(len(parts))])
-			if rnd.Intn(2) == 0 {
-				b.WriteByte(' ')
-			}
-		}
-		texts = append(texts, b.String())
+		texts = append(texts, wordSoup(rnd, 30, parts, []string{" ", ""}))
 	}
 	found := 0
 	for _, text := range texts {
@@ -571,12 +552,7 @@ func TestLetterLiteralsSame(t *testing.T) {
 	words = append(words, "10/12/16", "XX/XX/XX", "January 3, 2015", ":", "\n", "(DOI)")
 	rnd := rand.New(rand.NewSource(2))
 	for range 1000 {
-		var b strings.Builder
-		for range 60 {
-			b.WriteString(words[rnd.Intn(len(words))])
-			b.WriteString([]string{" ", " ", "\n", ": ", ". "}[rnd.Intn(5)])
-		}
-		strs, texts = append(strs, b.String()), append(texts, nil)
+		strs, texts = append(strs, wordSoup(rnd, 60, words, []string{" ", " ", "\n", ": ", ". "})), append(texts, nil)
 	}
 	found := 0
 	for i, text := range strs {
@@ -677,4 +653,15 @@ func TestISOSame(t *testing.T) {
 	if n < 100 {
 		t.Errorf("only %d valid dates: the test proves little", n)
 	}
+}
+
+// wordSoup returns n random words, each followed by a random separator
+// (one draw each, in that order).
+func wordSoup(rnd *rand.Rand, n int, words, seps []string) string {
+	var b strings.Builder
+	for range n {
+		b.WriteString(words[rnd.Intn(len(words))])
+		b.WriteString(seps[rnd.Intn(len(seps))])
+	}
+	return b.String()
 }

@@ -67,12 +67,7 @@ func TestPronounWordsMatchRegexps(t *testing.T) {
 	seps := []string{"", " ", "/", " / ", "/ ", "\t/\n", ", ", ".", "-", "'", "\r\n", "\v"}
 	rnd := rand.New(rand.NewSource(1))
 	for range 3000 {
-		var b strings.Builder
-		for range 1 + rnd.Intn(12) {
-			b.WriteString(words[rnd.Intn(len(words))])
-			b.WriteString(seps[rnd.Intn(len(seps))])
-		}
-		texts = append(texts, b.String())
+		texts = append(texts, wordSoup(rnd, 1+rnd.Intn(12), words, seps))
 	}
 	if !pw.hasKey || pw.key != 'h' {
 		t.Fatalf("key %q %v, want h", pw.key, pw.hasKey)
