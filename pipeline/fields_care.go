@@ -1048,7 +1048,7 @@ type termMatcher struct {
 	// with n ASCII letters then a non-letter or its end.
 	runs [256]uint64
 	// pairs: the same for the first two letters of terms that begin with
-	// two or more, by termPairKey. A term found at a letter run
+	// two or more, by pairKey. A term found at a letter run
 	// spans the run exactly: its letters are the run's, and what follows
 	// them in the term is no letter, nor (the term's end is a word
 	// boundary) what follows them in the text.
@@ -1070,10 +1070,6 @@ type termMatcher struct {
 	// of the first three bytes on a 64 KB table did the same work before).
 	thirds []uint32
 }
-
-// termPairKey is the key of two ASCII letters in termMatcher.pairs (either
-// case).
-func termPairKey(a, b byte) int { return int(a&31)<<5 | int(b&31) }
 
 func triHash(a, b, c byte) int { return (int(a)*961 + int(b)*31 + int(c)) & (1<<16 - 1) }
 
@@ -1120,7 +1116,7 @@ func newTermMatcher(terms []lexicon.Term) (*termMatcher, error) {
 			m.runs[p[0]-'a'+'A'] |= 1 << n
 		}
 		if n > 1 && n < 64 {
-			m.pairs[termPairKey(p[0], p[1])] |= 1 << n
+			m.pairs[pairKey(p[0], p[1])] |= 1 << n
 		}
 	}
 	m.buckets = [][]termPat{nil}
@@ -1146,7 +1142,7 @@ func newTermMatcher(terms []lexicon.Term) (*termMatcher, error) {
 			if n < 2 || n >= 64 {
 				continue
 			}
-			k := runKey{termPairKey(tp.p[0], tp.p[1]), n}
+			k := runKey{int(pairKey(tp.p[0], tp.p[1])), n}
 			byRun[k] = append(byRun[k], tp)
 		}
 	}
@@ -1236,7 +1232,7 @@ func (m *termMatcher) matchWords(f *careFound, text string, words []uint64, from
 		// the 2,093 runs in the zones of the IRO seed; the test reads no
 		// text), then its first two letters (pairs, 352).
 		n := x & 63
-		if m.runs[uint8(x>>8)]>>n&1 == 0 || n > 1 && m.pairs[termPairKey(uint8(x>>8), text[x>>16+1])]>>n&1 == 0 {
+		if m.runs[uint8(x>>8)]>>n&1 == 0 || n > 1 && m.pairs[pairKey(uint8(x>>8), text[x>>16+1])]>>n&1 == 0 {
 			continue
 		}
 		// i must be a word boundary (no digit or non-ASCII byte before
@@ -1249,7 +1245,7 @@ func (m *termMatcher) matchWords(f *careFound, text string, words []uint64, from
 		// patterns of its first two letters and length can match.
 		var pats []termPat
 		if n > 1 {
-			key := termPairKey(uint8(x>>8), text[i+1])
+			key := pairKey(uint8(x>>8), text[i+1])
 			b := int(m.pairBase[key]) + bits.OnesCount64(m.pairs[key]&(1<<n-1))
 			if n > 2 && m.thirds[b]>>(text[i+2]&31)&1 == 0 {
 				continue
